@@ -1,0 +1,29 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: annotate test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,spacy]'
+	touch $(STAMP)
+
+annotate: $(STAMP)
+	$(BIN)/annotator annotate $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/ruff check annotator tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check annotator tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/tui_latency.py
+	$(BIN)/python benchmarks/export_agreement.py
+
+clean:
+	rm -rf $(VENV)

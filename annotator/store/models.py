@@ -1,0 +1,112 @@
+"""SQLModel tables. Offsets are [start, end) Python str indices into Document.text (NFC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+GOLD = "gold"  # reserved annotator name under which adjudicated annotations are stored
+
+ROLE_ANNOTATOR = "annotator"
+ROLE_ADJUDICATOR = "adjudicator"
+ROLE_GOLD = "gold"
+
+STATUS_NEW = "new"
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_DONE = "done"
+STATUSES = (STATUS_NEW, STATUS_IN_PROGRESS, STATUS_DONE)
+
+SCOPE_DOCUMENT = "document"
+SCOPE_SENTENCE = "sentence"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(index=True, unique=True)
+    title: str = ""
+    text: str
+    sha256: str = Field(index=True, unique=True)
+    source_path: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Sentence(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("document_id", "index"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    index: int
+    start: int
+    end: int
+
+
+class Annotator(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    role: str = ROLE_ANNOTATOR
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", index=True, ondelete="CASCADE")
+    status: str = STATUS_NEW
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Span(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id", "start", "end", "label"),
+        Index("ix_span_doc_ann", "document_id", "annotator_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    start: int
+    end: int
+    label: str
+    created_at: datetime = Field(default_factory=utcnow)
+    # gold only: {"annotators": [...], "rule": "unanimous"|"adjudicated", "by": name, "at": iso}
+    provenance: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class EventLabel(SQLModel, table=True):
+    __table_args__ = (Index("ix_event_doc_ann", "document_id", "annotator_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    label: str
+    scope: str = SCOPE_DOCUMENT
+    start: int | None = None  # the sentence's range for scope "sentence"; None for "document"
+    end: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    provenance: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class Action(SQLModel, table=True):
+    """Every change, who/when/what with before and after: undo/redo and the audit trail."""
+
+    __table_args__ = (Index("ix_action_doc_ann", "document_id", "annotator_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    kind: str  # add_span | remove_span | add_event | remove_event | set_status
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # state: "done" (on the undo stack), "undone" (on the redo stack), "dead" (redo discarded)
+    state: str = "done"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Setting(SQLModel, table=True):
+    """Key/value facts about the database: schema_version, the label schema it was made with."""
+
+    key: str = Field(primary_key=True)
+    value: str
