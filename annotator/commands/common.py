@@ -1,0 +1,33 @@
+"""Helpers shared by the command implementations: opening the store, the user name."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from annotator.labelschema import LabelSchema, load_schema
+from annotator.store.service import Store
+
+SCHEMA_KEY = "label_schema"
+
+
+def resolve_user(user: str | None) -> str:
+    """--user, else $ANNOTATOR_USER, else the login name."""
+    if user:
+        return user
+    env = os.environ.get("ANNOTATOR_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (e.g. a container without passwd entry)
+        return "annotator"
+
+
+def open_store(db: str | None, schema: LabelSchema | None = None) -> tuple[Store, LabelSchema]:
+    """Open (create, migrate) the database with the label schema; remember the schema used."""
+    schema = schema or load_schema()
+    store = Store.open(db, label_checker=schema)
+    if store.get_setting(SCHEMA_KEY) is None:
+        store.set_setting(SCHEMA_KEY, schema.source_text)
+    return store, schema

@@ -1,0 +1,39 @@
+"""`annotator schema show|check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from annotator.errors import InputError
+from annotator.labelschema import default_schema_path, load_schema, parse_schema
+
+
+def run_show(file: Path | None) -> int:
+    schema = load_schema(file)
+    console = Console()
+    for title, types in (("Entity types", schema.entities), ("Event types", schema.events)):
+        table = Table(title=f"{title} ({schema.name} v{schema.version})")
+        for column in ("name", "key", "colour", "English", "العربية"):
+            table.add_column(column)
+        for t in types:
+            table.add_row(t.name, t.hotkey, f"[{t.color}]■[/] {t.color}", t.en, t.ar)
+        console.print(table)
+    return 0
+
+
+def run_check(file: Path | None) -> int:
+    path = file or default_schema_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read label schema: {exc}") from exc
+    schema, errors = parse_schema(text, str(path))
+    for line in errors:
+        print(line)
+    if errors:
+        return 1
+    print(f"{path}: ok ({len(schema.entities)} entity types, {len(schema.events)} event types)")
+    return 0

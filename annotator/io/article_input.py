@@ -1,0 +1,199 @@
+"""Reading raw inputs: `.txt` articles and `.jsonl` records, validated into plain objects.
+
+No database here: the import command stores what these functions return. Every problem
+is an `InputError` naming the file and, for JSONL, the line.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+
+SUPPORTED_SUFFIXES = (".txt", ".jsonl")
+
+
+@dataclass
+class ParsedSpan:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class ParsedEvent:
+    label: str
+    scope: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class ArticleInput:
+    """One article to import, before cleaning."""
+
+    path: Path
+    line: int | None
+    external_id: str
+    text: str
+    title: str | None = None
+    sentences: list[tuple[int, int]] | None = None
+    spans: list[ParsedSpan] = field(default_factory=list)
+    events: list[ParsedEvent] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    is_record: bool = False  # came from JSONL: offsets refer to `text` as given
+
+    @property
+    def has_annotations(self) -> bool:
+        return bool(self.spans or self.events)
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[InputError]]:
+    """Expand folders (recursively, sorted) into supported files; report unusable paths."""
+    files: list[Path] = []
+    errors: list[InputError] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in SUPPORTED_SUFFIXES)
+            )
+        elif p.is_file():
+            if p.suffix in SUPPORTED_SUFFIXES:
+                files.append(p)
+            else:
+                errors.append(InputError(str(p), "not a .txt or .jsonl file"))
+        else:
+            errors.append(InputError(str(p), "no such file or folder"))
+    return files, errors
+
+
+def decode_utf8(path: Path, data: bytes) -> str:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError(str(path), "binary file (NUL byte), not UTF-8 text", line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(str(path), f"not UTF-8 (byte 0x{data[exc.start]:02x})", line) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_txt(path: Path) -> ArticleInput:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+    text = decode_utf8(path, data)
+    if not text.strip():
+        raise InputError(str(path), "empty file")
+    return ArticleInput(path=path, line=None, external_id=path.stem, text=text)
+
+
+def _int(value: Any, what: str, path: Path, line: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(str(path), f"{what} must be an integer, got {value!r}", line)
+    return value
+
+
+def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
+    """Validate one JSONL record (only `text` is required)."""
+    if not isinstance(raw, dict):
+        raise InputError(str(path), "a record must be a JSON object", line)
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(str(path), "record has no 'text'", line)
+    n = len(text)
+    rid = raw.get("id")
+    external_id = str(rid) if rid not in (None, "") else f"{path.stem}-{line}"
+    sentences = None
+    if raw.get("sentences") is not None:
+        sentences = []
+        for i, s in enumerate(raw["sentences"]):
+            if not isinstance(s, dict):
+                raise InputError(str(path), f"sentence {i} must be an object", line)
+            start = _int(s.get("start"), f"sentence {i} start", path, line)
+            end = _int(s.get("end"), f"sentence {i} end", path, line)
+            if not 0 <= start < end <= n:
+                raise InputError(str(path), f"sentence {i} [{start}, {end}) is out of range", line)
+            sentences.append((start, end))
+    spans = []
+    for i, s in enumerate(raw.get("spans") or []):
+        if not isinstance(s, dict):
+            raise InputError(str(path), f"span {i} must be an object", line)
+        start = _int(s.get("start"), f"span {i} start", path, line)
+        end = _int(s.get("end"), f"span {i} end", path, line)
+        label = s.get("label")
+        if not isinstance(label, str) or not label:
+            raise InputError(str(path), f"span {i} has no label", line)
+        if not 0 <= start < end <= n:
+            raise InputError(
+                str(path), f"span {i} [{start}, {end}) is out of range (text has {n} chars)", line
+            )
+        if "text" in s and s["text"] != text[start:end]:
+            raise InputError(
+                str(path),
+                f"span {i} text {s['text']!r} differs from text[{start}:{end}] "
+                f"{text[start:end]!r}",
+                line,
+            )
+        spans.append(ParsedSpan(start, end, label))
+    events = []
+    for i, e in enumerate(raw.get("events") or []):
+        if not isinstance(e, dict) or not isinstance(e.get("label"), str) or not e["label"]:
+            raise InputError(str(path), f"event {i} needs a label", line)
+        scope = e.get("scope", "document")
+        if scope == "document":
+            events.append(ParsedEvent(e["label"], "document"))
+        elif scope == "sentence":
+            start = _int(e.get("start"), f"event {i} start", path, line)
+            end = _int(e.get("end"), f"event {i} end", path, line)
+            if not 0 <= start < end <= n:
+                raise InputError(str(path), f"event {i} [{start}, {end}) is out of range", line)
+            events.append(ParsedEvent(e["label"], "sentence", start, end))
+        else:
+            raise InputError(str(path), f"event {i} has unknown scope {scope!r}", line)
+    if (spans or events or sentences) and unicodedata.normalize("NFC", text) != text:
+        raise InputError(
+            str(path), "text is not NFC: its offsets would move when normalised", line
+        )
+    meta = raw.get("meta") if isinstance(raw.get("meta"), dict) else {}
+    title = raw.get("title") if isinstance(raw.get("title"), str) else None
+    return ArticleInput(
+        path=path, line=line, external_id=external_id, text=text, title=title,
+        sentences=sentences, spans=spans, events=events, meta=meta, is_record=True,
+    )
+
+
+def read_jsonl(path: Path) -> Iterator[ArticleInput | InputError]:
+    """Yield each record, or the error that rejects that line; a bad line never stops the rest."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(str(path), f"cannot read: {exc.strerror}")
+        return
+    try:
+        content = decode_utf8(path, data)
+    except InputError as exc:
+        yield exc
+        return
+    if not content.strip():
+        yield InputError(str(path), "empty file")
+        return
+    for number, line in enumerate(content.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(str(path), f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+            continue
+        try:
+            yield parse_record(raw, path, number)
+        except InputError as exc:
+            yield exc

@@ -1,0 +1,129 @@
+"""The label schema: entity and event types, each with hotkey, colour and descriptions.
+
+Loaded from TOML (schema/labels.toml by default), validated by `check_schema`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.errors import InputError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+DEFAULT_SCHEMA_PATH = PACKAGE_ROOT.parent / "schema" / "labels.toml"
+# keys the annotate screen uses itself: an entity hotkey may not take one of them
+RESERVED_KEYS = frozenset("eEudnpqDx?/[]{}<>")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class LabelType:
+    kind: str  # "entity" | "event"
+    name: str
+    hotkey: str
+    color: str
+    en: str
+    ar: str
+
+
+@dataclass
+class LabelSchema:
+    name: str
+    version: int
+    entities: list[LabelType] = field(default_factory=list)
+    events: list[LabelType] = field(default_factory=list)
+    source_text: str = ""
+
+    def entity_names(self) -> list[str]:
+        return [t.name for t in self.entities]
+
+    def event_names(self) -> list[str]:
+        return [t.name for t in self.events]
+
+    def entity(self, name: str) -> LabelType | None:
+        return next((t for t in self.entities if t.name == name), None)
+
+    def event(self, name: str) -> LabelType | None:
+        return next((t for t in self.events if t.name == name), None)
+
+    def color(self, name: str) -> str:
+        t = self.entity(name) or self.event(name)
+        return t.color if t else "#888888"
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.source_text.encode("utf-8")).hexdigest()[:16]
+
+
+def default_schema_path() -> Path:
+    return DEFAULT_SCHEMA_PATH
+
+
+def parse_schema(text: str, path: str = "<schema>") -> tuple[LabelSchema, list[str]]:
+    """Parse TOML text; return the schema and a list of error lines (empty when valid)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return LabelSchema(name="", version=0), [f"{path}: invalid TOML: {exc}"]
+    errors: list[str] = []
+    head = data.get("schema", {})
+    schema = LabelSchema(
+        name=str(head.get("name", "")), version=int(head.get("version", 1) or 1),
+        source_text=text,
+    )
+    for kind, bucket in (("entity", schema.entities), ("event", schema.events)):
+        seen_names: set[str] = set()
+        seen_keys: dict[str, str] = {}
+        entries = data.get(kind, [])
+        if not isinstance(entries, list) or not entries:
+            errors.append(f"{path}: no [[{kind}]] types")
+            continue
+        for i, raw in enumerate(entries, 1):
+            where = f"{path}: {kind} #{i}"
+            name = str(raw.get("name", "")).strip()
+            hotkey = str(raw.get("hotkey", ""))
+            color = str(raw.get("color", ""))
+            if not name:
+                errors.append(f"{where}: empty name")
+            elif not _NAME.match(name):
+                errors.append(f"{where}: name {name!r} must be upper-case letters, digits, _")
+            elif name in seen_names:
+                errors.append(f"{where}: duplicate name {name!r}")
+            seen_names.add(name)
+            if len(hotkey) != 1 or not hotkey.isprintable() or hotkey.isspace():
+                errors.append(f"{where} ({name}): hotkey must be one printable character")
+            elif hotkey in seen_keys:
+                errors.append(
+                    f"{where} ({name}): hotkey {hotkey!r} already used by {seen_keys[hotkey]}"
+                )
+            elif kind == "entity" and hotkey in RESERVED_KEYS:
+                errors.append(f"{where} ({name}): hotkey {hotkey!r} is reserved by the app")
+            seen_keys.setdefault(hotkey, name)
+            if not _COLOR.match(color):
+                errors.append(f"{where} ({name}): colour {color!r} is not #rrggbb")
+            for lang in ("en", "ar"):
+                if not str(raw.get(lang, "")).strip():
+                    errors.append(f"{where} ({name}): missing {lang} description")
+            bucket.append(LabelType(kind, name, hotkey, color, str(raw.get("en", "")),
+                                    str(raw.get("ar", ""))))
+    return schema, errors
+
+
+def load_schema(path: Path | None = None) -> LabelSchema:
+    """Load and validate; raise InputError naming the file on the first problem."""
+    path = path or default_schema_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read label schema: {exc}") from exc
+    schema, errors = parse_schema(text, str(path))
+    if errors:
+        raise InputError(str(path), errors[0].split(": ", 1)[-1] + (
+            f" (and {len(errors) - 1} more: run 'annotator schema check')" if len(errors) > 1
+            else ""))
+    return schema
