@@ -1,0 +1,137 @@
+"""The agreement report: plain, JSON-ready data (no NaN: undefined values are None with a
+"reason"). See DESIGN.md, section "Agreement"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .disagreements import span_disagreements
+from .events import SCOPES, event_section
+from .model import DocumentUnit
+from .pairs import pair_key, pairs
+from .scores import undefined
+from .spans import Counts, pair_counts, span_scores
+from .tokens import token_kappa
+from .unitizing import UnitizingAlpha, unitizing_alpha
+
+
+def _unitizing(docs: Sequence[DocumentUnit], coders: Sequence[str]) -> UnitizingAlpha:
+    """alpha_U over the documents every coder finished, their texts laid end to end."""
+    units: dict[str, list[tuple[int, int, str]]] = {c: [] for c in coders}
+    offset = 0
+    for doc in docs:
+        for c in coders:
+            units[c] += [(offset + s.start, offset + s.end, s.label) for s in doc.work[c].spans]
+        offset += len(doc.text)
+    return unitizing_alpha(offset, units)
+
+
+def _unitizing_dict(result: UnitizingAlpha, n_docs: int) -> dict[str, Any]:
+    return {
+        "overall": result.overall.to_dict(),
+        "per_label": {label: s.to_dict() for label, s in result.per_label.items()},
+        "n_docs": n_docs,
+    }
+
+
+def _mean_kappa(per_pair: dict[str, dict[str, Any]], which: str) -> dict[str, Any]:
+    values = {k: v[which]["kappa"] for k, v in per_pair.items()}
+    defined = [v for v in values.values() if v is not None]
+    n = sum(v[which]["n"] for v in per_pair.values())
+    return {
+        "kappa": sum(defined) / len(defined) if defined else None,
+        "n": n,
+        "pairs": values,
+        "method": "mean of the pairwise Cohen's kappas that are defined",
+        "reason": None if defined else "undefined: no annotator pair has a defined kappa",
+    }
+
+
+def _spans(docs: Sequence[DocumentUnit], annotators: list[str]) -> dict[str, Any]:
+    pairwise: dict[str, Any] = {}
+    pooled_exact: dict[str, Counts] = {}
+    pooled_overlap: dict[str, Counts] = {}
+    token: dict[str, dict[str, Any]] = {}
+    for a, b in pairs(annotators):
+        both = [d for d in docs if a in d.work and b in d.work]
+        counts = pair_counts((d.work[a].spans, d.work[b].spans) for d in both)
+        for label, c in counts.exact.items():
+            pooled_exact.setdefault(label, Counts()).add(c)
+        for label, c in counts.overlap.items():
+            pooled_overlap.setdefault(label, Counts()).add(c)
+        key = pair_key(a, b)
+        token[key] = token_kappa((d.tokens, d.work[a].spans, d.work[b].spans) for d in both)
+        pairwise[key] = {
+            "n_docs": len(both),
+            **span_scores(counts),
+            "token_kappa": token[key],
+            "unitizing_alpha": _unitizing_dict(_unitizing(both, [a, b]), len(both)),
+        }
+
+    complete = [d for d in docs if all(a in d.work for a in annotators)]
+    if len(annotators) < 2:
+        overall_u = UnitizingAlpha(undefined(0, "undefined: fewer than 2 annotators"), {})
+    elif not complete:
+        overall_u = UnitizingAlpha(
+            undefined(0, "undefined: no document was finished by every annotator"), {}
+        )
+    else:
+        overall_u = _unitizing(complete, annotators)
+
+    n_pair_docs = sum(p["n_docs"] for p in pairwise.values())
+    labels = sorted(
+        {s.label for d in docs for a in annotators if a in d.work for s in d.work[a].spans}
+    )
+    per_label = {}
+    for label in labels:
+        u = overall_u.per_label.get(label)
+        if u is None:
+            u = undefined(
+                0,
+                overall_u.overall.reason
+                or "undefined: label not used in the documents every annotator finished",
+            )
+        per_label[label] = {
+            "exact": pooled_exact.get(label, Counts()).to_dict(n_pair_docs),
+            "overlap": pooled_overlap.get(label, Counts()).to_dict(n_pair_docs),
+            "spans": {
+                a: sum(1 for d in docs if a in d.work for s in d.work[a].spans if s.label == label)
+                for a in annotators
+            },
+            "unitizing_alpha": u.to_dict(),
+        }
+    return {
+        "pairwise": pairwise,
+        "per_label": per_label,
+        "token_kappa": {
+            "all_tokens": _mean_kappa(token, "all_tokens"),
+            "marked_tokens": _mean_kappa(token, "marked_tokens"),
+        },
+        "unitizing_alpha": _unitizing_dict(overall_u, len(complete)),
+    }
+
+
+def build_report(docs: list[DocumentUnit], annotators: list[str]) -> dict[str, Any]:
+    """Every agreement figure for ``annotators`` over ``docs``; JSON-ready, no NaN."""
+    annotators = list(dict.fromkeys(annotators))
+    finished = {a: sum(1 for d in docs if a in d.work) for a in annotators}
+    notes = []
+    if len(annotators) < 2:
+        notes.append("fewer than 2 annotators: agreement is undefined")
+    notes += [f"{a} has not finished any document" for a, n in finished.items() if n == 0]
+    return {
+        "annotators": annotators,
+        "documents": {
+            "count": len(docs),
+            "ids": [d.doc_id for d in docs],
+            "finished": finished,
+            "finished_by_two_or_more": sum(
+                1 for d in docs if sum(a in d.work for a in annotators) >= 2
+            ),
+        },
+        "events": {scope: event_section(docs, annotators, scope) for scope in SCOPES},
+        "spans": _spans(docs, annotators),
+        "disagreements": span_disagreements(docs, annotators),
+        "notes": notes,
+    }
