@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -28,10 +29,13 @@ class Context:
 CTX = Context()
 
 
-def _run(fn, *args, **kwargs) -> None:  # noqa: ANN001
-    """Call a command implementation; turn its result into an exit status, never a traceback."""
+def _run(target: str, *args: object, **kwargs: object) -> None:
+    """Call a command implementation ("module:function", imported lazily so start-up stays
+    fast); turn its result into an exit status, and any error into one line, never a traceback.
+    """
     try:
-        code = fn(*args, **kwargs)
+        module, _, name = target.partition(":")
+        code = getattr(importlib.import_module(module), name)(*args, **kwargs)
     except UsageError as exc:
         typer.echo(f"annotator: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -51,8 +55,10 @@ def _run(fn, *args, **kwargs) -> None:  # noqa: ANN001
 def main_options(
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database path or SQLAlchemy URL (default $ANNOTATOR_DB, "
-                     "then ./annotations.db)."),
+        typer.Option(
+            "--db",
+            help="Database path or SQLAlchemy URL (default $ANNOTATOR_DB, then ./annotations.db).",
+        ),
     ] = None,
 ) -> None:
     CTX.db = db
@@ -62,38 +68,48 @@ def main_options(
 def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .jsonl) or folders.")],
     annotator: Annotated[
-        str | None, typer.Option("--annotator", help="Store the records' spans and events "
-                                 "as this annotator's finished work.")
+        str | None,
+        typer.Option(
+            "--annotator",
+            help="Store the records' spans and events as this annotator's finished work.",
+        ),
     ] = None,
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Keep the text as it is.")] = False,
 ) -> None:
     """Import articles: clean, split sentences, store; re-importing the same text is a no-op."""
-    from annotator.commands.importing import run_import
-
-    _run(run_import, CTX.db, paths, annotator=annotator, clean=not no_clean)
+    _run(
+        "annotator.commands.importing:run_import",
+        CTX.db,
+        paths,
+        annotator=annotator,
+        clean=not no_clean,
+    )
 
 
 @app.command()
 def annotate(
-    user: Annotated[str | None, typer.Option("--user", help="Annotator name "
-                    "(default $ANNOTATOR_USER, then the login name).")] = None,
-    doc: Annotated[str | None, typer.Option("--doc", help="Open this document (external id).")]
-    = None,
-    bidi: Annotated[str, typer.Option("--bidi", help="app (we lay out RTL), terminal (the "
-                    "terminal reorders), off.")] = "app",
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", help="Annotator name (default $ANNOTATOR_USER, then the login name)."
+        ),
+    ] = None,
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Open this document (external id).")
+    ] = None,
+    bidi: Annotated[
+        str,
+        typer.Option("--bidi", help="app (we lay out RTL), terminal (the terminal reorders), off."),
+    ] = "app",
 ) -> None:
     """Open the annotation TUI (imports seeds/ into an empty database first)."""
-    from annotator.commands.annotate import run_annotate
-
-    _run(run_annotate, CTX.db, user=user, doc=doc, bidi=bidi)
+    _run("annotator.commands.annotate:run_annotate", CTX.db, user=user, doc=doc, bidi=bidi)
 
 
 @app.command()
 def status(json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False):
     """Documents, and per annotator: new / in-progress / done documents, spans, event labels."""
-    from annotator.commands.status import run_status
-
-    _run(run_status, CTX.db, json_out=json_out)
+    _run("annotator.commands.status:run_status", CTX.db, json_out=json_out)
 
 
 @app.command()
@@ -103,43 +119,55 @@ def agreement(
     markdown: Annotated[bool, typer.Option("--markdown", help="A Markdown report.")] = False,
 ) -> None:
     """Inter-annotator agreement over the documents each annotator marked done."""
-    from annotator.commands.agreement import run_agreement
-
     if json_out and markdown:
-        _run(_usage, "--json and --markdown exclude each other")
-    _run(run_agreement, CTX.db, annotators=annotators, json_out=json_out, markdown=markdown)
+        _run("annotator.cli:_usage", "--json and --markdown exclude each other")
+    _run(
+        "annotator.commands.agreement:run_agreement",
+        CTX.db,
+        annotators=annotators,
+        json_out=json_out,
+        markdown=markdown,
+    )
 
 
 @app.command()
 def adjudicate(
     user: Annotated[str | None, typer.Option("--user", help="Adjudicator name.")] = None,
-    auto: Annotated[bool, typer.Option("--auto", help="Copy unanimous annotations to gold.")]
-    = False,
+    auto: Annotated[
+        bool, typer.Option("--auto", help="Copy unanimous annotations to gold.")
+    ] = False,
     bidi: Annotated[str, typer.Option("--bidi", help="app, terminal or off.")] = "app",
 ) -> None:
     """Turn the annotators' versions into gold (--auto: take what all agree on)."""
-    from annotator.commands.adjudicate import run_adjudicate
-
-    _run(run_adjudicate, CTX.db, user=user, auto=auto, bidi=bidi)
+    _run("annotator.commands.adjudicate:run_adjudicate", CTX.db, user=user, auto=auto, bidi=bidi)
 
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Argument(help="Output file (jsonl, conll, spacy) or folder "
-                   "(brat).")],
-    source: Annotated[str, typer.Option("--source", help="gold | majority | annotator:NAME")]
-    = "gold",
+    out: Annotated[
+        Path, typer.Argument(help="Output file (jsonl, conll, spacy) or folder (brat).")
+    ],
+    source: Annotated[
+        str, typer.Option("--source", help="gold | majority | annotator:NAME")
+    ] = "gold",
     fmt: Annotated[str, typer.Option("--format", help="jsonl | conll | spacy | brat")] = "jsonl",
-    split: Annotated[str | None, typer.Option("--split", help="e.g. train=0.8,dev=0.1,test=0.1")]
-    = None,
+    split: Annotated[
+        str | None, typer.Option("--split", help="e.g. train=0.8,dev=0.1,test=0.1")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed for the split.")] = 0,
     json_out: Annotated[bool, typer.Option("--json", help="JSON summary on stdout.")] = False,
 ) -> None:
     """Export annotations for training NER and event models."""
-    from annotator.commands.export import run_export
-
-    _run(run_export, CTX.db, out, source=source, fmt=fmt, split=split, seed=seed,
-         json_out=json_out)
+    _run(
+        "annotator.commands.export:run_export",
+        CTX.db,
+        out,
+        source=source,
+        fmt=fmt,
+        split=split,
+        seed=seed,
+        json_out=json_out,
+    )
 
 
 @app.command()
@@ -148,31 +176,27 @@ def role(
     role_name: Annotated[str, typer.Argument(metavar="ROLE", help="annotator | adjudicator")],
 ) -> None:
     """Grant a user a role (adjudicator may open `annotator adjudicate`)."""
-    from annotator.commands.status import run_role
-
-    _run(run_role, CTX.db, name, role_name)
+    _run("annotator.commands.status:run_role", CTX.db, name, role_name)
 
 
 @schema_app.command("show")
 def schema_show(
-    file: Annotated[Path | None, typer.Argument(help="Schema file (default schema/labels.toml)")]
-    = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Schema file (default schema/labels.toml)")
+    ] = None,
 ) -> None:
     """List the entity and event types with hotkeys, colours and descriptions."""
-    from annotator.commands.schema_cmd import run_show
-
-    _run(run_show, file)
+    _run("annotator.commands.schema_cmd:run_show", file)
 
 
 @schema_app.command("check")
 def schema_check(
-    file: Annotated[Path | None, typer.Argument(help="Schema file (default schema/labels.toml)")]
-    = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Schema file (default schema/labels.toml)")
+    ] = None,
 ) -> None:
     """Validate a label schema: every problem on its own line, exit 1 when there are any."""
-    from annotator.commands.schema_cmd import run_check
-
-    _run(run_check, file)
+    _run("annotator.commands.schema_cmd:run_check", file)
 
 
 def _usage(message: str) -> int:

@@ -33,7 +33,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API 
 def make_engine(db: str | None = None) -> Engine:
     url = database_url(db)
     is_sqlite = url.startswith("sqlite")
-    connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False} if is_sqlite else {}
+    connect_args: dict[str, object] = {}
+    if is_sqlite:
+        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     engine = create_engine(url, connect_args=connect_args)
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -592,10 +592,8 @@ class Store:
                 units.setdefault((scope, start, end), set()).add(label)
             n_events = 0
             for (scope, start, end), labels in units.items():
-                before = self._replace_events(
-                    s, doc_id, ann.id, scope, start, end,
-                    labels | {r.label for r in self._event_rows(s, doc_id, ann.id, scope, start, end)},
-                )
+                had = {r.label for r in self._event_rows(s, doc_id, ann.id, scope, start, end)}
+                before = self._replace_events(s, doc_id, ann.id, scope, start, end, labels | had)
                 n_events += len(labels - set(before))
             a = self._assignment(s, doc_id, ann.id)
             assert a is not None

@@ -1,0 +1,87 @@
+"""The CLI through Typer's CliRunner: import, status, schema, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from annotator.cli import app
+
+runner = CliRunner()
+
+
+def invoke(db: Path, *args: str):
+    return runner.invoke(app, ["--db", str(db), *args])
+
+
+def test_import_then_status_json(tmp_path: Path, seeds_dir: Path) -> None:
+    db = tmp_path / "a.db"
+    result = invoke(db, "import", str(seeds_dir))
+    assert result.exit_code == 0, result.output
+    assert "5 added" in result.output
+    result = invoke(db, "import", str(seeds_dir))
+    assert result.exit_code == 0 and "0 added, 5 already present" in result.output
+    result = invoke(db, "status", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["documents"] == 5
+
+
+def test_status_counts_per_annotator(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    rec = {"id": "r", "text": "قال الوزير إن التعاون مستمر.",
+           "spans": [{"start": 4, "end": 10, "label": "OCC"}],
+           "events": [{"label": "STATEMENT", "scope": "document"}]}
+    f = tmp_path / "r.jsonl"
+    f.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert invoke(db, "import", "--annotator", "alice", str(f)).exit_code == 0
+    report = json.loads(invoke(db, "status", "--json").stdout)
+    assert report["annotators"]["alice"] == {
+        "role": "annotator", "new": 0, "in_progress": 0, "done": 1, "spans": 1, "events": 1,
+    }
+
+
+def test_bad_input_exit_1_one_line_no_traceback(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    f = tmp_path / "bad.jsonl"
+    f.write_text('{"text": "نص"}\n{oops\n', encoding="utf-8")
+    result = invoke(db, "import", str(f))
+    assert result.exit_code == 1
+    assert f"{f}:2: invalid JSON" in result.output
+    assert "Traceback" not in result.output
+    assert "1 added" in result.output
+
+
+def test_schema_check(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["schema", "check"]).exit_code == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[[entity]]\nname = "PERS"\nhotkey = "1"\ncolor = "red"\nen = "a"\nar = "ب"\n'
+        '[[entity]]\nname = "PERS"\nhotkey = "1"\ncolor = "#ffffff"\nen = "a"\nar = "ب"\n'
+        '[[entity]]\nname = ""\nhotkey = "q"\ncolor = "#ffffff"\nen = "a"\nar = "ب"\n'
+        '[[event]]\nname = "MEET"\nhotkey = "m"\ncolor = "#ffffff"\nen = "a"\nar = ""\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["schema", "check", str(bad)])
+    assert result.exit_code == 1
+    out = result.output
+    assert "is not #rrggbb" in out and "duplicate name 'PERS'" in out
+    assert "hotkey '1' already used by PERS" in out and "empty name" in out
+    assert "reserved by the app" in out and "missing ar description" in out
+    shown = runner.invoke(app, ["schema", "show"])
+    assert shown.exit_code == 0 and "PERS" in shown.output and "MEET" in shown.output
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = invoke(tmp_path / "a.db", "agreement", "--json", "--markdown")
+    assert result.exit_code == 2
+    assert runner.invoke(app, ["import"]).exit_code == 2
+    assert runner.invoke(app, ["role", "x", "king", "--help"]).exit_code == 0
+    result = invoke(tmp_path / "a.db", "role", "carol", "king")
+    assert result.exit_code == 1 and "unknown role" in result.output
+
+
+def test_role_grant(tmp_path: Path) -> None:
+    result = invoke(tmp_path / "a.db", "role", "carol", "adjudicator")
+    assert result.exit_code == 0 and "carol: adjudicator" in result.output

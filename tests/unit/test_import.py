@@ -1,0 +1,102 @@
+"""Import: seeds, idempotence, JSONL records with annotations, every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.commands.importing import import_paths
+from annotator.labelschema import LabelSchema
+from annotator.store.service import Store
+
+TEXT = "أكد وزير الداخلية عبد الوافي لفتيت على التعاون الأمني. وقال إن المغرب شريك."
+
+
+def _jsonl(path: Path, records: list) -> Path:
+    lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_seeds_import_once(store: Store, schema: LabelSchema, seeds_dir: Path) -> None:
+    first = import_paths(store, schema, [seeds_dir])
+    assert (first.added, first.duplicates, first.errors) == (5, 0, [])
+    second = import_paths(store, schema, [seeds_dir])
+    assert (second.added, second.duplicates) == (0, 5)
+    assert store.count_documents() == 5
+    for doc in store.documents():
+        assert doc.title and doc.text == doc.text.strip()
+        assert doc.meta["cleaning"]["removed"], doc.external_id
+        sentences = store.sentences(doc.id)
+        assert sentences and all(doc.text[s.start:s.end].strip() for s in sentences)
+
+
+def test_no_clean_keeps_furniture(store: Store, schema: LabelSchema, seeds_dir: Path) -> None:
+    import_paths(store, schema, [seeds_dir / "001_e33eb037d265ffba.txt"], clean=False)
+    (doc,) = store.documents()
+    assert "Quantcast" in doc.text and doc.meta["cleaning"]["cleaned"] is False
+
+
+def test_jsonl_with_annotator(store: Store, schema: LabelSchema, tmp_path: Path) -> None:
+    record = {
+        "id": "r1", "title": "t", "text": TEXT,
+        "spans": [{"start": 18, "end": 34, "label": "PERS", "text": "عبد الوافي لفتيت"}],
+        "events": [{"label": "STATEMENT", "scope": "document"},
+                   {"label": "COOPERATE", "scope": "sentence", "start": 0, "end": 55}],
+    }
+    path = _jsonl(tmp_path / "a.jsonl", [record])
+    summary = import_paths(store, schema, [path], annotator="alice")
+    assert summary.errors == [] and summary.added == 1 and summary.spans == 1
+    doc = store.document_by_external_id("r1")
+    assert doc is not None and doc.text == TEXT
+    assert [(s.start, s.end, s.label) for s in store.spans(doc.id, "alice")] == [(18, 34, "PERS")]
+    assert len(store.events(doc.id, "alice")) == 2
+    assert store.status(doc.id, "alice") == "done"
+    # bob's version of the same text attaches to the same document
+    record["spans"] = [{"start": 4, "end": 17, "label": "OCC"}]
+    summary = import_paths(store, schema, [_jsonl(tmp_path / "b.jsonl", [record])],
+                           annotator="bob")
+    assert summary.duplicates == 1 and summary.spans == 1
+    assert store.count_documents() == 1
+    assert [s.label for s in store.spans(doc.id, "bob")] == ["OCC"]
+
+
+def test_bad_inputs_each_reported_rest_imported(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    good = {"id": "ok", "text": TEXT}
+    _jsonl(tmp_path / "mixed.jsonl", [
+        good,                                                              # line 1 ok
+        "{not json",                                                       # line 2
+        {"id": "x"},                                                       # line 3 no text
+        {"text": "نص آخر", "spans": [{"start": 0, "end": 99, "label": "PERS"}]},   # 4 range
+        {"text": "نص ثالث", "spans": [{"start": 0, "end": 2, "label": "PERS",
+                                        "text": "zz"}]},                   # 5 text mismatch
+        {"text": "نص رابع", "spans": [{"start": 0, "end": 2, "label": "WHO"}]},    # 6 label
+        {"text": "نص خامس", "events": [{"label": "BOOM"}]},                # 7 event label
+        {"id": "ok2", "text": "نص سادس صحيح."},                            # 8 ok
+    ])
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x00\x00")
+    (tmp_path / "good.txt").write_text("خبر جديد عن التعاون الأمني بين المغرب وإسبانيا.\n",
+                                       encoding="utf-8")
+    summary = import_paths(store, schema, [tmp_path], annotator="alice")
+    errors = "\n".join(summary.errors)
+    for expected in ("mixed.jsonl:2: invalid JSON", "mixed.jsonl:3: record has no 'text'",
+                     "mixed.jsonl:4: span 0 [0, 99) is out of range",
+                     "mixed.jsonl:5: span 0 text 'zz' differs",
+                     "mixed.jsonl:6: span label 'WHO' is not in the schema",
+                     "mixed.jsonl:7: event label 'BOOM' is not in the schema",
+                     "latin1.txt:1: not UTF-8", "empty.txt: empty file",
+                     "binary.txt:2: binary file"):
+        assert expected in errors, (expected, errors)
+    assert len(summary.errors) == 9
+    assert all("\n" not in e for e in summary.errors)
+    ids = {d.external_id for d in store.documents()}
+    assert {"ok", "ok2", "good"} <= ids and len(ids) == 3
+
+
+def test_missing_path_reported(store: Store, schema: LabelSchema, tmp_path: Path) -> None:
+    summary = import_paths(store, schema, [tmp_path / "nope", tmp_path])
+    assert summary.errors == [f"{tmp_path / 'nope'}: no such file or folder"]
