@@ -603,3 +603,78 @@ class Store:
             self._log(s, doc_id, ann.id, "import", {"spans": n_spans, "events": n_events})
             s.commit()
             return n_spans, n_events
+
+
+@dataclass
+class FinishedCorpus:
+    """Bulk snapshot of finished work, fetched in a handful of queries (agreement, export).
+
+    `docs`: id -> (external_id, title, text); `sentences`: id -> [(start, end)];
+    `done`: id -> sorted annotator names with status done; `spans`: (id, name) ->
+    [(start, end, label, provenance)]; `events`: (id, name) -> [(label, scope, start, end,
+    provenance)].
+    """
+
+    docs: dict[int, tuple[str, str, str]]
+    sentences: dict[int, list[tuple[int, int]]]
+    done: dict[int, list[str]]
+    spans: dict[tuple[int, str], list[tuple[int, int, str, Any]]]
+    events: dict[tuple[int, str], list[tuple[str, str, int | None, int | None, Any]]]
+
+
+def load_finished(store: Store, annotators: Sequence[str] | None = None) -> FinishedCorpus:
+    """Every document some annotator (of `annotators`, default all but gold) marked done."""
+    with store.session() as s:
+        q = (
+            select(Assignment.document_id, Annotator.name, Annotator.id)
+            .join(Annotator, col(Annotator.id) == col(Assignment.annotator_id))
+            .where(Assignment.status == STATUS_DONE)
+        )
+        if annotators is not None:
+            q = q.where(col(Annotator.name).in_(list(annotators)))
+        else:
+            q = q.where(Annotator.name != GOLD)
+        done_rows = s.exec(q).all()
+        done: dict[int, list[str]] = {}
+        pairs: set[tuple[int, int]] = set()
+        names: dict[int, str] = {}
+        for doc_id, name, ann_id in done_rows:
+            done.setdefault(doc_id, []).append(name)
+            pairs.add((doc_id, ann_id))
+            names[ann_id] = name
+        for v in done.values():
+            v.sort()
+        doc_ids = sorted(done)
+        docs: dict[int, tuple[str, str, str]] = {}
+        sentences: dict[int, list[tuple[int, int]]] = {i: [] for i in doc_ids}
+        spans: dict[tuple[int, str], list[tuple[int, int, str, Any]]] = {}
+        events: dict[tuple[int, str], list[tuple[str, str, int | None, int | None, Any]]] = {}
+        if not doc_ids:
+            return FinishedCorpus(docs, sentences, done, spans, events)
+        ann_ids = sorted(names)
+        for i, e, t, x in s.exec(
+            select(Document.id, Document.external_id, Document.title, Document.text)
+        ):
+            if i in done:
+                docs[i] = (e, t, x)
+        for d, a, b in s.exec(
+            select(Sentence.document_id, Sentence.start, Sentence.end).order_by(
+                Sentence.document_id, Sentence.index
+            )
+        ):
+            if d in sentences:
+                sentences[d].append((a, b))
+        for d, ann_id, a, b, label, prov in s.exec(
+            select(Span.document_id, Span.annotator_id, Span.start, Span.end, Span.label,
+                   Span.provenance).where(col(Span.annotator_id).in_(ann_ids))
+        ):
+            if (d, ann_id) in pairs:
+                spans.setdefault((d, names[ann_id]), []).append((a, b, label, prov))
+        for d, ann_id, label, scope, a, b, prov in s.exec(
+            select(EventLabel.document_id, EventLabel.annotator_id, EventLabel.label,
+                   EventLabel.scope, EventLabel.start, EventLabel.end, EventLabel.provenance)
+            .where(col(EventLabel.annotator_id).in_(ann_ids))
+        ):
+            if (d, ann_id) in pairs:
+                events.setdefault((d, names[ann_id]), []).append((label, scope, a, b, prov))
+        return FinishedCorpus(docs, sentences, done, spans, events)
