@@ -157,7 +157,8 @@ def _spans(spans: dict[str, Any]) -> list[Section]:
     )
     ua = spans["unitizing_alpha"]
     row = _score_row("Krippendorff α_U (characters, docs all finished)", ua["overall"])
-    row[2] = f"{row[2]} chars, {ua['n_docs']} docs"
+    docs = "doc" if ua["n_docs"] == 1 else "docs"
+    row[2] = f"{row[2]} chars, {ua['n_docs']} {docs}"
     overall.rows.append(row)
     return [s for s in (pairs, labels, overall) if s.rows]
 

@@ -17,7 +17,9 @@ from .unitizing import UnitizingAlpha, unitizing_alpha
 
 
 def _unitizing(docs: Sequence[DocumentUnit], coders: Sequence[str]) -> UnitizingAlpha:
-    """alpha_U over the documents every coder finished, their texts laid end to end."""
+    """alpha_U over ``docs`` (each finished by every coder), their texts laid end to end."""
+    if not docs:
+        return UnitizingAlpha(undefined(0, "undefined: no document finished by every coder"), {})
     units: dict[str, list[tuple[int, int, str]]] = {c: [] for c in coders}
     offset = 0
     for doc in docs:

@@ -78,9 +78,7 @@ def test_own_alpha_equals_package_nominal_on_random_data():
         if own.value is None:
             continue
         code = {"a": 0, "b": 1, "c": 2, "d": 3}
-        matrix = np.array(
-            [[code[v] if v else np.nan for v in row] for row in data], dtype=float
-        )
+        matrix = np.array([[code[v] if v else np.nan for v in row] for row in data], dtype=float)
         expected = krippendorff.alpha(
             reliability_data=matrix, value_domain=[0, 1, 2, 3], level_of_measurement="nominal"
         )
