@@ -10,9 +10,8 @@ from typer.testing import CliRunner
 
 from annotator.cli import app
 
-TEXT = (
-    "أكد وزير الداخلية عبد الوافي لفتيت على التعاون الأمني. وقال إن المغرب شريك في مكافحة الإرهاب."
-)
+TEXT = ("أكد وزير الداخلية عبد الوافي لفتيت على التعاون الأمني. "
+        "وقال إن المغرب شريك في مكافحة الإرهاب.")
 VERSIONS = {
     "alice": ([(18, 34, "PERS"), (4, 17, "OCC"), (63, 69, "GPE")], ["STATEMENT"]),
     "bob": ([(18, 34, "PERS"), (9, 17, "ORG"), (63, 69, "GPE")], ["STATEMENT", "COOPERATE"]),
@@ -24,12 +23,9 @@ def _load(tmp_path: Path) -> Path:
     db = tmp_path / "ag.db"
     runner = CliRunner()
     for name, (spans, events) in VERSIONS.items():
-        rec = {
-            "id": "d1",
-            "text": TEXT,
-            "spans": [{"start": a, "end": b, "label": lab} for a, b, lab in spans],
-            "events": [{"label": e, "scope": "document"} for e in events],
-        }
+        rec = {"id": "d1", "text": TEXT,
+               "spans": [{"start": a, "end": b, "label": lab} for a, b, lab in spans],
+               "events": [{"label": e, "scope": "document"} for e in events]}
         f = tmp_path / f"{name}.jsonl"
         f.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
         result = runner.invoke(app, ["--db", str(db), "import", "--annotator", name, str(f)])
