@@ -1,5 +1,28 @@
 """The agreement report: plain, JSON-ready data (no NaN: undefined values are None with a
-"reason"). See DESIGN.md, section "Agreement"."""
+"reason"). See DESIGN.md, section "Agreement". Shape (abbreviated)::
+
+    annotators: [name, ...]
+    documents: {count, ids, finished: {name: n}, finished_by_two_or_more}
+    events: {document|sentence: {
+        units, labels,
+        alpha_nominal | alpha_masi | fleiss_kappa | percent_agreement: {value, n, reason},
+        cohen_kappa: {"a|b": {kappa, percent_agreement, n, reason}},
+        per_label: {label: {alpha, percent_agreement, n, reason}},   # binary presence
+        disagreements: [{doc_id, start, end, text, labels: {name: [label, ...]}}]}}
+    spans:
+        pairwise: {"a|b": {n_docs,
+            exact | overlap: {precision, recall, f1, tp, fp, fn, n, reason},
+            per_label: {label: {exact, overlap}}, macro: {exact | overlap: {..., labels}},
+            token_kappa: {all_tokens | marked_tokens: {kappa, percent_agreement, n, reason}},
+            unitizing_alpha: {overall, per_label, n_docs}}}
+        per_label: {label: {exact, overlap, spans: {name: count}, unitizing_alpha}}
+        token_kappa: {all_tokens | marked_tokens: {kappa, n, pairs: {"a|b": kappa}, method}}
+        unitizing_alpha: {overall: {value, n, reason}, per_label: {...}, n_docs}
+    disagreements: [{doc_id, start, end, text, kind, labels: {name: label|None}, spans}]
+    notes: [str]
+
+In a pair "a|b" (order of ``annotators``), a is the reference and b the prediction.
+"""
 
 from __future__ import annotations
 
