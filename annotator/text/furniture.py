@@ -157,7 +157,7 @@ def classify_line(line: str) -> Verdict | None:
     for rule, keys in _EXACT.items():
         if key in keys:
             return Verdict("furniture", rule)
-    if n <= 8 and all(w in _SOCIAL for w in words):
+    if n <= 8 and all(w in _SOCIAL or w in _ON for w in words) and words[-1] in _SOCIAL:
         return Verdict("furniture", "share")
     if _is_follow_prompt(line, words):
         return Verdict("furniture", "follow")
