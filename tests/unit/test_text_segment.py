@@ -206,3 +206,20 @@ def test_tokens_lie_within_sentences(text: str) -> None:
 @given(texts)
 def test_segmentation_is_deterministic(text: str) -> None:
     assert segment(text) == segment(text)
+
+
+@settings(max_examples=500)
+@given(st.text(max_size=80))
+def test_structure_holds_for_any_unicode(text: str) -> None:
+    """Marks, format characters, exotic spaces and line breaks from any script."""
+    tokens = split_tokens(text)
+    counts = [0] * len(text)
+    for s, e in tokens:
+        for i in range(s, e):
+            counts[i] += 1
+    assert all(counts[i] == (0 if c.isspace() else 1) for i, c in enumerate(text))
+    per_sentence = []
+    for s, e in split_sentences(text):
+        assert text[s:e] and text[s:e] == text[s:e].strip()
+        per_sentence.extend(tokens_in(text, (s, e)))
+    assert per_sentence == tokens
