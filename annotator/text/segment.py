@@ -108,7 +108,7 @@ def _full_stop_ends_sentence(
         if sum(c.isalpha() for c in last_piece) == 1 or word.casefold() in ABBREVIATIONS:
             return False  # an initial (د. / U.S.) or a known abbreviation
     head = _trim(text, sent_start, run_start)
-    if head is not None and text[head[0] : head[1]].isdigit():
+    if head is not None and head[1] - head[0] <= 3 and text[head[0] : head[1]].isdigit():
         return False  # "1." list number
     return True
 
