@@ -64,6 +64,8 @@ def _prepare(item: ArticleInput, clean: bool) -> tuple[str, str, dict]:
         return text, item.title or first[:200], meta
     result = clean_article(item.text) if clean else normalise_only(item.text)
     meta["cleaning"] = {"cleaned": clean, "removed": result.removed}
+    if result.source:
+        meta["attribution"] = result.source
     return result.text, result.title, meta
 
 
