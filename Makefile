@@ -15,11 +15,11 @@ annotate: $(STAMP)
 	$(BIN)/annotator annotate $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/ruff check annotator tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check annotator tests benchmarks
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/tui_latency.py
