@@ -1,0 +1,169 @@
+"""`annotator export OUT`: gold, majority or one annotator's work, as JSONL, CoNLL,
+spaCy DocBin or brat standoff, optionally split into train/dev/test.
+
+Exit 0 when everything was written; 1 when a format could not represent some annotation
+exactly (each one is named on stderr; the files are still written); 2 on bad arguments.
+With `--json` the summary is the only thing on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from annotator.commands.common import SCHEMA_KEY, open_store
+from annotator.errors import AnnotatorError, UsageError
+from annotator.io.records import Source, iter_records, parse_source, select_documents
+from annotator.io.split import parse_split
+from annotator.io.writer import Writer
+from annotator.labelschema import LabelSchema, parse_schema
+from annotator.store.engine import database_url
+from annotator.store.models import GOLD
+
+FORMATS = ("jsonl", "conll", "spacy", "brat")
+PROGRESS_THRESHOLD = 50  # documents
+MAX_PROBLEM_LINES = 20
+
+
+def _make_writer(fmt: str, out: Path, schema: LabelSchema) -> Writer:
+    if fmt == "jsonl":
+        from annotator.io.jsonl_export import JsonlWriter
+
+        return JsonlWriter(out)
+    if fmt == "conll":
+        from annotator.io.conll import ConllWriter
+
+        return ConllWriter(out)
+    if fmt == "spacy":
+        from annotator.io.spacy_docbin import SpacyWriter
+
+        return SpacyWriter(out, event_labels=schema.event_names())
+    from annotator.io.brat import BratWriter
+
+    return BratWriter(out, entity_labels=schema.entity_names(),
+                      event_labels=schema.event_names())
+
+
+def _check_out(out: Path, fmt: str) -> None:
+    if fmt == "brat":
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"{out}: brat export needs a folder, and this is a file")
+    elif out.is_dir():
+        raise UsageError(f"{out}: is a folder; {fmt} export writes a file")
+
+
+def _check_database(db: str | None) -> None:
+    url = database_url(db)
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != prefix + ":memory:":
+        path = Path(url[len(prefix):])
+        if not path.exists():
+            raise AnnotatorError(f"no database at {path} (import some documents first)")
+
+
+def _schema_version(store: Any, schema: LabelSchema) -> int:
+    """The version of the label schema the database was annotated with."""
+    stored = store.get_setting(SCHEMA_KEY)
+    if stored:
+        parsed, errors = parse_schema(stored)
+        if not errors:
+            return parsed.version
+    return schema.version
+
+
+def _progress(total: int) -> tuple[Callable[[], None], Callable[[], None]]:
+    """(advance, stop): a rich progress bar on stderr when it is a terminal and the
+    export is long enough; no-ops otherwise."""
+    if total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        return (lambda: None), (lambda: None)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task("exporting", total=total)
+    bar.start()
+    return (lambda: bar.advance(task)), bar.stop
+
+
+def export(
+    store: Any, schema: LabelSchema, out: Path, *, source: Source, fmt: str,
+    split: str | None = None, seed: int = 0, progress: bool = False,
+) -> dict[str, Any]:
+    """Write the export; return the summary (also what `--json` prints)."""
+    spec = parse_split(split) if split is not None else None
+    sel = select_documents(store, source)
+    writer = _make_writer(fmt, out, schema)
+    n_spans = n_events = 0
+    per_split: Counter[str] = Counter()
+    advance, stop = _progress(len(sel.documents)) if progress else (lambda: None, lambda: None)
+    try:
+        for record in iter_records(store, sel, schema_version=_schema_version(store, schema),
+                                   split=spec, seed=seed):
+            writer.add(record)
+            n_spans += len(record["spans"])
+            n_events += len(record["events"])
+            if spec is not None:
+                per_split[record["meta"]["split"]] += 1
+            advance()
+        files = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        stop()
+    return {
+        "out": str(out),
+        "format": fmt,
+        "source": source.label,
+        "documents": len(sel.documents),
+        "spans": n_spans,
+        "events": n_events,
+        "splits": {name: per_split.get(name, 0) for name, _ in spec} if spec else {},
+        "seed": seed if spec else None,
+        "files": [str(f) for f in files],
+        "problems": writer.problems,
+        "unfinished_gold": sel.unfinished_gold,
+    }
+
+
+def run_export(
+    db: str | None, out: Path, *, source: str, fmt: str, split: str | None, seed: int,
+    json_out: bool,
+) -> int:
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    src = parse_source(source)
+    if split is not None:
+        parse_split(split)  # a usage error before touching the database
+    _check_out(out, fmt)
+    _check_database(db)
+    store, schema = open_store(db)
+    try:
+        summary = export(store, schema, out, source=src, fmt=fmt, split=split, seed=seed,
+                         progress=True)
+    finally:
+        store.close()
+    err = sys.stderr
+    if summary["unfinished_gold"]:
+        print(f"annotator: {summary['unfinished_gold']} document(s) have {GOLD} annotations "
+              "but adjudication is not marked done; not exported", file=err)
+    if not summary["documents"]:
+        print(f"annotator: no document has annotations from source {src.label!r}", file=err)
+    problems = summary["problems"]
+    for line in problems[:MAX_PROBLEM_LINES]:
+        print(f"annotator: {line}", file=err)
+    if len(problems) > MAX_PROBLEM_LINES:
+        print(f"annotator: ... and {len(problems) - MAX_PROBLEM_LINES} more", file=err)
+    if json_out:
+        print(json.dumps({k: v for k, v in summary.items() if k != "problems"}
+                         | {"problems": len(problems)}, ensure_ascii=False))
+    else:
+        splits = ", ".join(f"{k} {v}" for k, v in summary["splits"].items())
+        print(f"exported {summary['documents']} documents ({summary['spans']} spans, "
+              f"{summary['events']} event labels) from {src.label} to {out}"
+              + (f" [{splits}]" if splits else ""))
+    return 1 if problems else 0
