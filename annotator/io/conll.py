@@ -1,0 +1,171 @@
+"""CoNLL export (IOB2) and a reader that maps the tags back to character offsets.
+
+File layout (UTF-8, "\\n" line ends):
+
+* each document starts with a `-DOCSTART-` line and a blank line;
+* one token a line: ``TOKEN<TAB>TAG[<TAB>TAG2...]``, tags in IOB2 (``B-PERS``, ``I-PERS``,
+  ``O``); a blank line ends each sentence (a block of `annotator.io.token_split`: a span
+  never crosses a blank line);
+* tokens are cut at every span edge inside them (``لل`` / ``بوليساريو``), so every span
+  keeps its exact range;
+* nested and overlapping spans go in extra columns (Wojood style): column k holds the
+  k-th nesting level, outermost first; every line of a file has the same number of tag
+  columns (the deepest nesting in the file), padded with ``O``.
+
+With `--split`, one file per split: ``corpus.conll`` -> ``corpus.train.conll`` etc.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO
+
+from annotator.io.token_split import layout
+from annotator.io.writer import AtomicFile, Record, Writer, split_path
+
+DOCSTART = "-DOCSTART-"
+
+
+def document_lines(record: Record) -> tuple[list[str], int, list[str]]:
+    """The lines of one document (without padding), its tag depth, and its problems."""
+    text = record["text"]
+    lay = layout(
+        text,
+        [(s["start"], s["end"]) for s in record["sentences"]],
+        [(s["start"], s["end"], s["label"]) for s in record["spans"]],
+    )
+    depth = lay.depth
+    tags = [["O"] * len(lay.tokens) for _ in range(depth)]
+    for sp in lay.spans:
+        column = tags[sp.level]
+        column[sp.first] = f"B-{sp.label}"
+        for j in range(sp.first + 1, sp.last):
+            column[j] = f"I-{sp.label}"
+    lines = [DOCSTART, ""]
+    for first, last in lay.blocks:
+        for j in range(first, last):
+            s, e = lay.tokens[j]
+            lines.append("\t".join([text[s:e], *(column[j] for column in tags)]))
+        lines.append("")
+    problems = [f"{record['id']}: {p}" for p in lay.problems]
+    return lines, depth, problems
+
+
+class _SplitFile:
+    """Unpadded lines go to a scratch file; `finish` pads them to the file's depth."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.scratch = path.with_name(f".{path.name}.{os.getpid()}.scratch")
+        self.fh: IO[str] = self.scratch.open("w", encoding="utf-8", newline="\n")
+        self.depth = 1
+
+    def write(self, lines: list[str], depth: int) -> None:
+        self.depth = max(self.depth, depth)
+        self.fh.write("\n".join(lines))
+        self.fh.write("\n")
+
+    def finish(self) -> Path:
+        self.fh.close()
+        out = AtomicFile(self.path)
+        try:
+            with self.scratch.open(encoding="utf-8", newline="\n") as src:
+                for line in src:
+                    line = line.rstrip("\n")
+                    if line and line != DOCSTART:
+                        line += "\tO" * (self.depth - line.count("\t"))
+                    out.write(line + "\n")
+        except BaseException:
+            out.discard()
+            raise
+        finally:
+            self.scratch.unlink(missing_ok=True)
+        return out.commit()
+
+    def discard(self) -> None:
+        self.fh.close()
+        self.scratch.unlink(missing_ok=True)
+
+
+class ConllWriter(Writer):
+    def __init__(self, out: Path) -> None:
+        super().__init__(out)
+        self._files: dict[str | None, _SplitFile] = {}
+
+    def add(self, record: Record) -> None:
+        split = record["meta"].get("split")
+        if split not in self._files:
+            self._files[split] = _SplitFile(split_path(self.out, split))
+        lines, depth, problems = document_lines(record)
+        self._files[split].write(lines, depth)
+        self.problems.extend(problems)
+
+    def close(self) -> list[Path]:
+        if not self._files:  # nothing exported: still leave an (empty) file
+            AtomicFile(self.out).commit()
+            return [self.out]
+        return [f.finish() for f in self._files.values()]
+
+    def abort(self) -> None:
+        for f in self._files.values():
+            f.discard()
+
+
+def read_conll(path: Path, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Spans per document of a CoNLL file written by `ConllWriter`, as (start, end, label)
+    sorted by (start, -end, label). `texts` are the documents' texts in file order; each
+    token is found by scanning its text from the previous token on (only whitespace may
+    lie between). Lenient IOB2: an I- tag that continues nothing starts a span."""
+    docs: list[list[tuple[int, int, str]]] = []
+    text = ""
+    cursor = 0
+    open_: dict[int, list] = {}  # column -> [start, end, label]
+    spans: list[tuple[int, int, str]] = []
+
+    def close_all() -> None:
+        for s, e, label in open_.values():
+            spans.append((s, e, label))
+        open_.clear()
+
+    def finish_doc() -> None:
+        close_all()
+        docs.append(sorted(set(spans), key=lambda t: (t[0], -t[1], t[2])))
+        spans.clear()
+
+    started = False
+    with path.open(encoding="utf-8", newline="\n") as fh:
+        for n, raw in enumerate(fh, 1):
+            line = raw.rstrip("\n")
+            if line == DOCSTART:
+                if started:
+                    finish_doc()
+                if len(docs) >= len(texts):
+                    raise ValueError(f"{path}:{n}: more documents than texts")
+                text, cursor, started = texts[len(docs)], 0, True
+                continue
+            if not line:
+                close_all()
+                continue
+            if not started:
+                raise ValueError(f"{path}:{n}: token before {DOCSTART}")
+            token, *tags = line.split("\t")
+            start = text.find(token, cursor)
+            if start < 0 or text[cursor:start].strip():
+                raise ValueError(f"{path}:{n}: token {token!r} not found at offset {cursor}")
+            end = cursor = start + len(token)
+            for col, tag in enumerate(tags):
+                current = open_.get(col)
+                if tag.startswith("I-") and current is not None and current[2] == tag[2:]:
+                    current[1] = end
+                    continue
+                if current is not None:
+                    spans.append(tuple(open_.pop(col)))  # type: ignore[arg-type]
+                if tag != "O":
+                    open_[col] = [start, end, tag[2:]]
+    if started:
+        finish_doc()
+    if len(docs) != len(texts):
+        raise ValueError(f"{path}: {len(docs)} documents, {len(texts)} texts")
+    return docs

@@ -1,0 +1,75 @@
+"""`annotator export` argument errors: exit 2, one line on stderr, no traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_export_fixtures import build_corpus
+from typer.testing import CliRunner
+
+from annotator.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return build_corpus(tmp_path_factory.mktemp("cli") / "c.db").db
+
+
+def one_line_error(result, code: int) -> str:
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    err = result.stderr
+    assert err.count("\n") == 1 and err.startswith("annotator: "), err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--split", "train=0.8,dev=0.1"], "sum to 1"),
+    (["--split", "train=x,dev=1"], "not a number"),
+    (["--split", "train=-1,dev=2"], ">= 0"),
+    (["--split", "train"], "NAME=FRACTION"),
+    (["--source", "silver"], "--source"),
+    (["--source", "annotator:"], "--source"),
+    (["--source", "annotator:nobody"], "no annotator named 'nobody'"),
+    (["--format", "xml"], "--format"),
+])
+def test_usage_errors(db: Path, tmp_path: Path, args: list[str], needle: str) -> None:
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(app, ["--db", str(db), "export", str(out), *args])
+    assert needle in one_line_error(result, 2)
+    assert not out.exists()
+
+
+def test_missing_database(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--db", str(tmp_path / "none.db"), "export",
+                                 str(tmp_path / "o.jsonl")])
+    assert "no database" in one_line_error(result, 1)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_out_kind_mismatch(db: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--db", str(db), "export", str(tmp_path)])
+    assert "is a folder" in one_line_error(result, 2)
+    f = tmp_path / "file"
+    f.write_text("x")
+    result = runner.invoke(app, ["--db", str(db), "export", str(f), "--format", "brat"])
+    assert "needs a folder" in one_line_error(result, 2)
+
+
+def test_json_summary_is_all_of_stdout(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    result = runner.invoke(app, ["--db", str(db), "export", str(out), "--source", "majority",
+                                 "--split", "train=0.8,dev=0.1,test=0.1", "--seed", "5",
+                                 "--json"])
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    assert summary["documents"] == 3 and summary["source"] == "majority"
+    assert summary["out"] == str(out) and summary["files"] == [str(out)]
+    assert sum(summary["splits"].values()) == 3 and summary["seed"] == 5
+    assert summary["spans"] == sum(len(json.loads(x)["spans"])
+                                   for x in out.read_text(encoding="utf-8").splitlines())
