@@ -13,7 +13,7 @@ from typing import Literal
 
 from annotator.bidi.chars import char_info
 from annotator.bidi.prepare import Paragraph
-from annotator.bidi.reorder import Segment, line_runs, reorder_runs
+from annotator.bidi.reorder import Segment, line_runs, reorder_runs, visual_order
 from annotator.bidi.visual_line import NO_CHAR, VisualLine
 from annotator.bidi.wrap import wrap_units
 
@@ -35,22 +35,47 @@ def blank_line(
 
 
 def _trailing_reset(para: Paragraph, lo: int, hi: int) -> int:
-    """How many units at the end of ``[lo, hi)`` rule L1 resets."""
-    text, bases = para.units.text, para.units.bases
+    """How many units at the end of ``[lo, hi)`` rule L1 resets.
+
+    A unit counts when all its characters are whitespace, isolate or
+    formatting characters (a space carrying a haraka does not, as in UAX #9).
+    """
+    units = para.units
+    text = units.text
     count = 0
     u = hi - 1
-    while u >= lo and char_info(text[bases[u]]).l1_reset:
+    while u >= lo and all(char_info(ch).l1_reset for ch in text[units.starts[u]:units.end_of(u)]):
         count += 1
         u -= 1
     return count
+
+
+def _char_order(para: Paragraph, lo: int, hi: int) -> list[int]:
+    """Units ``[lo, hi)`` in screen order, reordering every character (L1, L2).
+
+    For paragraphs where zero-width controls carry levels of their own: they
+    take part in L2 like any character, then only unit bases are kept.
+    """
+    assert para.char_levels is not None
+    units = para.units
+    first, last = units.starts[lo], units.end_of(hi - 1)
+    levels = list(para.char_levels[first:last])
+    for i in range(len(levels) - 1, -1, -1):
+        if not char_info(units.text[first + i]).l1_reset:
+            break
+        levels[i] = para.para_level
+    base_unit = {b: u for u, b in enumerate(units.bases[lo:hi], lo)}
+    return [base_unit[first + i] for i in visual_order(levels) if first + i in base_unit]
 
 
 def _segments(para: Paragraph, lo: int, hi: int, mode: Mode) -> list[Segment]:
     """Units ``[lo, hi)`` as runs in left-to-right screen order."""
     if mode != "app":
         return [(lo, hi, False)]
-    if para.all_rtl:
+    if para.all_rtl and para.char_levels is None:
         return [(lo, hi, True)]
+    if para.char_levels is not None:
+        return [(u, u + 1, False) for u in _char_order(para, lo, hi)]
     runs = line_runs(
         para.runs, para.run_starts, lo, hi, _trailing_reset(para, lo, hi), para.para_level
     )

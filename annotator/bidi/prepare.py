@@ -29,6 +29,10 @@ class Paragraph:
     runs: tuple[Run, ...]  # runs of equal level over the units (logical order)
     run_starts: tuple[int, ...]  # first unit of each run
     break_points: tuple[int, ...]  # unit indices a line may end at (see wrap)
+    #: Levels of every character, kept only when some zero-width character
+    #: (an isolate or embedding control, a mark after one) has a level other
+    #: than its unit's base: such lines are reordered character by character.
+    char_levels: tuple[int, ...] | None = None
     para_level: int = RTL_LEVEL
 
     @property
@@ -57,9 +61,10 @@ def prepare_paragraph(text: str, shape: bool = False) -> Paragraph:
             mirror = char_info(base_char).mirror or base_char
             glyphs[u] = mirror + glyphs[u][1:]
     runs = tuple(level_runs(levels))
+    exact = any(char_levels[i] != levels[units.unit_of(i)] for i in units.zero_width)
     return Paragraph(
         units, levels, tuple(glyphs), runs, tuple(r[1] for r in runs),
-        tuple(break_points(units)),
+        tuple(break_points(units)), char_levels if exact else None,
     )
 
 

@@ -37,6 +37,7 @@ class Units:
     mirrored: tuple[int, ...]  # unit indices whose base has a mirror glyph (rule L4)
     one_per_char: bool  # no zero-width characters: unit i is character i
     narrow: bool  # every unit is one cell wide
+    zero_width: tuple[int, ...] = ()  # indices of the zero-width characters
 
     @property
     def simple(self) -> bool:
@@ -45,6 +46,10 @@ class Units:
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    def unit_of(self, index: int) -> int:
+        """The unit holding the character at paragraph ``index``."""
+        return bisect_right(self.starts, index) - 1
 
     def end_of(self, unit: int) -> int:
         """Paragraph index one past the last character of ``unit``."""
@@ -73,7 +78,9 @@ def split_units(text: str) -> Units:
     if len(zero) == len(distinct) and text:
         drawn = "".join(ch for ch in text if infos[ch].drawn)
         glyph = DOTTED_CIRCLE + drawn if drawn else " "
-        return Units(text, (0,), (0,), (1,), (glyph,), (), (), False, True)
+        return Units(
+            text, (0,), (0,), (1,), (glyph,), (), (), False, True, tuple(range(1, len(text)))
+        )
     if not zero:
         n = len(text)
         starts = tuple(range(n))
@@ -102,5 +109,5 @@ def split_units(text: str) -> Units:
         text, tuple(starts), tuple(bases), widths, glyphs,
         tuple(bisect_right(starts, pos) - 1 for pos in _positions(text, breakable)),
         tuple(bisect_right(starts, pos) - 1 for pos in _positions(text, mirrored)),
-        one_per_char=False, narrow=not wide,
+        one_per_char=False, narrow=not wide, zero_width=tuple(_positions(text, zero)),
     )
