@@ -13,9 +13,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
-from annotator.store import models  # noqa: F401  (registers the tables)
+from annotator.store import models  # registers the tables
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -26,7 +26,12 @@ def _v1_to_v2(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE {table} ADD COLUMN provenance JSON"))
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v1_to_v2}
+def _v2_to_v3(conn: Connection) -> None:
+    """v3: the adjudication decisions table."""
+    models.Decision.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v1_to_v2, 3: _v2_to_v3}
 
 
 def current_version(conn: Connection) -> int | None:

@@ -110,3 +110,25 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Decision(SQLModel, table=True):
+    """One adjudication decision: what gold took for one disagreement (schema v3).
+
+    `item_key` is the disagreement's key (see annotator.adjudication); `outcome` is
+    accepted | rejected | edited; `versions` the annotators of each accepted version;
+    `before`/`after` the gold items the decision removed and added
+    ({"spans": [...], "labels": {...}}), so that it can be undone and audited.
+    """
+
+    __table_args__ = (UniqueConstraint("document_id", "item_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    item_key: str
+    kind: str  # label | boundary | missing | event
+    outcome: str  # accepted | rejected | edited
+    versions: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    by: str
+    at: datetime = Field(default_factory=utcnow)
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

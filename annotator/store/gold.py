@@ -1,0 +1,503 @@
+"""Gold: the store side of adjudication (auto-merge, decisions, undo/redo, loading).
+
+Gold annotations live under the reserved annotator `gold`, each with provenance
+``{"annotators": [...], "rule": ..., "by": ..., "at": ...}``. Every function that writes
+is one committed transaction and logs one `Action` under the gold annotator (kind
+``auto_merge`` or ``adjudicate``; ``payload["by"]`` names who did it), which is what
+`undo_decision` / `redo_decision` replay. The gold annotator's `Assignment` is ``done``
+when no disagreement of the document is left without a decision.
+
+The decisions themselves are computed by `annotator.adjudication` from plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from annotator.adjudication import Disagreement, Outcome, Work, auto_plan, find_disagreements
+from annotator.adjudication.model import DOCUMENT_UNIT, RULE_UNANIMOUS, SpanT, Unit
+from annotator.errors import PermissionDenied
+from annotator.store.models import (
+    GOLD,
+    ROLE_ADJUDICATOR,
+    SCOPE_SENTENCE,
+    STATUS_DONE,
+    STATUS_IN_PROGRESS,
+    STATUS_NEW,
+    Action,
+    Annotator,
+    Assignment,
+    Decision,
+    Document,
+    EventLabel,
+    Sentence,
+    Span,
+    utcnow,
+)
+from annotator.store.service import Store, StoreError
+
+AUTO = "auto"  # the `by` of auto-merged gold items
+KIND_AUTO = "auto_merge"
+KIND_DECISION = "adjudicate"
+
+
+# --------------------------------------------------------------------- roles
+def is_adjudicator(store: Store, user: str) -> bool:
+    with store.session() as s:
+        ann = s.exec(select(Annotator).where(Annotator.name == user)).first()
+        return ann is not None and ann.role == ROLE_ADJUDICATOR
+
+
+def require_adjudicator(store: Store, user: str, what: str = "adjudicate") -> None:
+    """Raise PermissionDenied (one line, exit 1) unless `user` has the adjudicator role."""
+    if user == GOLD:
+        raise PermissionDenied(f"{GOLD!r} is reserved for adjudicated annotations")
+    if not is_adjudicator(store, user):
+        raise PermissionDenied(
+            f"{user} may not {what}: only adjudicators can "
+            f"(grant the role with `annotator role {user} adjudicator`)"
+        )
+
+
+# ------------------------------------------------------------------- loading
+@dataclass
+class DecisionInfo:
+    key: str
+    kind: str
+    outcome: str
+    versions: list[Any]
+    by: str
+    at: datetime
+
+
+@dataclass
+class DocAdjudication:
+    """One document as the adjudicator sees it: every finisher's work, gold, decisions."""
+
+    doc_id: int
+    external_id: str
+    title: str
+    text: str
+    sentences: list[tuple[int, int]]
+    works: dict[str, Work]
+    gold: Work
+    gold_spans: list[tuple[int, int, str, Any]]
+    items: list[Disagreement]
+    decisions: dict[str, DecisionInfo] = field(default_factory=dict)
+    status: str = STATUS_NEW
+
+    @property
+    def annotators(self) -> list[str]:
+        return sorted(self.works)
+
+    @property
+    def remaining(self) -> int:
+        return sum(1 for d in self.items if d.key not in self.decisions)
+
+
+def _works(s: Session, doc_id: int) -> dict[str, Work]:
+    """The work of every annotator (not gold) who marked the document done."""
+    rows = s.exec(
+        select(Annotator.id, Annotator.name)
+        .join(Assignment, col(Assignment.annotator_id) == col(Annotator.id))
+        .where(Assignment.document_id == doc_id, Assignment.status == STATUS_DONE,
+               Annotator.name != GOLD)
+    ).all()
+    return {name: _work(s, doc_id, ann_id) for ann_id, name in rows}
+
+
+def _work(s: Session, doc_id: int, ann_id: int | None) -> Work:
+    spans = s.exec(select(Span.start, Span.end, Span.label).where(
+        Span.document_id == doc_id, Span.annotator_id == ann_id)).all()
+    events = s.exec(select(EventLabel.label, EventLabel.scope, EventLabel.start,
+                           EventLabel.end).where(
+        EventLabel.document_id == doc_id, EventLabel.annotator_id == ann_id)).all()
+    return Work.from_rows([tuple(r) for r in spans], [tuple(r) for r in events])
+
+
+def _gold_id(s: Session) -> int:
+    ann = s.exec(select(Annotator).where(Annotator.name == GOLD)).first()
+    if ann is None:
+        ann = Annotator(name=GOLD, role="gold")
+        s.add(ann)
+        s.flush()
+    assert ann.id is not None
+    return ann.id
+
+
+def _decision_keys(s: Session, doc_id: int) -> set[str]:
+    return set(s.exec(select(Decision.item_key).where(Decision.document_id == doc_id)))
+
+
+def _status(s: Session, doc_id: int, gold_id: int) -> str:
+    a = s.exec(select(Assignment).where(Assignment.document_id == doc_id,
+                                        Assignment.annotator_id == gold_id)).first()
+    return a.status if a else STATUS_NEW
+
+
+def _load_doc(s: Session, doc: Document, gold_id: int) -> DocAdjudication | None:
+    assert doc.id is not None
+    works = _works(s, doc.id)
+    if len(works) < 2:
+        return None
+    decisions = {
+        d.item_key: DecisionInfo(d.item_key, d.kind, d.outcome, d.versions, d.by, d.at)
+        for d in s.exec(select(Decision).where(Decision.document_id == doc.id))
+    }
+    gold_spans = [tuple(r) for r in s.exec(
+        select(Span.start, Span.end, Span.label, Span.provenance)
+        .where(Span.document_id == doc.id, Span.annotator_id == gold_id)
+        .order_by(Span.start, Span.end))]
+    sentences = [tuple(r) for r in s.exec(
+        select(Sentence.start, Sentence.end).where(Sentence.document_id == doc.id)
+        .order_by(Sentence.index))]
+    return DocAdjudication(
+        doc_id=doc.id, external_id=doc.external_id, title=doc.title, text=doc.text,
+        sentences=sentences,  # type: ignore[arg-type]
+        works=works, gold=_work(s, doc.id, gold_id),
+        gold_spans=gold_spans,  # type: ignore[arg-type]
+        items=find_disagreements(works), decisions=decisions,
+        status=_status(s, doc.id, gold_id),
+    )
+
+
+def adjudicable_ids(store: Store) -> list[int]:
+    """Documents at least two annotators (not gold) marked done, by external id."""
+    with store.session() as s:
+        rows = s.exec(
+            select(Assignment.document_id, Document.external_id)
+            .join(Annotator, col(Annotator.id) == col(Assignment.annotator_id))
+            .join(Document, col(Document.id) == col(Assignment.document_id))
+            .where(Assignment.status == STATUS_DONE, Annotator.name != GOLD)
+        ).all()
+    count: dict[int, int] = {}
+    eid: dict[int, str] = {}
+    for doc_id, external_id in rows:
+        count[doc_id] = count.get(doc_id, 0) + 1
+        eid[doc_id] = external_id
+    return sorted((d for d, n in count.items() if n >= 2), key=lambda d: eid[d])
+
+
+def load_document(store: Store, doc_id: int) -> DocAdjudication | None:
+    """The document's adjudication state; None when fewer than two annotators finished it."""
+    with store.session() as s:
+        doc = s.get(Document, doc_id)
+        if doc is None:
+            raise StoreError(f"no document with id {doc_id}")
+        gold_id = _gold_id(s)
+        state = _load_doc(s, doc, gold_id)
+        s.commit()
+        return state
+
+
+def load_adjudication(store: Store) -> list[DocAdjudication]:
+    """Every document at least two annotators finished, by external id."""
+    out = []
+    for doc_id in adjudicable_ids(store):
+        state = load_document(store, doc_id)
+        if state is not None:
+            out.append(state)
+    return out
+
+
+# --------------------------------------------------------------- primitives
+def _iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+def _discard_redo(s: Session, doc_id: int, gold_id: int) -> None:
+    for old in s.exec(select(Action).where(
+        Action.document_id == doc_id, Action.annotator_id == gold_id,
+        Action.state == "undone", col(Action.kind).in_([KIND_AUTO, KIND_DECISION]),
+    )):
+        old.state = "dead"
+        s.add(old)
+
+
+def _set_status(s: Session, store: Store, doc_id: int, gold_id: int, status: str) -> str:
+    """Set gold's status on the document; return the status before."""
+    a = store._assignment(s, doc_id, gold_id)
+    assert a is not None
+    before = a.status
+    if before != status:
+        a.status = status
+        a.updated_at = utcnow()
+        s.add(a)
+    return before
+
+
+def _unit_rows(s: Session, store: Store, doc_id: int, gold_id: int,
+               unit: Unit) -> list[EventLabel]:
+    return store._event_rows(s, doc_id, gold_id, unit[0], unit[1], unit[2])
+
+
+def _set_unit(s: Session, store: Store, doc_id: int, gold_id: int, unit: Unit,
+              labels: dict[str, Any]) -> None:
+    """Make gold's labels on `unit` exactly `labels` (label -> provenance)."""
+    rows = _unit_rows(s, store, doc_id, gold_id, unit)
+    for r in rows:
+        if r.label not in labels:
+            s.delete(r)
+        elif r.provenance != labels[r.label]:
+            r.provenance = labels[r.label]
+            s.add(r)
+    have = {r.label for r in rows}
+    sentence = unit[0] == SCOPE_SENTENCE
+    for label in sorted(set(labels) - have):
+        s.add(EventLabel(document_id=doc_id, annotator_id=gold_id, label=label, scope=unit[0],
+                         start=unit[1] if sentence else None, end=unit[2] if sentence else None,
+                         provenance=labels[label]))
+    s.flush()
+
+
+def _span_records(spans: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [dict(sp) for sp in spans]
+
+
+# -------------------------------------------------------------------- auto
+@dataclass
+class AutoReport:
+    documents: int = 0  # documents at least two annotators finished
+    spans_taken: int = 0
+    events_taken: int = 0
+    disagreements_left: int = 0
+    documents_with_disagreements: int = 0
+    gold_done: int = 0
+
+    @property
+    def taken(self) -> int:
+        return self.spans_taken + self.events_taken
+
+
+def auto_merge(store: Store, when: datetime | None = None) -> AutoReport:
+    """Copy into gold what all finishers of each document agree on; one transaction.
+
+    Idempotent: items already in gold are not taken again, and a second run changes
+    nothing. Gold's status becomes done where no disagreement is left undecided.
+    """
+    when = when or utcnow()
+    report = AutoReport()
+    with store.session() as s:
+        gold_id = _gold_id(s)
+        for doc_id in adjudicable_ids(store):
+            works = _works(s, doc_id)
+            if len(works) < 2:
+                continue
+            report.documents += 1
+            names = sorted(works)
+            prov = {"annotators": names, "rule": RULE_UNANIMOUS, "by": AUTO, "at": _iso(when)}
+            plan = auto_plan(works, _work(s, doc_id, gold_id))
+            added_spans = []
+            for start, end, label in sorted(plan.spans):
+                if store._insert_span(s, doc_id, gold_id, start, end, label, dict(prov)):
+                    added_spans.append({"start": start, "end": end, "label": label,
+                                        "provenance": dict(prov)})
+            units = []
+            for unit, new in sorted(plan.events.items(), key=_unit_order):
+                before = {r.label: r.provenance for r in _unit_rows(s, store, doc_id, gold_id,
+                                                                        unit)}
+                after = dict(before) | {lab: dict(prov) for lab in new}
+                _set_unit(s, store, doc_id, gold_id, unit, after)
+                units.append({"unit": list(unit), "before": before, "after": after})
+            items = find_disagreements(works)
+            left = sum(1 for d in items if d.key not in _decision_keys(s, doc_id))
+            report.spans_taken += len(added_spans)
+            report.events_taken += sum(len(plan.events[u]) for u in plan.events)
+            report.disagreements_left += left
+            report.documents_with_disagreements += left > 0
+            status = STATUS_IN_PROGRESS if left else STATUS_DONE
+            report.gold_done += status == STATUS_DONE
+            status_before = _set_status(s, store, doc_id, gold_id, status)
+            if added_spans or units or status_before != status:
+                _discard_redo(s, doc_id, gold_id)
+                s.add(Action(document_id=doc_id, annotator_id=gold_id, kind=KIND_AUTO,
+                             payload={"by": AUTO, "spans_added": added_spans,
+                                      "spans_removed": [], "events": units,
+                                      "status_before": status_before, "status_after": status}))
+        s.commit()
+    return report
+
+
+def _unit_order(item: tuple[Unit, Any]) -> tuple[bool, int, int]:
+    unit = item[0]
+    return (unit != DOCUMENT_UNIT, unit[1] or 0, unit[2] or 0)
+
+
+# --------------------------------------------------------------- decisions
+def _unanimous(provenance: Any) -> bool:
+    return isinstance(provenance, dict) and provenance.get("rule") == RULE_UNANIMOUS
+
+
+@dataclass
+class DecisionResult:
+    key: str
+    outcome: str
+    spans_added: int
+    spans_removed: int
+    remaining: int  # disagreements of the document still without a decision
+    status: str  # gold's status on the document after the decision
+
+
+def _decision_dict(d: Decision | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {"item_key": d.item_key, "kind": d.kind, "outcome": d.outcome,
+            "versions": d.versions, "by": d.by, "at": _iso(d.at),
+            "before": d.before, "after": d.after}
+
+
+def _put_decision(s: Session, doc_id: int, key: str, data: dict[str, Any] | None) -> None:
+    row = s.exec(select(Decision).where(Decision.document_id == doc_id,
+                                        Decision.item_key == key)).first()
+    if data is None:
+        if row is not None:
+            s.delete(row)
+        return
+    row = row or Decision(document_id=doc_id, item_key=key, kind=data["kind"],
+                          outcome=data["outcome"], by=data["by"])
+    row.kind, row.outcome, row.by = data["kind"], data["outcome"], data["by"]
+    row.versions = data["versions"]
+    row.at = datetime.fromisoformat(data["at"])
+    row.before, row.after = data["before"], data["after"]
+    s.add(row)
+
+
+def decide(store: Store, doc_id: int, user: str, outcome: Outcome,
+           when: datetime | None = None) -> DecisionResult:
+    """Write one decision into gold: one transaction, one Action (undoable).
+
+    Deciding an item that already has a decision replaces it (the spans the earlier
+    decision added are removed). Refuses when the annotators' work changed since the
+    item was computed (its key no longer exists).
+    """
+    when = when or utcnow()
+    with store.session() as s:
+        gold_id = _gold_id(s)
+        works = _works(s, doc_id)
+        items = {d.key: d for d in find_disagreements(works)}
+        item = items.get(outcome.key)
+        if item is None:
+            raise StoreError("this disagreement is no longer there (an annotator changed "
+                             "their work): reload")
+        old = s.exec(select(Decision).where(Decision.document_id == doc_id,
+                                            Decision.item_key == item.key)).first()
+        decision_before = _decision_dict(old)
+        base = {"rule": outcome.rule, "by": user, "at": _iso(when), "outcome": outcome.outcome,
+                "item": item.key}
+        removed: list[dict[str, Any]] = []
+        added: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        if old is not None:
+            for sp in old.after.get("spans", []):
+                if store._delete_span(s, doc_id, gold_id, sp["start"], sp["end"], sp["label"]):
+                    removed.append(sp)
+        for (start, end, label), holders in outcome.spans:
+            store._check_label("entity", label)
+            store._check_range(s, doc_id, start, end)
+            prov = {"annotators": list(holders), **base}
+            if store._insert_span(s, doc_id, gold_id, start, end, label, prov):
+                added.append({"start": start, "end": end, "label": label, "provenance": prov})
+        if item.is_event:
+            assert item.unit is not None
+            before = {r.label: r.provenance for r in _unit_rows(s, store, doc_id, gold_id,
+                                                                    item.unit)}
+            # labels every finisher gave keep their unanimous provenance
+            after = {lab: (before[lab] if _unanimous(before.get(lab)) else
+                           {"annotators": list(holders), **base})
+                     for lab, holders in outcome.labels}
+            for lab in after:
+                store._check_label("event", lab)
+            _set_unit(s, store, doc_id, gold_id, item.unit, after)
+            events.append({"unit": list(item.unit), "before": before, "after": after})
+        decision_after = {
+            "item_key": item.key, "kind": item.kind, "outcome": outcome.outcome,
+            "versions": [list(item.versions[i].annotators) for i in outcome.accepted],
+            "by": user, "at": _iso(when),
+            "before": {"spans": removed, "labels": events[0]["before"] if events else {}},
+            "after": {"spans": added, "labels": events[0]["after"] if events else {}},
+        }
+        _put_decision(s, doc_id, item.key, decision_after)
+        decided = _decision_keys(s, doc_id) | {item.key}
+        left = sum(1 for k in items if k not in decided)
+        status = STATUS_DONE if left == 0 else STATUS_IN_PROGRESS
+        status_before = _set_status(s, store, doc_id, gold_id, status)
+        _discard_redo(s, doc_id, gold_id)
+        s.add(Action(document_id=doc_id, annotator_id=gold_id, kind=KIND_DECISION, payload={
+            "by": user, "item_key": item.key, "spans_added": added, "spans_removed": removed,
+            "events": events, "decision_before": decision_before,
+            "decision_after": decision_after, "status_before": status_before,
+            "status_after": status,
+        }))
+        s.commit()
+        return DecisionResult(item.key, outcome.outcome, len(added), len(removed), left, status)
+
+
+# ---------------------------------------------------------------- undo/redo
+def _apply(s: Session, store: Store, action: Action, *, inverse: bool) -> None:
+    p = action.payload
+    doc_id, gold_id = action.document_id, action.annotator_id
+    to_remove = p["spans_added"] if inverse else p["spans_removed"]
+    to_add = p["spans_removed"] if inverse else p["spans_added"]
+    for sp in to_remove:
+        store._delete_span(s, doc_id, gold_id, sp["start"], sp["end"], sp["label"])
+    for sp in to_add:
+        store._insert_span(s, doc_id, gold_id, sp["start"], sp["end"], sp["label"],
+                           sp.get("provenance"))
+    for ev in p["events"]:
+        unit = tuple(ev["unit"])
+        _set_unit(s, store, doc_id, gold_id, unit,  # type: ignore[arg-type]
+                  ev["before"] if inverse else ev["after"])
+    if action.kind == KIND_DECISION:
+        _put_decision(s, doc_id, p["item_key"],
+                      p["decision_before"] if inverse else p["decision_after"])
+    _set_status(s, store, doc_id, gold_id, p["status_before"] if inverse else p["status_after"])
+
+
+def _step(store: Store, doc_id: int, user: str, *, undo: bool) -> Action | None:
+    with store.session() as s:
+        gold_id = _gold_id(s)
+        q = select(Action).where(
+            Action.document_id == doc_id, Action.annotator_id == gold_id,
+            Action.kind == KIND_DECISION, Action.state == ("done" if undo else "undone"),
+        ).order_by(col(Action.id).desc() if undo else col(Action.id))
+        action = next((a for a in s.exec(q) if a.payload.get("by") == user), None)
+        if action is None:
+            return None
+        _apply(s, store, action, inverse=undo)
+        action.state = "undone" if undo else "done"
+        s.add(action)
+        s.commit()
+        return action
+
+
+def undo_decision(store: Store, doc_id: int, user: str) -> Action | None:
+    """Revert this adjudicator's latest decision on the document; None when there is none."""
+    return _step(store, doc_id, user, undo=True)
+
+
+def redo_decision(store: Store, doc_id: int, user: str) -> Action | None:
+    """Re-apply this adjudicator's earliest undone decision on the document."""
+    return _step(store, doc_id, user, undo=False)
+
+
+def gold_spans(store: Store, doc_id: int) -> list[SpanT]:
+    with store.session() as s:
+        gold_id = _gold_id(s)
+        s.commit()
+        return [tuple(r) for r in s.exec(  # type: ignore[misc]
+            select(Span.start, Span.end, Span.label)
+            .where(Span.document_id == doc_id, Span.annotator_id == gold_id)
+            .order_by(Span.start, Span.end, Span.label))]
+
+
+__all__: Sequence[str] = (
+    "AUTO", "AutoReport", "DecisionInfo", "DecisionResult", "DocAdjudication",
+    "adjudicable_ids", "auto_merge", "decide", "gold_spans", "is_adjudicator",
+    "load_adjudication", "load_document", "redo_decision", "require_adjudicator",
+    "undo_decision",
+)

@@ -1,0 +1,180 @@
+"""Gold in the store: auto-merge (idempotent), decisions with provenance, undo/redo, roles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from annotator.adjudication import choose, edit, reject
+from annotator.errors import PermissionDenied
+from annotator.store.gold import (
+    auto_merge,
+    decide,
+    gold_spans,
+    load_adjudication,
+    load_document,
+    redo_decision,
+    require_adjudicator,
+    undo_decision,
+)
+from annotator.store.models import GOLD
+from annotator.store.service import Store, StoreError
+
+TEXT = ("أكد وزير الداخلية عبد الوافي لفتيت على التعاون الأمني مع إسبانيا. "
+        "وقال إن المغرب شريك موثوق للاتحاد الأوروبي في مكافحة الإرهاب.")
+SENTENCES = [(0, 65), (66, 127)]
+WHEN = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def build(store: Store) -> tuple[int, int, int]:
+    """d1: agreements and one disagreement of each kind; d2: full agreement; d3: alice only."""
+    d1, _ = store.add_document(external_id="d1", title="t1", text=TEXT, sentences=SENTENCES)
+    d2, _ = store.add_document(external_id="d2", title="t2", text=TEXT + " ثانية",
+                               sentences=SENTENCES)
+    d3, _ = store.add_document(external_id="d3", title="t3", text=TEXT + " ثالثة",
+                               sentences=SENTENCES)
+    assert d1.id and d2.id and d3.id
+    store.import_annotations(d1.id, "alice", [
+        (4, 17, "OCC"), (18, 34, "PERS"), (57, 64, "GPE"), (74, 80, "GPE"), (92, 108, "ORG"),
+    ], [("STATEMENT", "document", None, None), ("COOPERATE", "document", None, None),
+        ("MEET", "sentence", 0, 65), ("COOPERATE", "sentence", 66, 127)])
+    store.import_annotations(d1.id, "bob", [
+        (4, 17, "OCC"), (18, 34, "ORG"), (57, 64, "GPE"), (93, 108, "ORG"),
+    ], [("STATEMENT", "document", None, None), ("MEET", "sentence", 0, 65)])
+    for name in ("alice", "bob"):
+        store.import_annotations(d2.id, name, [(18, 34, "PERS")],
+                                 [("STATEMENT", "document", None, None)])
+    store.import_annotations(d3.id, "alice", [(18, 34, "PERS")], [])
+    store.set_role("carol", "adjudicator")
+    return d1.id, d2.id, d3.id
+
+
+def gold_events(store: Store, doc_id: int) -> dict[tuple, dict]:
+    return {(e.scope, e.start, e.label): e.provenance for e in store.events(doc_id, GOLD)}
+
+
+def test_auto_merge_takes_agreed_items_and_is_idempotent(store: Store) -> None:
+    d1, d2, d3 = build(store)
+    report = auto_merge(store, WHEN)
+    assert report.documents == 2
+    assert (report.spans_taken, report.events_taken) == (3, 3)  # d1: 2+2, d2: 1+1
+    assert report.disagreements_left == 5 and report.documents_with_disagreements == 1
+    assert report.gold_done == 1
+    assert gold_spans(store, d1) == [(4, 17, "OCC"), (57, 64, "GPE")]
+    prov = store.spans(d1, GOLD)[0].provenance
+    assert prov == {"annotators": ["alice", "bob"], "rule": "unanimous", "by": "auto",
+                    "at": "2025-01-02T03:04:05+00:00"}
+    assert set(gold_events(store, d1)) == {("document", None, "STATEMENT"),
+                                           ("sentence", 0, "MEET")}
+    assert store.status(d1, GOLD) == "in_progress"
+    assert store.status(d2, GOLD) == "done"
+    assert store.spans(d3, GOLD) == []
+    n_actions = len(store.actions(d1))
+    again = auto_merge(store)
+    assert again.taken == 0 and again.disagreements_left == 5
+    assert len(store.actions(d1)) == n_actions  # a second run changes nothing
+
+
+def test_auto_count_matches_expectation(store: Store) -> None:
+    build(store)
+    assert auto_merge(store, WHEN).taken == 6
+
+
+def test_decisions_write_gold_with_provenance(store: Store) -> None:
+    d1, _, _ = build(store)
+    auto_merge(store, WHEN)
+    state = load_document(store, d1)
+    assert state is not None and state.remaining == 5
+    kinds = {d.kind + str(d.start): d for d in state.items}
+    assert sorted(kinds) == ["boundary92", "event66", "eventNone", "label18", "missing74"]
+
+    r = decide(store, d1, "carol", choose(kinds["label18"], [1]), WHEN)
+    assert (r.spans_added, r.remaining, r.status) == (1, 4, "in_progress")
+    org = next(s for s in store.spans(d1, GOLD) if s.start == 18)
+    assert org.label == "ORG"
+    assert org.provenance["annotators"] == ["bob"] and org.provenance["by"] == "carol"
+    assert org.provenance["rule"] == "adjudicated" and org.provenance["outcome"] == "accepted"
+
+    decide(store, d1, "carol", reject(kinds["missing74"]), WHEN)
+    assert all(s.start != 74 for s in store.spans(d1, GOLD))
+
+    decide(store, d1, "carol", edit(kinds["boundary92"], (93, 108, "ORG")), WHEN)
+    edited = next(s for s in store.spans(d1, GOLD) if s.start == 93)
+    assert edited.provenance["rule"] == "edited" and edited.provenance["annotators"] == ["bob"]
+    assert TEXT[93:108] == "لاتحاد الأوروبي"
+
+    decide(store, d1, "carol", choose(kinds["eventNone"], [0]), WHEN)
+    events = gold_events(store, d1)
+    assert events[("document", None, "COOPERATE")]["annotators"] == ["alice"]
+    assert events[("document", None, "STATEMENT")]["rule"] == "unanimous"  # kept
+
+    r = decide(store, d1, "carol", reject(kinds["event66"]), WHEN)
+    assert (r.remaining, r.status) == (0, "done")
+    assert store.status(d1, GOLD) == "done"
+    final = load_document(store, d1)
+    assert final is not None and final.remaining == 0
+    assert final.decisions[kinds["label18"].key].versions == [["bob"]]
+    assert final.decisions[kinds["missing74"].key].outcome == "rejected"
+
+    # undo: gold and status go back; redo re-applies
+    assert undo_decision(store, d1, "carol") is not None
+    assert store.status(d1, GOLD) == "in_progress"
+    assert load_document(store, d1).remaining == 1  # type: ignore[union-attr]
+    assert undo_decision(store, d1, "carol") is not None  # the document event decision
+    assert "COOPERATE" not in {e.label for e in store.events(d1, GOLD) if e.scope == "document"}
+    assert redo_decision(store, d1, "carol") is not None
+    assert gold_events(store, d1)[("document", None, "COOPERATE")]["by"] == "carol"
+    assert undo_decision(store, d1, "dave") is None  # another user's stack is empty
+
+
+def test_undo_of_span_decision_and_redecision(store: Store) -> None:
+    d1, _, _ = build(store)
+    auto_merge(store, WHEN)
+    item = next(d for d in load_document(store, d1).items if d.kind == "label")  # type: ignore
+    decide(store, d1, "carol", choose(item, [0]), WHEN)
+    assert (18, 34, "PERS") in gold_spans(store, d1)
+    # deciding again replaces the earlier decision's spans
+    r = decide(store, d1, "carol", choose(item, [0, 1]), WHEN)
+    assert (r.spans_added, r.spans_removed) == (2, 1)
+    assert {(18, 34, "PERS"), (18, 34, "ORG")} <= set(gold_spans(store, d1))
+    undo_decision(store, d1, "carol")
+    assert (18, 34, "ORG") not in gold_spans(store, d1)
+    assert (18, 34, "PERS") in gold_spans(store, d1)
+    undo_decision(store, d1, "carol")
+    assert not any(s[0] == 18 for s in gold_spans(store, d1))
+    assert item.key not in load_document(store, d1).decisions  # type: ignore[union-attr]
+    # a new decision discards the redo stack
+    decide(store, d1, "carol", reject(item), WHEN)
+    assert redo_decision(store, d1, "carol") is None
+
+
+def test_stale_item_is_refused(store: Store) -> None:
+    d1, _, _ = build(store)
+    item = load_document(store, d1).items[1]  # type: ignore[union-attr]
+    store.set_status(d1, "bob", "in_progress")  # bob reopens: fewer than two finishers
+    with pytest.raises(StoreError):
+        decide(store, d1, "carol", reject(item))
+    assert load_document(store, d1) is None
+    assert [s.external_id for s in load_adjudication(store)] == ["d2"]
+
+
+def test_only_adjudicators(store: Store) -> None:
+    build(store)
+    require_adjudicator(store, "carol")
+    with pytest.raises(PermissionDenied, match="only adjudicators"):
+        require_adjudicator(store, "alice")
+    with pytest.raises(PermissionDenied):
+        require_adjudicator(store, GOLD)
+    with pytest.raises(PermissionDenied):
+        require_adjudicator(store, "nobody")
+
+
+def test_annotators_stay_blind_to_gold(store: Store) -> None:
+    d1, _, _ = build(store)
+    auto_merge(store, WHEN)
+    alice = {(s.start, s.end, s.label) for s in store.spans(d1, "alice")}
+    assert (93, 108, "ORG") not in alice  # bob's version is not alice's
+    assert all(s.provenance is None for s in store.spans(d1, "alice"))
+    rows = {r.external_id: r for r in store.document_rows("alice")}
+    assert rows["d1"].spans == 5
