@@ -1,0 +1,66 @@
+"""The annotation app: a documents list, one annotate screen at a time, help, a palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from annotator.tui.bindings import GLOBAL, bindings_for
+from annotator.tui.context import Session
+from annotator.tui.palette import AnnotatorCommands
+from annotator.tui.screens.annotate import AnnotateScreen
+from annotator.tui.screens.documents import DocumentsScreen
+from annotator.tui.screens.help import HelpScreen
+
+CSS_DIR = Path(__file__).parent
+
+
+class AnnotatorApp(App[None]):
+    """`annotator annotate`: the current user's view of the corpus."""
+
+    TITLE = "annotator"
+    CSS_PATH = CSS_DIR / "annotator.tcss"
+    BINDINGS = bindings_for(GLOBAL)
+    COMMANDS = App.COMMANDS | {AnnotatorCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, session: Session, *, start_doc: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.start_doc = start_doc
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.push_screen(DocumentsScreen(self.session))
+        if self.start_doc is not None:
+            self.push_screen(AnnotateScreen(self.session, self.start_doc))
+
+    # ----------------------------------------------------------------- actions
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.session.schema))
+
+    def open_document(self, doc_id: int) -> None:
+        if isinstance(self.screen, AnnotateScreen):
+            self.switch_screen(AnnotateScreen(self.session, doc_id))
+        else:
+            self.push_screen(AnnotateScreen(self.session, doc_id))
+
+    def on_documents_screen_open(self, event: DocumentsScreen.Open) -> None:
+        self.open_document(event.doc_id)
+
+    def on_annotate_screen_switch_document(self, event: AnnotateScreen.SwitchDocument) -> None:
+        ids = [r.id for r in self.session.store.document_rows(self.session.user)]
+        if event.doc_id not in ids or len(ids) < 2:
+            self.bell()
+            return
+        i = ids.index(event.doc_id) + event.step
+        if not 0 <= i < len(ids):
+            self.bell()
+            return
+        self.open_document(ids[i])
+
+    def on_annotate_screen_back(self, event: AnnotateScreen.Back) -> None:
+        if isinstance(self.screen, AnnotateScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()

@@ -1,0 +1,201 @@
+"""Every key of the TUI, as data: one `KeySpec` per action, with an id and a description.
+
+The screens build their Textual `Binding` objects from this table (`bindings_for`), the
+help screen lists it (`help_rows`), and a unit test checks it against
+`annotator.labelschema.RESERVED_KEYS` so that no entity hotkey can shadow an app key.
+
+Selection edges (for clitics such as لل in للبوليساريو) move in logical (reading) order:
+`[` moves the start edge one character earlier, `]` one character later (shrinks);
+`{` moves the end edge one character earlier (shrinks), `}` one character later.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from annotator.labelschema import LabelSchema
+
+# screen names used as the `scope` of a KeySpec
+GLOBAL = "global"
+DOCUMENTS = "documents"
+ANNOTATE = "annotate"
+PICKER = "event picker"
+SEARCH = "search"
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One app key: a stable id, the key(s), the Textual action, and what it does."""
+
+    id: str
+    keys: tuple[str, ...]
+    action: str
+    description: str
+    scope: str
+    footer: bool = False
+    key_display: str | None = None
+    priority: bool = False
+    short: str = ""  # the footer's label; the description when empty
+
+    @property
+    def keys_text(self) -> str:
+        return self.key_display or " / ".join(self.keys)
+
+    def binding(self) -> Binding:
+        return Binding(
+            ",".join(self.keys), self.action, self.short or self.description,
+            show=self.footer, key_display=self.key_display, priority=self.priority,
+            tooltip=self.description, id=self.id,
+        )
+
+
+KEYS: tuple[KeySpec, ...] = (
+    # -- everywhere
+    KeySpec("app.quit", ("q",), "app.quit", "Quit (every change is already saved)", GLOBAL,
+            footer=True, short="quit"),
+    KeySpec("app.help", ("question_mark",), "app.help", "Show this list of keys", GLOBAL,
+            footer=True, short="keys", key_display="?"),
+    KeySpec("app.palette", ("ctrl+p",), "app.command_palette", "Command palette", GLOBAL,
+            key_display="ctrl+p"),
+    # -- documents list
+    KeySpec("documents.open", ("enter",), "open_document", "Open the highlighted document",
+            DOCUMENTS, footer=True, short="open"),
+    # -- annotate: moving
+    KeySpec("cursor.left", ("left",), "move_token('left')",
+            "Token to the left on screen (forward in Arabic)", ANNOTATE, key_display="←"),
+    KeySpec("cursor.right", ("right",), "move_token('right')",
+            "Token to the right on screen (back in Arabic)", ANNOTATE, key_display="→"),
+    KeySpec("cursor.up", ("up",), "move_line(-1)", "Visual line up", ANNOTATE, key_display="↑"),
+    KeySpec("cursor.down", ("down",), "move_line(1)", "Visual line down", ANNOTATE,
+            key_display="↓"),
+    KeySpec("cursor.page_up", ("pageup",), "move_page(-1)", "Page up", ANNOTATE),
+    KeySpec("cursor.page_down", ("pagedown",), "move_page(1)", "Page down", ANNOTATE),
+    KeySpec("cursor.home", ("home",), "move_edge('start')", "First token of the document",
+            ANNOTATE),
+    KeySpec("cursor.end", ("end",), "move_edge('end')", "Last token of the document",
+            ANNOTATE),
+    # -- annotate: selecting
+    KeySpec("select.left", ("shift+left",), "extend_token('left')",
+            "Extend the selection by a token to the left", ANNOTATE, key_display="⇧←"),
+    KeySpec("select.right", ("shift+right",), "extend_token('right')",
+            "Extend the selection by a token to the right", ANNOTATE, key_display="⇧→"),
+    KeySpec("select.start_earlier", ("left_square_bracket",), "edge('start', -1)",
+            "Selection start one character earlier (grow)", ANNOTATE, key_display="["),
+    KeySpec("select.start_later", ("right_square_bracket",), "edge('start', 1)",
+            "Selection start one character later (shrink, e.g. drop a clitic)", ANNOTATE,
+            key_display="]"),
+    KeySpec("select.end_earlier", ("left_curly_bracket",), "edge('end', -1)",
+            "Selection end one character earlier (shrink)", ANNOTATE, key_display="{"),
+    KeySpec("select.end_later", ("right_curly_bracket",), "edge('end', 1)",
+            "Selection end one character later (grow)", ANNOTATE, key_display="}"),
+    KeySpec("select.clear", ("escape",), "clear_selection", "Clear the selection", ANNOTATE,
+            key_display="esc"),
+    # -- annotate: changing (each change is one committed transaction)
+    KeySpec("span.label", ("1-0",), "label_entity", "Label the selection (or the token under "
+            "the cursor) with the schema's entity type", ANNOTATE, key_display="1…0"),
+    KeySpec("span.remove", ("x", "delete"), "remove_span",
+            "Remove the span under the cursor (pick one when spans are nested)", ANNOTATE,
+            footer=True, short="remove", key_display="x"),
+    KeySpec("events.sentence", ("e",), "pick_events('sentence')",
+            "Event labels of the sentence under the cursor", ANNOTATE, footer=True,
+            short="sentence events"),
+    KeySpec("events.document", ("E",), "pick_events('document')",
+            "Event labels of the document", ANNOTATE, footer=True, short="doc events"),
+    KeySpec("history.undo", ("u",), "undo", "Undo the last change", ANNOTATE,
+            footer=True, short="undo"),
+    KeySpec("history.redo", ("ctrl+r",), "redo", "Redo", ANNOTATE, key_display="^r"),
+    KeySpec("search.open", ("slash",), "search", "Search (hamza, ta marbuta, tashkeel "
+            "ignored); Enter jumps to the next hit", ANNOTATE, footer=True, short="search",
+            key_display="/"),
+    KeySpec("search.next", ("greater_than_sign",), "search_hit(1)", "Next search hit",
+            ANNOTATE, key_display=">"),
+    KeySpec("search.previous", ("less_than_sign",), "search_hit(-1)", "Previous search hit",
+            ANNOTATE, key_display="<"),
+    KeySpec("document.next", ("n",), "other_document(1)", "Next document", ANNOTATE,
+            footer=True, short="next doc"),
+    KeySpec("document.previous", ("p",), "other_document(-1)", "Previous document",
+            ANNOTATE),
+    KeySpec("document.done", ("d",), "mark_done", "Mark the document done", ANNOTATE,
+            footer=True, short="done"),
+    KeySpec("document.reopen", ("D",), "reopen", "Mark the document in progress again",
+            ANNOTATE),
+    KeySpec("document.list", ("b",), "back", "Back to the documents list", ANNOTATE),
+    # -- event picker
+    KeySpec("picker.toggle", ("space",), "toggle", "Tick / untick the highlighted label",
+            PICKER),
+    KeySpec("picker.hotkey", ("letters",), "toggle_label",
+            "Tick / untick a label by its hotkey", PICKER, key_display="hotkey"),
+    KeySpec("picker.save", ("enter",), "save", "Save the ticked labels", PICKER),
+    KeySpec("picker.cancel", ("escape",), "cancel", "Close without saving", PICKER,
+            key_display="esc"),
+    # -- search bar
+    KeySpec("search.enter", ("enter", "down"), "next_hit", "Next hit", SEARCH),
+    KeySpec("search.up", ("up",), "previous_hit", "Previous hit", SEARCH),
+    KeySpec("search.close", ("escape",), "close", "Close the search bar", SEARCH,
+            key_display="esc"),
+)
+
+# keys that are documentation only (expanded per schema or handled by the widget itself)
+_VIRTUAL_KEYS = {"1-0", "letters"}
+# ids that Textual binds itself (the command palette)
+_BUILTIN_IDS = {"app.palette"}
+
+
+def spec(key_id: str) -> KeySpec:
+    return next(k for k in KEYS if k.id == key_id)
+
+
+def bindings_for(scope: str) -> list[Binding]:
+    """The Textual bindings of one screen (or the app, for GLOBAL)."""
+    return [
+        k.binding() for k in KEYS
+        if k.scope == scope and not set(k.keys) & _VIRTUAL_KEYS and k.id not in _BUILTIN_IDS
+    ]
+
+
+def entity_bindings(schema: LabelSchema) -> list[Binding]:
+    """One binding per entity hotkey of the schema: label the selection with that type."""
+    return [
+        Binding(t.hotkey, f"label_entity('{t.name}')", f"Label {t.name}", show=False,
+                id=f"span.label.{t.name}")
+        for t in schema.entities
+    ]
+
+
+def single_character_keys() -> set[str]:
+    """The printable characters the app binds (must all be in RESERVED_KEYS)."""
+    chars: set[str] = set()
+    for k in KEYS:
+        if k.scope not in (GLOBAL, ANNOTATE):
+            continue
+        for key in k.keys:
+            if key in _VIRTUAL_KEYS:
+                continue
+            char = key if len(key) == 1 else _key_character(key)
+            if len(char) == 1 and char.isprintable():
+                chars.add(char)
+    return chars
+
+
+def _key_character(key: str) -> str:
+    """'left_square_bracket' -> '['; keys that are not one character come back unchanged."""
+    from textual.keys import _character_to_key
+
+    for char in string.printable.strip():
+        if _character_to_key(char) == key:
+            return char
+    return key
+
+
+def help_rows(schema: LabelSchema | None = None) -> list[tuple[str, str, str, str]]:
+    """(scope, keys, description, id) for the help screen, schema hotkeys expanded."""
+    rows = [(k.scope, k.keys_text, k.description, k.id) for k in KEYS]
+    if schema is not None:
+        rows += [(ANNOTATE, t.hotkey, f"Label {t.name} — {t.en}", f"span.label.{t.name}")
+                 for t in schema.entities]
+        rows += [(PICKER, t.hotkey, f"{t.name} — {t.en}", f"picker.{t.name}")
+                 for t in schema.events]
+    return rows

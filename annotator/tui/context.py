@@ -1,0 +1,20 @@
+"""What every screen needs: the store, the label schema, the user, the bidi mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.labelschema import LabelSchema
+from annotator.store.service import Store
+
+
+@dataclass(frozen=True)
+class Session:
+    store: Store
+    schema: LabelSchema
+    user: str
+    bidi: str = "app"
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return {t.name: t.color for t in [*self.schema.entities, *self.schema.events]}

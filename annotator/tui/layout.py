@@ -1,0 +1,41 @@
+"""The article's screen layout: `annotator.bidi.layout_document`, with the app's bidi mode.
+
+`--bidi app` lays out right-to-left and shapes (the terminal must not reorder again);
+`--bidi terminal` passes logical order unshaped (a VTE/Konsole/mintty terminal reorders);
+`--bidi off` shows logical order left to right.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+BIDI_MODES = ("app", "terminal", "off")
+
+
+def layout_article(text: str, width: int, mode: str) -> Any:
+    """Layout of the whole article at `width` cells (``Layout`` of annotator.bidi)."""
+    from annotator.bidi import layout_document
+
+    return layout_document(text, max(1, width), mode=mode, shape=(mode == "app"),
+                           paragraph_gap=True)
+
+
+@lru_cache(maxsize=4096)
+def one_line(text: str, width: int, mode: str) -> str:
+    """A short text (a title, a span's text) as it should be drawn on one line of `width`.
+
+    The text is laid out like the article and cut to its first visual line; the padding
+    on the left of a right-aligned line is dropped.
+    """
+    if width <= 0 or not text:
+        return ""
+    flat = " ".join(text.split())
+    layout = layout_article(flat, width, mode)
+    if not layout.lines:
+        return ""
+    line = layout.lines[0]
+    drawn = "".join(line.cells).strip()
+    if len(layout.lines) > 1 and width > 1:
+        drawn = drawn[: width - 1] + "…" if mode == "off" else "…" + drawn[-(width - 1):]
+    return drawn

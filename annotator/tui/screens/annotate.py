@@ -1,0 +1,335 @@
+"""The annotate screen: the article, the span list, the event panel, the status line.
+
+Every change goes straight through the store as one committed transaction (there is no
+save key); the widgets are then updated from what the store returned, touching only the
+lines that changed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotator.store.models import SCOPE_DOCUMENT, SCOPE_SENTENCE, STATUS_DONE, STATUS_IN_PROGRESS
+from annotator.tui.bindings import ANNOTATE, bindings_for, entity_bindings
+from annotator.tui.caret import Range
+from annotator.tui.context import Session
+from annotator.tui.screens.event_picker import EventPicker
+from annotator.tui.screens.span_picker import SpanPicker
+from annotator.tui.span_index import SpanRec
+from annotator.tui.textops import search_hits, tokens_of
+from annotator.tui.widgets.article import ArticleView
+from annotator.tui.widgets.event_panel import EventPanel
+from annotator.tui.widgets.search_bar import SearchBar
+from annotator.tui.widgets.span_list import SpanList
+from annotator.tui.widgets.status_line import StatusLine
+
+
+class AnnotateScreen(Screen[None]):
+    BINDINGS = bindings_for(ANNOTATE)
+
+    @dataclass
+    class SwitchDocument(Message):
+        """Ask the app to open the document `step` places away in the list (n / p)."""
+
+        doc_id: int
+        step: int
+
+    class Back(Message):
+        """Ask the app to show the documents list."""
+
+    def __init__(self, session: Session, doc_id: int) -> None:
+        super().__init__()
+        self.session = session
+        self.doc_id = doc_id
+        store, user = session.store, session.user
+        doc = store.document(doc_id)
+        self.external_id = doc.external_id
+        self.text = doc.text
+        self.sentences: list[Range] = [(s.start, s.end) for s in store.sentences(doc_id)]
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self.tokens = tokens_of(self.text)
+        self.status = store.status(doc_id, user)
+        self.initial_spans = self._load_spans()
+        self._load_events()
+        self.search_query = ""
+        extra = BindingsMap(entity_bindings(session.schema))
+        for key, bindings in extra.key_to_bindings.items():
+            self._bindings.key_to_bindings.setdefault(key, []).extend(bindings)
+
+    # ------------------------------------------------------------------ loading
+    def _load_spans(self) -> list[SpanRec]:
+        return [SpanRec.of(s.id or 0, s.start, s.end, s.label)
+                for s in self.session.store.spans(self.doc_id, self.session.user)]
+
+    def _load_events(self) -> None:
+        self.doc_events: list[str] = []
+        self.sentence_events: dict[Range, list[str]] = {}
+        for ev in self.session.store.events(self.doc_id, self.session.user):
+            if ev.scope == SCOPE_DOCUMENT:
+                self.doc_events.append(ev.label)
+            elif ev.start is not None and ev.end is not None:
+                self.sentence_events.setdefault((ev.start, ev.end), []).append(ev.label)
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        with Horizontal(id="body"):
+            yield ArticleView(self.text, self.tokens, self.initial_spans, s.colors,
+                              bidi=s.bidi, id="article")
+            with Vertical(id="side"):
+                yield Static("Spans", classes="panel-title")
+                yield SpanList(self.text, s.colors, bidi=s.bidi, id="spans")
+                yield Static("Events", classes="panel-title")
+                yield EventPanel(s.colors, id="events")
+        yield SearchBar(placeholder="search (hamza, ta marbuta, tashkeel ignored)",
+                        id="search")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def on_mount(self) -> None:
+        status = self.query_one(StatusLine)
+        status.user = self.session.user
+        status.document = self.external_id
+        status.status = self.status
+        self.query_one(SpanList).show(self.article.index.spans)
+        self.query_one("#search", SearchBar).display = False
+        self.article.focus()
+        self._caret_panels()
+
+    # ------------------------------------------------------------------ panels
+    def sentence_at(self, offset: int) -> int | None:
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
+            return i
+        # between sentences: the one before, so that `e` still has a target
+        return i if i >= 0 else (0 if self.sentences else None)
+
+    def _caret_panels(self) -> None:
+        """Panels that depend on where the cursor is."""
+        cur = self.article.caret.cursor_range
+        offset = cur[0] if cur else 0
+        n = self.sentence_at(offset)
+        self.query_one(StatusLine).sentence = (
+            f"{n + 1}/{len(self.sentences)}" if n is not None else "–")
+        labels = sorted(self.sentence_events.get(self.sentences[n], [])) if n is not None else []
+        self.query_one(EventPanel).show(n, len(self.sentences), labels, sorted(self.doc_events))
+        self.query_one(SpanList).set_current(self.article.index.position_of(offset))
+
+    def _spans_changed(self) -> None:
+        cur = self.article.caret.cursor_range
+        self.query_one(SpanList).show(
+            self.article.index.spans,
+            self.article.index.position_of(cur[0]) if cur else None)
+
+    def _saved(self, notice: str = "saved") -> None:
+        if self.status == "new":
+            self.status = STATUS_IN_PROGRESS
+        self.query_one(StatusLine).status = self.status
+        self.query_one(StatusLine).say(notice)
+
+    def on_article_view_caret_moved(self, event: ArticleView.CaretMoved) -> None:
+        event.stop()
+        self._caret_panels()
+
+    # ------------------------------------------------------------------ moving
+    def action_move_token(self, direction: str) -> None:
+        self.article.move_token(direction)
+
+    def action_extend_token(self, direction: str) -> None:
+        self.article.move_token(direction, extend=True)
+
+    def action_move_line(self, delta: int) -> None:
+        self.article.move_lines(delta)
+
+    def action_move_page(self, delta: int) -> None:
+        self.article.page(delta)
+
+    def action_move_edge(self, where: str) -> None:
+        self.article.caret.jump(0 if where == "start" else len(self.tokens) - 1)
+        self.article.caret_changed()
+
+    def action_edge(self, edge: str, delta: int) -> None:
+        if self.article.caret.move_edge(edge, delta, len(self.text)):
+            self.article.caret_changed()
+        else:
+            self.app.bell()
+
+    def action_clear_selection(self) -> None:
+        self.article.caret.clear()
+        self.article.caret_changed()
+
+    # ----------------------------------------------------------------- changing
+    def action_label_entity(self, label: str) -> None:
+        target = self.article.caret.target()
+        if target is None:
+            return
+        start, end = target
+        span = self.session.store.add_span(self.doc_id, self.session.user, start, end, label)
+        self.article.caret.clear()
+        if span is None:
+            self.query_one(StatusLine).say(f"already marked {label}")
+            self.article.caret_changed()
+            return
+        self.article.add_span(SpanRec.of(span.id or 0, start, end, label))
+        self.article.caret_changed()
+        self._spans_changed()
+        self._saved(f"saved {label}")
+
+    def spans_under_cursor(self) -> list[SpanRec]:
+        target = self.article.caret.target()
+        if target is None:
+            return []
+        return self.article.index.overlapping(*target)
+
+    def action_remove_span(self) -> None:
+        spans = self.spans_under_cursor()
+        if not spans:
+            self.app.bell()
+            return
+        if len(spans) == 1:
+            self.remove_span(spans[0].id)
+            return
+
+        def chosen(span_id: int | None) -> None:
+            if span_id is not None:
+                self.remove_span(span_id)
+
+        self.app.push_screen(SpanPicker(spans, self.text, self.session.colors,
+                                        self.session.bidi), chosen)
+
+    def remove_span(self, span_id: int) -> None:
+        if self.session.store.remove_span(span_id, self.session.user):
+            removed = self.article.remove_span(span_id)
+            self._spans_changed()
+            self._saved(f"removed {removed.label}" if removed else "removed")
+
+    def sentence_range(self) -> Range | None:
+        cur = self.article.caret.cursor_range
+        n = self.sentence_at(cur[0] if cur else 0)
+        return self.sentences[n] if n is not None else None
+
+    def action_pick_events(self, scope: str) -> None:
+        if scope == SCOPE_SENTENCE:
+            rng = self.sentence_range()
+            if rng is None:
+                return
+            n = self.sentence_at(rng[0])
+            title = f"Event labels of sentence {(n or 0) + 1}/{len(self.sentences)}"
+            ticked = self.sentence_events.get(rng, [])
+        else:
+            rng = None
+            title = f"Event labels of document {self.external_id}"
+            ticked = self.doc_events
+
+        def save(labels: list[str] | None) -> None:
+            if labels is not None:
+                self.set_events(scope, rng, labels)
+
+        self.app.push_screen(EventPicker(self.session.schema, title, list(ticked)), save)
+
+    def set_events(self, scope: str, rng: Range | None, labels: list[str]) -> None:
+        start, end = rng if rng else (None, None)
+        changed = self.session.store.set_events(self.doc_id, self.session.user, scope, labels,
+                                                start, end)
+        if not changed:
+            return
+        if scope == SCOPE_DOCUMENT:
+            self.doc_events = sorted(labels)
+        elif rng is not None:
+            self.sentence_events[rng] = sorted(labels)
+        self._caret_panels()
+        self._saved("saved events")
+
+    def _reload_after_history(self, notice: str) -> None:
+        self.status = self.session.store.status(self.doc_id, self.session.user)
+        self.article.set_spans(self._load_spans())
+        self._load_events()
+        self._spans_changed()
+        self._caret_panels()
+        self.query_one(StatusLine).status = self.status
+        self.query_one(StatusLine).say(notice)
+
+    def action_undo(self) -> None:
+        action = self.session.store.undo(self.doc_id, self.session.user)
+        if action is None:
+            self.query_one(StatusLine).say("nothing to undo")
+            return
+        self._reload_after_history(f"undone {action.kind.replace('_', ' ')}")
+
+    def action_redo(self) -> None:
+        action = self.session.store.redo(self.doc_id, self.session.user)
+        if action is None:
+            self.query_one(StatusLine).say("nothing to redo")
+            return
+        self._reload_after_history(f"redone {action.kind.replace('_', ' ')}")
+
+    def _set_status(self, status: str, notice: str) -> None:
+        if self.session.store.set_status(self.doc_id, self.session.user, status):
+            self.status = status
+            self.query_one(StatusLine).status = status
+            self.query_one(StatusLine).say(notice)
+
+    def action_mark_done(self) -> None:
+        self._set_status(STATUS_DONE, "marked done")
+
+    def action_reopen(self) -> None:
+        self._set_status(STATUS_IN_PROGRESS, "reopened")
+
+    # ------------------------------------------------------------------ search
+    def action_search(self) -> None:
+        bar = self.query_one("#search", SearchBar)
+        bar.display = True
+        bar.focus()
+
+    def on_search_bar_step(self, event: SearchBar.Step) -> None:
+        event.stop()
+        self.search_query = event.query
+        self.jump_to_hit(event.step)
+
+    def on_search_bar_closed(self, event: SearchBar.Closed) -> None:
+        event.stop()
+        bar = self.query_one("#search", SearchBar)
+        bar.display = False
+        self.article.focus()
+
+    def action_search_hit(self, step: int) -> None:
+        self.jump_to_hit(step)
+
+    def jump_to_hit(self, step: int) -> None:
+        """Select the next (step 1) or previous (-1) hit from the cursor, wrapping around."""
+        if not self.search_query.strip():
+            return
+        hits = search_hits(self.text, self.search_query)
+        if not hits:
+            self.query_one(StatusLine).say(f"no match for {self.search_query}")
+            self.app.bell()
+            return
+        sel = self.article.caret.selection
+        cur = self.article.caret.cursor_range
+        here = sel[0] if sel else (cur[0] if cur else 0)
+        if step > 0:
+            after = [h for h in hits if h[0] > here] or hits
+            hit = after[0]
+        else:
+            before = [h for h in hits if h[0] < here] or hits
+            hit = before[-1]
+        self.article.select_range(hit)
+        self.query_one(StatusLine).say(f"match {hits.index(hit) + 1}/{len(hits)}")
+
+    # --------------------------------------------------------------- documents
+    def action_other_document(self, step: int) -> None:
+        self.post_message(self.SwitchDocument(self.doc_id, step))
+
+    def action_back(self) -> None:
+        self.post_message(self.Back())

@@ -1,0 +1,90 @@
+"""The documents list: this user's status per document, span and event counts, progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from annotator.store.service import DocumentRow
+from annotator.tui.bindings import DOCUMENTS, bindings_for
+from annotator.tui.context import Session
+from annotator.tui.layout import one_line
+
+TITLE_WIDTH = 40
+STATUS_STYLE = {"done": "bold green", "in_progress": "yellow", "new": "dim"}
+
+
+class DocumentsScreen(Screen[None]):
+    BINDINGS = bindings_for(DOCUMENTS)
+
+    @dataclass
+    class Open(Message):
+        """Open this document in the annotate screen."""
+
+        doc_id: int
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.rows: list[DocumentRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress")
+        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("document", "title", "status", "spans", "events")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the rows from the store, keeping the highlighted row."""
+        self.rows = self.session.store.document_rows(self.session.user)
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in self.rows:
+            title = one_line(r.title or "", TITLE_WIDTH, self.session.bidi)
+            table.add_row(
+                r.external_id, Text(title, justify="right"),
+                Text(r.status.replace("_", " "), style=STATUS_STYLE.get(r.status, "")),
+                str(r.spans), str(r.events), key=str(r.id),
+            )
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self.query_one("#progress", Static).update(self.progress_text())
+
+    def progress_text(self) -> Text:
+        n = len(self.rows)
+        done = sum(r.status == "done" for r in self.rows)
+        going = sum(r.status == "in_progress" for r in self.rows)
+        spans = sum(r.spans for r in self.rows)
+        events = sum(r.events for r in self.rows)
+        text = Text()
+        text.append(f" {self.session.user} ", style="bold reverse")
+        text.append(f"  {done}/{n} done · {going} in progress · {n - done - going} new · "
+                    f"{spans} spans · {events} event labels")
+        width = 20
+        filled = round(width * done / n) if n else 0
+        text.append("  [" + "█" * filled + "·" * (width - filled) + "]")
+        return text
+
+    def action_open_document(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.rows:
+            return
+        self.post_message(self.Open(self.rows[table.cursor_row].id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        assert event.row_key.value is not None
+        self.post_message(self.Open(int(event.row_key.value)))

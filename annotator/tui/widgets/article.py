@@ -1,0 +1,305 @@
+"""The article view: the laid-out document drawn with the line API.
+
+Layout happens once per width (on resize); cursor moves only restyle the lines they touch.
+Each line's span styling (per cell) is computed lazily and cached until a span on that
+line changes. Spans are tinted in their label colour, their first and last characters are
+bold, and a character inside two or more spans is underlined (the inner colour wins), so
+nested spans stay visible. The cursor token and the selection are drawn in reverse video.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotator.tui.caret import Caret, Range
+from annotator.tui.layout import layout_article
+from annotator.tui.span_index import SpanIndex, SpanRec
+
+REVERSE = Style(reverse=True)
+CURSOR_IN_SELECTION = Style(reverse=True, underline=True, bold=True)
+EDGE = Style(bold=True)
+NESTED = Style(underline=True)
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """One document, right-to-left, with spans, cursor and selection."""
+
+    @dataclass
+    class CaretMoved(Message):
+        """The cursor or the selection changed."""
+
+        view: ArticleView
+        offset: int
+        selection: Range | None
+
+    @dataclass
+    class Clicked(Message):
+        """The user clicked a character (already placed the cursor there)."""
+
+        view: ArticleView
+        offset: int
+
+    def __init__(
+        self, text: str, tokens: list[Range], spans: list[SpanRec], colors: dict[str, str],
+        *, bidi: str = "app", id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.text = text
+        self.bidi = bidi
+        self.caret = Caret(tokens)
+        self.index = SpanIndex(spans)
+        self._fills = {name: Style(bgcolor=color, color="black") for name, color in
+                       colors.items()}
+        self._layout: Any = None
+        self._layout_width = -1
+        self._line_starts: list[int] = []
+        self._styles: dict[int, list[Style | None]] = {}
+        self._cursor_lines: tuple[int, int] = (0, -1)
+        self.rtl = bidi != "off"
+
+    # ------------------------------------------------------------------ layout
+    @property
+    def layout_map(self) -> Any:
+        return self._layout
+
+    def relayout(self, width: int) -> None:
+        width = max(1, width)
+        if width == self._layout_width and self._layout is not None:
+            return
+        self._layout = layout_article(self.text, width, self.bidi)
+        self._layout_width = width
+        self._line_starts = [ln.start for ln in self._layout.lines]
+        self._styles.clear()
+        self.virtual_size = Size(width, len(self._layout.lines))
+        self._cursor_lines = self._lines_of(self._highlight_range())
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relayout(self.scrollable_content_region.width)
+        self.scroll_to_cursor(animate=False)
+
+    def on_mount(self) -> None:
+        self.relayout(self.scrollable_content_region.width or 80)
+
+    def _line_of(self, offset: int) -> int:
+        """Index of the visual line holding `offset`."""
+        lines = self._layout.lines
+        i = max(0, bisect_right(self._line_starts, offset) - 1)
+        for j in (i, i - 1, i + 1, i - 2, i + 2):
+            if 0 <= j < len(lines) and lines[j].start <= offset < lines[j].end:
+                return j
+        return min(i, len(lines) - 1)
+
+    def _lines_of(self, rng: Range | None) -> tuple[int, int]:
+        if rng is None or self._layout is None or not self._layout.lines:
+            return (0, -1)
+        return (self._line_of(rng[0]), self._line_of(max(rng[0], rng[1] - 1)))
+
+    # -------------------------------------------------------------- rendering
+    def _highlight_range(self) -> Range | None:
+        """The characters drawn in reverse: the selection joined with the cursor token."""
+        cur = self.caret.cursor_range
+        sel = self.caret.selection
+        if sel is None:
+            return cur
+        if cur is None:
+            return sel
+        return (min(cur[0], sel[0]), max(cur[1], sel[1]))
+
+    def _span_styles(self, line_no: int) -> list[Style | None]:
+        cached = self._styles.get(line_no)
+        if cached is not None:
+            return cached
+        line = self._layout.lines[line_no]
+        spans = self.index.overlapping(line.start, line.end) if line.end > line.start else []
+        styles: list[Style | None] = []
+        for offset in line.col_to_logical:
+            if offset < 0 or not spans:
+                styles.append(None)
+                continue
+            cover = [s for s in spans if s.start <= offset < s.end]
+            if not cover:
+                styles.append(None)
+                continue
+            inner = cover[-1]
+            style = self._fills.get(inner.label) or Style(bgcolor="grey50", color="black")
+            if len(cover) > 1:
+                style += NESTED
+            if any(offset == s.start or offset == s.end - 1 for s in cover):
+                style += EDGE
+            styles.append(style)
+        self._styles[line_no] = styles
+        return styles
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = self.scroll_offset.y
+        line_no = y + scroll_y
+        width = self.scrollable_content_region.width
+        if self._layout is None or not 0 <= line_no < len(self._layout.lines):
+            return Strip.blank(width, self.rich_style)
+        line = self._layout.lines[line_no]
+        styles = self._span_styles(line_no)
+        lo, hi = self._cursor_lines
+        if lo <= line_no <= hi:
+            styles = self._with_caret(line.col_to_logical, styles)
+        base = self.rich_style
+        segments: list[Segment] = []
+        run_text: list[str] = []
+        run_style: Style | None = None
+        for cell, style in zip(line.cells, styles, strict=False):
+            if style is not run_style and run_text:
+                segments.append(Segment("".join(run_text), base + run_style if run_style
+                                        else base))
+                run_text = []
+            run_style = style
+            run_text.append(cell)
+        if run_text:
+            segments.append(Segment("".join(run_text), base + run_style if run_style else base))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _with_caret(self, offsets: tuple[int, ...], styles: list[Style | None]
+                    ) -> list[Style | None]:
+        sel = self.caret.selection
+        cur = self.caret.cursor_range
+        out = list(styles)
+        for col, offset in enumerate(offsets):
+            if offset < 0:
+                continue
+            in_sel = sel is not None and sel[0] <= offset < sel[1]
+            in_cur = cur is not None and cur[0] <= offset < cur[1]
+            if in_sel and in_cur:
+                extra = CURSOR_IN_SELECTION
+            elif in_sel or in_cur:
+                extra = REVERSE
+            else:
+                continue
+            out[col] = (out[col] + extra) if out[col] else extra
+        return out
+
+    # --------------------------------------------------------------- updates
+    def _refresh_lines(self, lines: tuple[int, int]) -> None:
+        lo, hi = lines
+        if hi >= lo:
+            self.refresh_lines(lo, hi - lo + 1)
+
+    def caret_changed(self) -> None:
+        """Restyle the old and new cursor lines only, keep the cursor in view, tell the screen."""
+        old = self._cursor_lines
+        new = self._lines_of(self._highlight_range())
+        self._cursor_lines = new
+        self._refresh_lines(old)
+        if new != old:
+            self._refresh_lines(new)
+        self.scroll_to_cursor()
+        cur = self.caret.cursor_range
+        self.post_message(self.CaretMoved(self, cur[0] if cur else 0, self.caret.selection))
+
+    def scroll_to_cursor(self, animate: bool = False) -> None:
+        if self._layout is None:
+            return
+        lo, hi = self._cursor_lines
+        if hi < lo:
+            return
+        top = self.scroll_offset.y
+        height = max(1, self.scrollable_content_region.height)
+        if lo < top:
+            self.scroll_to(y=lo, animate=animate)
+        elif hi >= top + height:
+            self.scroll_to(y=max(0, hi - height + 1), animate=animate)
+
+    def spans_changed(self, ranges: list[Range]) -> None:
+        """Drop the cached styles of the lines these ranges touch, and redraw them."""
+        if self._layout is None:
+            return
+        for rng in ranges:
+            lo, hi = self._lines_of(rng)
+            for i in range(lo, hi + 1):
+                self._styles.pop(i, None)
+            self._refresh_lines((lo, hi))
+
+    def add_span(self, span: SpanRec) -> None:
+        self.index.add(span)
+        self.spans_changed([(span.start, span.end)])
+
+    def remove_span(self, span_id: int) -> SpanRec | None:
+        span = self.index.remove(span_id)
+        if span is not None:
+            self.spans_changed([(span.start, span.end)])
+        return span
+
+    def set_spans(self, spans: list[SpanRec]) -> None:
+        self.index = SpanIndex(spans)
+        self._styles.clear()
+        self.refresh()
+
+    # ---------------------------------------------------------------- moving
+    def move_token(self, screen_direction: str, extend: bool = False) -> None:
+        """Left/right on screen: in a right-to-left layout, left is forward."""
+        forward = (screen_direction == "left") == self.rtl
+        self.caret.step(forward, extend)
+        self.caret_changed()
+
+    def move_lines(self, delta: int) -> None:
+        if self._layout is None or not self.caret.tokens:
+            return
+        cur = self.caret.cursor_range
+        assert cur is not None
+        lines = self._layout.lines
+        line_no = self._line_of(cur[0])
+        col = lines[line_no].logical_to_col(cur[0]) or 0
+        target = line_no + delta
+        while 0 <= target < len(lines) and (lines[target].end <= lines[target].start):
+            target += 1 if delta > 0 else -1
+        if not 0 <= target < len(lines):
+            return
+        offset = self._nearest_offset(target, col)
+        if offset is not None:
+            self.caret.place(offset)
+            self.caret_changed()
+
+    def _nearest_offset(self, line_no: int, col: int) -> int | None:
+        """The character at `col` on the line, or the nearest non-space one."""
+        line = self._layout.lines[line_no]
+        offsets = line.col_to_logical
+        best: int | None = None
+        for dist in range(len(offsets)):
+            for c in (col - dist, col + dist):
+                if 0 <= c < len(offsets) and offsets[c] >= 0 and not self.text[offsets[c]
+                                                                                 ].isspace():
+                    best = offsets[c]
+                    break
+            if best is not None:
+                break
+        return best
+
+    def page(self, delta: int) -> None:
+        self.move_lines(delta * max(1, self.scrollable_content_region.height - 1))
+
+    def go_to(self, offset: int) -> None:
+        self.caret.place(offset)
+        self.caret_changed()
+
+    def select_range(self, rng: Range) -> None:
+        self.caret.select(rng)
+        self.caret_changed()
+
+    def on_click(self, event: events.Click) -> None:
+        if self._layout is None:
+            return
+        offset = self._layout.offset_at(event.y + self.scroll_offset.y, event.x)
+        if offset is None:
+            return
+        self.focus()
+        self.caret.place(offset)
+        self.caret_changed()
+        self.post_message(self.Clicked(self, offset))

@@ -1,0 +1,315 @@
+"""Pilot tests: real key presses on the annotate screen, then the database rows."""
+
+from __future__ import annotations
+
+from tui_helpers import SEED_000, SEED_001, annotate_screen, run, span_rows, walk_to
+
+PERSON = "عبد الوافي لفتيت"
+CLITIC = "للبوليساريو"
+
+
+def doc_of(store, external_id: str):
+    doc = store.document_by_external_id(external_id)
+    assert doc is not None
+    return doc
+
+
+def test_mark_person_by_token_selection(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(PERSON)
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            # Shift+Left extends forward in reading order (right-to-left screen)
+            await pilot.press("shift+left", "shift+left", "1")
+            await pilot.pause()
+            assert annotate_screen(pilot).article.caret.selection is None
+        assert span_rows(store, doc.id, "alice") == [
+            (start, start + len(PERSON), "PERS", PERSON)
+        ]
+        assert store.status(doc.id, "alice") == "in_progress"
+
+    run(scenario())
+
+
+def test_label_token_under_cursor_without_selection(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index("المغرب")
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            await pilot.press("5")
+            await pilot.pause()
+        assert span_rows(store, doc.id, "alice") == [(start, start + 6, "GPE", "المغرب")]
+
+    run(scenario())
+
+
+def test_clitic_shrinks_start_edge(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(CLITIC)
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            # the token is the whole word with the clitic لل; `]` moves the start edge later
+            assert annotate_screen(pilot).article.caret.cursor_range == (start, start + len(CLITIC))
+            await pilot.press("right_square_bracket", "right_square_bracket", "4")
+            await pilot.pause()
+        # لل + بوليساريو: dropping the two clitic letters leaves بوليساريو
+        assert span_rows(store, doc.id, "alice") == [
+            (start + 2, start + len(CLITIC), "ORG", "بوليساريو")
+        ]
+
+    run(scenario())
+
+
+def test_end_edge_keys(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(PERSON)
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            # select the first token, grow its end by one then shrink it back by two
+            await pilot.press("right_curly_bracket", "left_curly_bracket", "left_curly_bracket")
+            await pilot.press("1")
+            await pilot.pause()
+        assert span_rows(store, doc.id, "alice") == [(start, start + 2, "PERS", "عب")]
+
+    run(scenario())
+
+
+def test_undo_and_redo(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(PERSON)
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            await pilot.press("shift+left", "shift+left", "1")
+            await pilot.pause()
+            assert len(store.spans(doc.id, "alice")) == 1
+            await pilot.press("u")
+            await pilot.pause()
+            assert store.spans(doc.id, "alice") == []
+            assert annotate_screen(pilot).article.index.spans == []
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert len(annotate_screen(pilot).article.index.spans) == 1
+        assert span_rows(store, doc.id, "alice") == [
+            (start, start + len(PERSON), "PERS", PERSON)
+        ]
+
+    run(scenario())
+
+
+def test_remove_span_under_cursor_and_nested_picker(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(PERSON)
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            await pilot.press("shift+left", "shift+left", "1")  # outer: the full name, PERS
+            await walk_to(pilot, start)
+            await pilot.press("1")  # inner: عبد, PERS
+            await pilot.pause()
+            assert len(store.spans(doc.id, "alice")) == 2
+            await pilot.press("x")  # two spans under the cursor: a picker opens
+            await pilot.pause()
+            # the outer span is listed first; pick it
+            await pilot.press("enter")
+            await pilot.pause()
+        assert span_rows(store, doc.id, "alice") == [(start, start + 3, "PERS", "عبد")]
+
+    run(scenario())
+
+
+def test_sentence_and_document_event_labels(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, schema = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(PERSON)
+        sentence = next((s.start, s.end) for s in store.sentences(doc.id)
+                        if s.start <= start < s.end)
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            await pilot.press("e")  # sentence picker
+            await pilot.pause()
+            await pilot.press("m", "s", "enter")  # MEET and STATEMENT by hotkey
+            await pilot.pause()
+            await pilot.press("E")  # document picker
+            await pilot.pause()
+            await pilot.press("c", "space", "enter")  # COOPERATE by hotkey, space ticks the first
+            await pilot.pause()
+            screen = annotate_screen(pilot)
+            assert screen.doc_events == sorted(["COOPERATE", schema.events[0].name])
+        rows = {(e.scope, e.start, e.end, e.label) for e in store.events(doc.id, "alice")}
+        assert rows == {
+            ("sentence", *sentence, "MEET"), ("sentence", *sentence, "STATEMENT"),
+            ("document", None, None, "COOPERATE"), ("document", None, None, "MEET"),
+        }
+
+    run(scenario())
+
+
+def test_event_picker_escape_saves_nothing(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("E", "m", "escape")
+            await pilot.pause()
+        assert store.events(doc.id, "alice") == []
+
+    run(scenario())
+
+
+def test_search_ignores_hamza(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        hit = doc.text.index("الإجتماع")
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("slash")
+            await pilot.press(*"الاجتماع")
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = annotate_screen(pilot)
+            assert screen.article.caret.selection == (hit, hit + len("الإجتماع"))
+            await pilot.press("escape")  # close the search bar; the hit stays selected
+            await pilot.press("8")  # label the found text EVENT
+            await pilot.pause()
+        assert span_rows(store, doc.id, "alice") == [(hit, hit + 8, "EVENT", "الإجتماع")]
+
+    run(scenario())
+
+
+def test_reopen_shows_same_spans(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(PERSON)
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            await pilot.press("shift+left", "shift+left", "1", "q")
+            await pilot.pause()
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            spans = annotate_screen(pilot).article.index.spans
+            assert [(s.start, s.end, s.label) for s in spans] == [
+                (start, start + len(PERSON), "PERS")
+            ]
+
+    run(scenario())
+
+
+def test_annotators_are_blind_to_each_other(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(PERSON)
+        async with make_app(user="alice").run_test(size=(100, 30)) as pilot:
+            await walk_to(pilot, start)
+            await pilot.press("shift+left", "shift+left", "1")
+            await pilot.pause()
+        async with make_app(user="bob").run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = annotate_screen(pilot)
+            assert screen.article.index.spans == []
+            assert screen.status == "new"
+            await walk_to(pilot, start)
+            await pilot.press("1")
+            await pilot.pause()
+        assert span_rows(store, doc.id, "bob") == [(start, start + 3, "PERS", "عبد")]
+        assert span_rows(store, doc.id, "alice") == [(start, start + len(PERSON), "PERS", PERSON)]
+
+    run(scenario())
+
+
+def test_mark_done_and_next_previous_document(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc0, doc1 = doc_of(store, SEED_000), doc_of(store, SEED_001)
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            await pilot.press("d")
+            await pilot.pause()
+            assert annotate_screen(pilot).status == "done"
+            await pilot.press("n")
+            await pilot.pause()
+            assert annotate_screen(pilot).doc_id == doc1.id
+            await pilot.press("p")
+            await pilot.pause()
+            assert annotate_screen(pilot).doc_id == doc0.id
+        assert store.status(doc0.id, "alice") == "done"
+        assert store.status(doc1.id, "alice") == "new"
+
+    run(scenario())
+
+
+def test_documents_screen_opens_with_enter(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc1 = doc_of(store, SEED_001)
+        async with make_app(doc=None).run_test(size=(100, 30)) as pilot:
+            await pilot.press("down", "enter")
+            await pilot.pause()
+            assert annotate_screen(pilot).doc_id == doc1.id
+            await pilot.press("1", "b")  # label the first token, back to the list
+            await pilot.pause()
+            from annotator.tui.screens.documents import DocumentsScreen
+
+            screen = pilot.app.screen
+            assert isinstance(screen, DocumentsScreen)
+            row = next(r for r in screen.rows if r.id == doc1.id)
+            assert (row.status, row.spans) == ("in_progress", 1)
+            assert "1 in progress" in screen.progress_text().plain
+
+    run(scenario())
+
+
+def test_mouse_click_places_cursor(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        doc = doc_of(store, SEED_000)
+        start = doc.text.index(PERSON)
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            article = annotate_screen(pilot).article
+            line, col = article.layout_map.locate(start + 1)
+            await pilot.click("#article", offset=(col, line - article.scroll_offset.y))
+            await pilot.pause()
+            assert article.caret.cursor_range == (start, start + 3)
+
+    run(scenario())
+
+
+def test_help_lists_every_binding(make_app) -> None:
+    async def scenario() -> None:
+        from annotator.tui.bindings import KEYS
+        from annotator.tui.screens.help import HelpScreen
+
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, HelpScreen)
+            descriptions = list(pilot.app.screen.table.columns[2]._cells)
+            for k in KEYS:
+                assert k.description in descriptions
+            assert any("PERS" in d for d in descriptions)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(pilot.app.screen, HelpScreen)
+
+    run(scenario())

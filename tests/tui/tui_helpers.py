@@ -1,0 +1,62 @@
+"""Shared by the TUI tests: seeded databases, walking the cursor with real keys, DB rows."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from annotator.commands.common import open_store
+from annotator.labelschema import LabelSchema
+from annotator.store.service import Store
+from annotator.tui.screens.annotate import AnnotateScreen
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+SEED_000 = "000_190ea0e51b7b56d2"
+SEED_001 = "001_e33eb037d265ffba"
+
+
+def run(coro: Coroutine[Any, Any, None]) -> None:
+    """Run one Pilot scenario (the test suite has no asyncio plugin)."""
+    asyncio.run(coro)
+
+
+def seed_store(db: Path, names: list[str]) -> tuple[Store, LabelSchema]:
+    """A fresh database holding the named seed articles, imported the way `import` does."""
+    store, schema = open_store(str(db))
+    files = [SEEDS / f"{n}.txt" for n in names]
+    from annotator.commands.importing import import_paths
+
+    summary = import_paths(store, schema, files)
+    assert summary.added == len(files), summary
+    return store, schema
+
+
+
+
+def annotate_screen(pilot: Pilot) -> AnnotateScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, AnnotateScreen), type(screen)
+    return screen
+
+
+async def walk_to(pilot: Pilot, offset: int, limit: int = 2000) -> None:
+    """Press Left (forward in Arabic) until the cursor token starts at `offset`."""
+    screen = annotate_screen(pilot)
+    for _ in range(limit):
+        cur = screen.article.caret.cursor_range
+        assert cur is not None
+        if cur[0] == offset:
+            return
+        # Left moves forward in reading order in a right-to-left paragraph
+        await pilot.press("left" if cur[0] < offset else "right")
+    raise AssertionError(f"cursor never reached offset {offset}")
+
+
+def span_rows(store: Store, doc_id: int, user: str) -> list[tuple[int, int, str, str]]:
+    text = store.document(doc_id).text
+    return [(s.start, s.end, s.label, text[s.start:s.end]) for s in store.spans(doc_id, user)]
