@@ -29,9 +29,13 @@ def run_adjudicate(db: str | None, *, user: str | None, auto: bool, bidi: str = 
         if auto:
             print(auto_summary(report))
             return 0
+        from annotator.tui.context import Session
+        from annotator.tui.driver import BidiAppDriver
         from annotator.tui.screens.adjudicate import AdjudicateApp
 
-        AdjudicateApp(store, schema, user=name, bidi=bidi).run()
-        return 0
+        kwargs = {"driver_class": BidiAppDriver} if bidi == "app" else {}
+        app = AdjudicateApp(Session(store, schema, name, bidi), **kwargs)
+        app.run()
+        return app.return_code or 0
     finally:
         store.close()
