@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 from tui_helpers import run
 
+from annotator.adjudication import edit
 from annotator.commands.common import open_store
 from annotator.labelschema import LabelSchema
-from annotator.store.gold import auto_merge, load_document
+from annotator.store.gold import auto_merge, decide, load_document
 from annotator.store.models import GOLD
 from annotator.store.service import Store
+from annotator.tui.app import AnnotatorApp
 from annotator.tui.context import Session
 from annotator.tui.screens.adjudicate import AdjudicateApp, AdjudicateScreen
+from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.widgets.versions_panel import VersionsPanel
 
 TEXT = ("أكد وزير الداخلية عبد الوافي لفتيت على التعاون الأمني مع إسبانيا. "
@@ -165,5 +168,60 @@ def test_nothing_to_adjudicate(tmp_path: Path) -> None:
 
     try:
         run(scenario())
+    finally:
+        store.close()
+
+
+def test_annotate_stays_blind_after_adjudication(adj) -> None:
+    """alice's annotate screen shows her own spans only: not bob's, not gold's."""
+    store, schema, doc_id = adj
+    item = next(d for d in load_document(store, doc_id).items  # type: ignore[union-attr]
+                if d.kind == "boundary")
+    decide(store, doc_id, "carol", edit(item, (94, 108, "ORG")))
+    assert (94, 108, "ORG") in gold(store, doc_id)
+
+    async def scenario() -> None:
+        app = AnnotatorApp(Session(store, schema, "alice", "app"), start_doc=doc_id)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            s = pilot.app.screen
+            assert isinstance(s, AnnotateScreen)
+            shown = {(r.start, r.end, r.label) for r in s.article.index.spans}
+            assert shown == {(4, 17, "OCC"), (18, 34, "PERS"), (57, 64, "GPE"),
+                             (74, 80, "GPE"), (92, 108, "ORG")}
+
+    run(scenario())
+
+
+def test_accept_several_nested_spans(tmp_path: Path) -> None:
+    """alice marked the title+name as OCC, bob the name as PERS: take both (nested)."""
+    store, schema = open_store(str(tmp_path / "nested.db"))
+    doc, _ = store.add_document(external_id="n1", title="t", text=TEXT,
+                                sentences=[(0, 65), (66, 127)])
+    assert doc.id is not None
+    store.import_annotations(doc.id, "alice", [(4, 34, "OCC")], [])
+    store.import_annotations(doc.id, "bob", [(18, 34, "PERS")], [])
+    store.set_role("carol", "adjudicator")
+
+    async def scenario() -> None:
+        async with app_for(store, schema).run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            s = screen(pilot)
+            assert s.item is not None and s.item.kind == "label"
+            await pilot.press("m", "1", "2")
+            assert s.ticked == {0, 1} and "☑" in str(s.query_one(VersionsPanel).render())
+            await pilot.press("2", "enter")  # untick bob's again: only alice's is taken
+            await pilot.pause()
+            assert set(gold(store, doc.id)) == {(4, 34, "OCC")}
+            await pilot.press("u", "m", "1", "2", "enter")
+            await pilot.pause()
+
+    try:
+        run(scenario())
+        rows = gold(store, doc.id)
+        assert set(rows) == {(4, 34, "OCC"), (18, 34, "PERS")}
+        assert rows[(4, 34, "OCC")]["annotators"] == ["alice"]
+        assert rows[(18, 34, "PERS")]["annotators"] == ["bob"]
+        assert store.status(doc.id, "gold") == "done"
     finally:
         store.close()
