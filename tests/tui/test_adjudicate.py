@@ -148,6 +148,8 @@ def test_keys_in_the_wrong_mode_do_nothing(adj) -> None:
             assert s.mode == "pick"
             panel = s.query_one(VersionsPanel)
             assert "alice" in str(panel.render())
+            await pilot.press("tab")  # the next item without a decision
+            assert s.item.kind == "label"
 
     run(scenario())
     state = load_document(store, doc_id)
