@@ -42,11 +42,11 @@ def document_lines(record: Record) -> tuple[list[str], int, list[str]]:
         column[sp.first] = f"B-{sp.label}"
         for j in range(sp.first + 1, sp.last):
             column[j] = f"I-{sp.label}"
+    rows = tags[0] if depth == 1 else ["\t".join(t) for t in zip(*tags, strict=True)]
+    tokens = lay.tokens
     lines = [DOCSTART, ""]
     for first, last in lay.blocks:
-        for j in range(first, last):
-            s, e = lay.tokens[j]
-            lines.append("\t".join([text[s:e], *(column[j] for column in tags)]))
+        lines.extend(f"{text[tokens[j][0]:tokens[j][1]]}\t{rows[j]}" for j in range(first, last))
         lines.append("")
     problems = [f"{record['id']}: {p}" for p in lay.problems]
     return lines, depth, problems

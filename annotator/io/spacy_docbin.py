@@ -97,7 +97,9 @@ class SpacyWriter(Writer):
         self.problems.extend(f"{record['id']}: {p}" for p in lay.problems)
         words, spaces, index = words_and_spaces(text, lay)
         meta = record["meta"]
-        doc = Doc(self._vocab, words=words, spaces=spaces, user_data={
+        block_starts = {index[first] for first, _ in lay.blocks} | {0}
+        sent_starts = [i in block_starts for i in range(len(words))]
+        doc = Doc(self._vocab, words=words, spaces=spaces, sent_starts=sent_starts, user_data={
             "id": record["id"], "title": record["title"], "source": meta["source"],
             "annotators": meta["annotators"], "split": meta.get("split"),
         })
@@ -109,9 +111,6 @@ class SpacyWriter(Writer):
 
         doc.spans[SPANS_KEY] = [span(sp) for sp in lay.spans]
         doc.ents = [span(sp) for sp in greedy_ents(lay.spans)]
-        starts = {index[first] for first, _ in lay.blocks}
-        for i, token in enumerate(doc):
-            token.is_sent_start = i == 0 or i in starts
         doc_events = {e["label"] for e in record["events"] if e["scope"] == "document"}
         doc.cats = {label: float(label in doc_events)
                     for label in sorted(set(self._event_labels) | doc_events)}

@@ -27,10 +27,15 @@ Range = tuple[int, int]
 def edge_tokens(text: str, cuts: Iterable[int]) -> list[Range]:
     """The tokens of `text`, each cut at every position of `cuts` strictly inside it."""
     points = sorted(set(cuts))
+    tokens = split_tokens(text)
+    if not points:
+        return tokens
     out: list[Range] = []
-    for s, e in split_tokens(text):
-        k = bisect_right(points, s)
-        while k < len(points) and points[k] < e:
+    k, n = 0, len(points)
+    for s, e in tokens:  # tokens and points both ascend: one walk over each
+        while k < n and points[k] <= s:
+            k += 1
+        while k < n and points[k] < e:
             out.append((s, points[k]))
             s = points[k]
             k += 1

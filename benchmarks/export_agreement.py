@@ -1,0 +1,313 @@
+"""Benchmark: `annotator export` and `annotator agreement --json` on a large corpus.
+
+Builds a temporary database of N documents (default 10,000) x 3 annotators (alice, bob,
+carol, all done) x 40 spans each, plus document and sentence event labels, with bulk
+`executemany` inserts (seconds, not minutes). Then runs each measured command in a fresh
+subprocess and reports wall seconds and that process's peak RSS (from `os.wait4`):
+
+* baseline: ONE raw SQL query (sqlite3, no ORM) that fetches the same rows the export
+  reads (documents' id/title/text once each, the spans and event labels of the source's
+  annotators), grouped per document and dumped as one JSON line each;
+* `annotator export OUT.jsonl --source annotator:alice` and `--source majority`;
+* `annotator agreement --json` (printed as "not available" when the command is missing).
+
+Targets: export <= 2x its baseline; agreement <= 10 s and <= 1 GB.
+
+    .venv/bin/python benchmarks/export_agreement.py            # 10,000 documents
+    .venv/bin/python benchmarks/export_agreement.py --docs 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ANNOTATORS = ("alice", "bob", "carol")
+ENTITIES = ("PERS", "NORP", "OCC", "ORG", "GPE", "LOC", "FAC", "EVENT", "DATE", "CARDINAL")
+EVENTS = ("MEET", "VISIT", "STATEMENT", "COOPERATE", "ATTACK", "ARREST", "THREAT",
+          "SECURE_EVENT", "HOST", "TRAIN")
+WORDS = ("أكد", "وزير", "الداخلية", "المغربي", "عبد", "الوافي", "لفتيت", "على", "أهمية",
+         "التعاون", "الأمني", "بين", "المملكة", "وإسبانيا", "في", "مجال", "مكافحة", "الإرهاب",
+         "والجريمة", "المنظمة", "خلال", "لقائه", "بنظيره", "الإسباني", "بالرباط", "يوم",
+         "الثلاثاء", "للبوليساريو", "المكتب", "المركزي", "للأبحاث", "القضائية", "تفكيك",
+         "خلية", "إرهابية", "بمدينة", "طنجة", "وحجز", "أسلحة", "و", "30/03/2022", "3.5")
+SENTENCES_PER_DOC = 12
+WORDS_PER_SENTENCE = 16
+SPANS_PER_ANNOTATOR = 40
+AGREE = 0.85  # chance an annotator keeps a span of the shared "truth"
+
+BASELINE = r'''
+import json, sqlite3, sys
+db, out, names = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+con = sqlite3.connect(db)
+marks = ",".join("?" * len(names))
+ids = f"SELECT id FROM annotator WHERE name IN ({marks})"
+q = f"""
+WITH rows AS (
+  SELECT document_id, 0 AS kind, start, "end", label, NULL AS scope, annotator_id
+    FROM span WHERE annotator_id IN ({ids})
+  UNION ALL
+  SELECT document_id, 1, start, "end", label, scope, annotator_id
+    FROM eventlabel WHERE annotator_id IN ({ids})
+), numbered AS (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY document_id) AS rn FROM rows
+)
+SELECT d.external_id, CASE WHEN n.rn = 1 THEN d.title END,
+       CASE WHEN n.rn = 1 THEN d.text END, n.kind, n.start, n."end", n.label, n.scope,
+       n.annotator_id
+  FROM numbered n JOIN document d ON d.id = n.document_id
+ ORDER BY d.external_id, n.rn
+"""
+n = 0
+with open(out, "w", encoding="utf-8") as fh:
+    cur = None
+    for ext, title, text, kind, s, e, label, scope, ann in con.execute(q, names + names):
+        if cur is None or cur["id"] != ext:
+            if cur is not None:
+                fh.write(json.dumps(cur, ensure_ascii=False) + "\n"); n += 1
+            cur = {"id": ext, "title": title, "text": text, "spans": [], "events": []}
+        if kind == 0:
+            cur["spans"].append([s, e, label, ann])
+        else:
+            cur["events"].append([label, scope, s, e, ann])
+    if cur is not None:
+        fh.write(json.dumps(cur, ensure_ascii=False) + "\n"); n += 1
+print(json.dumps({"documents": n}))
+'''
+
+
+def _text(rng: random.Random) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]]:
+    """Text, sentence ranges, token ranges."""
+    parts: list[str] = []
+    sentences: list[tuple[int, int]] = []
+    tokens: list[tuple[int, int]] = []
+    pos = 0
+    for _ in range(SENTENCES_PER_DOC):
+        start = pos
+        for k in range(WORDS_PER_SENTENCE):
+            w = rng.choice(WORDS)
+            if k:
+                parts.append(" ")
+                pos += 1
+            parts.append(w)
+            tokens.append((pos, pos + len(w)))
+            pos += len(w)
+        parts.append(".")
+        pos += 1
+        sentences.append((start, pos))
+        parts.append(" ")
+        pos += 1
+    return "".join(parts).rstrip(), sentences, tokens
+
+
+def build(db: Path, n_docs: int, seed: int = 1) -> dict[str, float]:
+    """Create the schema through the Store (migrations), then bulk-insert the corpus."""
+    from annotator.commands.common import open_store
+
+    store, _schema = open_store(str(db))
+    store.close()
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA synchronous = OFF")
+    now = datetime.now(UTC).isoformat(sep=" ")
+    ann_ids = {}
+    for name in ANNOTATORS:
+        cur = con.execute("INSERT INTO annotator (name, role) VALUES (?, 'annotator')", (name,))
+        ann_ids[name] = cur.lastrowid
+    docs, sents, spans, events, assigns = [], [], [], [], []
+    n_spans = n_events = 0
+
+    def flush() -> None:
+        con.executemany(
+            "INSERT INTO document (id, external_id, title, text, sha256, source_path, meta, "
+            "created_at) VALUES (?, ?, ?, ?, ?, NULL, '{}', ?)", docs)
+        con.executemany('INSERT INTO sentence (document_id, "index", start, "end") '
+                        "VALUES (?, ?, ?, ?)", sents)
+        con.executemany('INSERT INTO span (document_id, annotator_id, start, "end", label, '
+                        "created_at) VALUES (?, ?, ?, ?, ?, ?)", spans)
+        con.executemany('INSERT INTO eventlabel (document_id, annotator_id, label, scope, '
+                        'start, "end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', events)
+        con.executemany("INSERT INTO assignment (document_id, annotator_id, status, "
+                        "updated_at) VALUES (?, ?, 'done', ?)", assigns)
+        for rows in (docs, sents, spans, events, assigns):
+            rows.clear()
+
+    for d in range(1, n_docs + 1):
+        text, sentences, tokens = _text(rng)
+        docs.append((d, f"doc{d:06d}", f"title {d}", text, f"{d:064x}", now))
+        sents.extend((d, i, s, e) for i, (s, e) in enumerate(sentences))
+
+        def random_span(tokens: list[tuple[int, int]] = tokens) -> tuple[int, int, str]:
+            i = rng.randrange(len(tokens) - 3)
+            j = i + rng.choice((1, 1, 2, 3))
+            return tokens[i][0], tokens[j - 1][1], rng.choice(ENTITIES)
+
+        truth: set[tuple[int, int, str]] = set()
+        while len(truth) < SPANS_PER_ANNOTATOR:
+            truth.add(random_span())
+        doc_events = rng.sample(EVENTS, 2)
+        sent_events = [(rng.choice(sentences), rng.choice(EVENTS)) for _ in range(3)]
+        for name in ANNOTATORS:
+            a = ann_ids[name]
+            mine = {s for s in sorted(truth) if rng.random() < AGREE}
+            while len(mine) < SPANS_PER_ANNOTATOR:
+                mine.add(random_span())
+            spans.extend((d, a, s, e, label, now) for s, e, label in mine)
+            labels = [x for x in doc_events if rng.random() < AGREE] or [rng.choice(EVENTS)]
+            events.extend((d, a, label, "document", None, None, now) for label in labels)
+            chosen = {(r, lab) for r, lab in sorted(set(sent_events)) if rng.random() < AGREE}
+            events.extend((d, a, lab, "sentence", r[0], r[1], now) for r, lab in chosen)
+            assigns.append((d, a, now))
+            n_spans += len(mine)
+            n_events += len(labels) + len(chosen)
+        if d % 1000 == 0:
+            flush()
+    flush()
+    con.commit()
+    con.close()
+    return {"seconds": time.perf_counter() - t0, "spans": n_spans, "events": n_events}
+
+
+MEM_LIMIT_MB = 4096  # address-space cap per measured command (see --mem-limit)
+
+
+def _limit_memory(mb: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (mb * 2**20, mb * 2**20))
+
+
+def measure(cmd: list[str], cwd: Path, timeout: float,
+            mem_limit_mb: int = MEM_LIMIT_MB) -> dict[str, object]:
+    """Run cmd in a fresh process: wall seconds, its own peak RSS (os.wait4), exit code,
+    output. Output goes through files so a chatty child cannot block on a full pipe. The
+    child's address space is capped so a runaway command fails with MemoryError instead
+    of taking the machine's memory (and other people's processes) with it."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err,
+                                preexec_fn=lambda: _limit_memory(mem_limit_mb))
+        deadline = t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024,
+                "code": proc.returncode, "timed_out": seconds > timeout,
+                "stdout": out.read().decode("utf-8", "replace"),
+                "stderr": err.read().decode("utf-8", "replace")}
+
+
+def agreement_available() -> bool:
+    """Whether annotator/commands/agreement.py exists (found without importing annotator,
+    which would raise this process's RSS and so every child's starting peak)."""
+    spec = importlib.util.find_spec("annotator")
+    return bool(spec and spec.origin and
+                (Path(spec.origin).parent / "commands" / "agreement.py").exists())
+
+
+def annotator_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "annotator"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "annotator.cli"]
+
+
+def row(name: str, r: dict[str, object], verdict: str = "") -> None:
+    print(f"{name:<38} {r['seconds']:>8.2f} s {r['rss_mb']:>9.0f} MB  {verdict}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=10_000, help="documents (default 10000)")
+    ap.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    ap.add_argument("--timeout", type=float, default=600, help="per command, seconds")
+    ap.add_argument("--mem-limit", type=int, default=MEM_LIMIT_MB,
+                    help="address-space cap per measured command, MB (default 4096)")
+    ap.add_argument("--build-only", type=Path, metavar="DB", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.build_only:  # the child that builds: keeps the measuring parent small
+        print(json.dumps(build(args.build_only, args.docs)))
+        return 0
+    work = args.keep or Path(tempfile.mkdtemp(prefix="annotator-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "bench.db"
+    if db.exists():
+        db.unlink()
+    try:
+        # built in a child process: a forked child starts with its parent's peak RSS,
+        # so the parent must never load annotator itself
+        made = subprocess.run([sys.executable, __file__, "--docs", str(args.docs),
+                               "--build-only", str(db)], capture_output=True, text=True)
+        if made.returncode != 0:
+            print(made.stderr)
+            return 1
+        built = json.loads(made.stdout)
+        print(f"built {args.docs} documents x {len(ANNOTATORS)} annotators: "
+              f"{built['spans']:,} spans, {built['events']:,} event labels in "
+              f"{built['seconds']:.1f} s ({db.stat().st_size / 2**20:.0f} MB database)")
+        print(f"{'command':<38} {'wall':>10} {'peak RSS':>12}")
+        ann = annotator_cmd()
+        ok = True
+        for source, names in (("annotator:alice", ["alice"]), ("majority", list(ANNOTATORS))):
+            base = measure([sys.executable, "-c", BASELINE, str(db), str(work / "base.jsonl"),
+                            ",".join(names)], work, args.timeout, args.mem_limit)
+            if base["code"] != 0:
+                print(base["stderr"])
+                return 1
+            row(f"baseline (raw SQL) {source}", base)
+            res = measure([*ann, "--db", str(db), "export", str(work / "out.jsonl"),
+                           "--source", source, "--json"], work, args.timeout, args.mem_limit)
+            if res["code"] != 0:
+                print(f"export {source} failed: {res['stderr'].strip()}")
+                ok = False
+                continue
+            docs = json.loads(res["stdout"])["documents"]
+            ratio = res["seconds"] / base["seconds"]  # type: ignore[operator]
+            good = ratio <= 2.0
+            ok &= good
+            row(f"export jsonl {source}", res,
+                f"{ratio:.2f}x baseline {'OK' if good else 'OVER 2x'} ({docs} docs)")
+        if not agreement_available():
+            print("agreement: not available")
+        else:
+            res = measure([*ann, "--db", str(db), "agreement", "--json"], work,
+                          args.timeout, args.mem_limit)
+            if res["timed_out"]:
+                row("agreement --json", res, f"killed after {args.timeout:.0f} s: OVER")
+                ok = False
+            elif res["code"] != 0:
+                last = (res["stderr"].strip().splitlines() or [""])[-1]  # type: ignore[union-attr]
+                why = "killed (SIGKILL: out of memory?)" if res["code"] == -9 else last
+                row("agreement --json", res, f"FAILED exit {res['code']}: {why}")
+                ok = False
+            else:
+                good = res["seconds"] <= 10 and res["rss_mb"] <= 1024  # type: ignore[operator]
+                ok &= good
+                row("agreement --json", res, "OK" if good else "OVER (10 s / 1 GB)")
+        return 0 if ok else 1
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
