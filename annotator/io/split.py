@@ -21,7 +21,8 @@ TOLERANCE = 1e-6
 
 def parse_split(value: str) -> SplitSpec:
     """`train=0.8,dev=0.1,test=0.1` -> [("train", 0.8), ...]; UsageError when malformed,
-    negative, repeated, or not summing to 1 (within 1e-6). Any split names are allowed."""
+    negative, repeated, or not summing to 1 (within 1e-6). Any split name is allowed that
+    can be part of a file name (no path separators: it names files and brat folders)."""
     spec: SplitSpec = []
     for part in value.split(","):
         name, sep, raw = part.partition("=")
@@ -36,6 +37,8 @@ def parse_split(value: str) -> SplitSpec:
                 from None
         if not math.isfinite(frac) or frac < 0:
             raise UsageError(f"--split: fraction of {name!r} must be a number >= 0, got {raw!r}")
+        if name in (".", "..") or any(c in name for c in "/\\\0"):
+            raise UsageError(f"--split: split name {name!r} cannot be used in a file name")
         if any(n == name for n, _ in spec):
             raise UsageError(f"--split: split {name!r} is given twice")
         spec.append((name, frac))

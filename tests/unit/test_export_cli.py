@@ -73,3 +73,22 @@ def test_json_summary_is_all_of_stdout(db: Path, tmp_path: Path) -> None:
     assert sum(summary["splits"].values()) == 3 and summary["seed"] == 5
     assert summary["spans"] == sum(len(json.loads(x)["spans"])
                                    for x in out.read_text(encoding="utf-8").splitlines())
+
+
+def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from annotator.commands import export as export_cmd
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    advance, stop = export_cmd._progress(10_000)
+    assert advance() is None and stop() is None  # no-ops
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    advance, stop = export_cmd._progress(export_cmd.PROGRESS_THRESHOLD)
+    assert advance.__name__ == "<lambda>" and advance() is None  # too short for a bar
+    advance, stop = export_cmd._progress(export_cmd.PROGRESS_THRESHOLD + 1)
+    try:
+        advance()
+        assert getattr(stop, "__self__", None) is not None  # a rich Progress is running
+    finally:
+        stop()

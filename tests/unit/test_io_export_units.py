@@ -28,7 +28,7 @@ def test_parse_split() -> None:
 @pytest.mark.parametrize("bad", [
     "", "train", "train=", "=0.5,dev=0.5", "train=abc,dev=1", "train=-0.2,dev=1.2",
     "train=0.8,dev=0.1", "train=0.5,train=0.5", "train=nan,dev=1", "train=inf",
-    "train=0.8;dev=0.2",
+    "train=0.8;dev=0.2", "../x=1", "a/b=1", "..=1",
 ])
 def test_parse_split_rejects(bad: str) -> None:
     with pytest.raises(UsageError) as exc:
