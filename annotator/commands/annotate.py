@@ -39,9 +39,15 @@ def run_annotate(db: str | None, *, user: str | None = None, doc: str | None = N
             start_doc = found.id
         from annotator.tui.app import AnnotatorApp
         from annotator.tui.context import Session
-        from annotator.tui.driver import BidiAppDriver
 
-        kwargs = {"driver_class": BidiAppDriver} if bidi == "app" else {}
+        kwargs = {}
+        if bidi == "app":
+            try:
+                from annotator.tui.driver import BidiAppDriver
+            except ImportError:  # no POSIX terminal driver (Windows): Textual's default
+                pass
+            else:
+                kwargs["driver_class"] = BidiAppDriver
         app = AnnotatorApp(Session(store, schema, name, bidi), start_doc=start_doc, **kwargs)
         app.run()
         return app.return_code or 0

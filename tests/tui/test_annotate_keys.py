@@ -313,3 +313,65 @@ def test_help_lists_every_binding(make_app) -> None:
             assert not isinstance(pilot.app.screen, HelpScreen)
 
     run(scenario())
+
+
+def test_command_palette_offers_the_main_actions(make_app, seeded) -> None:
+    store, _ = seeded
+    doc = doc_of(store, SEED_000)
+
+    async def scenario() -> None:
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            from annotator.tui.palette import AnnotatorCommands
+
+            provider = AnnotatorCommands(pilot.app.screen)
+            titles = [t for t, _h, _c in provider._commands()]
+            assert {"Mark document done", "Undo", "Redo", "Search", "Next document",
+                    "Sentence event labels", "Document event labels"} <= set(titles)
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"mark document done")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert annotate_screen(pilot).status == "done"
+
+    run(scenario())
+    assert store.status(doc.id, "alice") == "done"
+
+
+def test_typing_in_the_search_bar_does_not_trigger_screen_keys(make_app, seeded) -> None:
+    store, _ = seeded
+    doc = doc_of(store, SEED_000)
+
+    async def scenario() -> None:
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            await pilot.press("slash", *"nd1x", "escape")
+            await pilot.pause()
+            screen = annotate_screen(pilot)
+            assert screen.doc_id == doc.id and screen.status == "new"
+
+    run(scenario())
+    assert store.spans(doc.id, "alice") == []
+
+
+def test_up_down_move_by_visual_line_and_escape_clears(make_app, seeded) -> None:
+    store, _ = seeded
+    doc = doc_of(store, SEED_000)
+    start = doc.text.index(PERSON)
+
+    async def scenario() -> None:
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            article = annotate_screen(pilot).article
+            await walk_to(pilot, start)
+            line, _ = article.layout_map.locate(start)
+            await pilot.press("down")
+            cur = article.caret.cursor_range
+            assert article.layout_map.locate(cur[0])[0] == line + 1
+            await pilot.press("up")
+            assert article.layout_map.locate(article.caret.cursor_range[0])[0] == line
+            await pilot.press("shift+left")
+            assert article.caret.selection is not None
+            await pilot.press("escape")
+            assert article.caret.selection is None
+
+    run(scenario())

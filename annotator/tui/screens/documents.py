@@ -15,7 +15,8 @@ from annotator.tui.bindings import DOCUMENTS, bindings_for
 from annotator.tui.context import Session
 from annotator.tui.layout import one_line
 
-TITLE_WIDTH = 40
+TITLE_WIDTH = 40  # at most; narrower terminals get a shorter title column
+OTHER_COLUMNS = 54  # document id, status, counts, cell padding
 STATUS_STYLE = {"done": "bold green", "in_progress": "yellow", "new": "dim"}
 
 
@@ -32,6 +33,7 @@ class DocumentsScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.rows: list[DocumentRow] = []
+        self._drawn_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
@@ -46,14 +48,22 @@ class DocumentsScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def on_resize(self) -> None:
+        if self.rows and self._title_width() != self._drawn_width:
+            self.reload()
+
+    def _title_width(self) -> int:
+        return max(8, min(TITLE_WIDTH, (self.size.width or 100) - OTHER_COLUMNS))
+
     def reload(self) -> None:
         """Re-read the rows from the store, keeping the highlighted row."""
         self.rows = self.session.store.document_rows(self.session.user)
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
+        self._drawn_width = width = self._title_width()
         for r in self.rows:
-            title = one_line(r.title or "", TITLE_WIDTH, self.session.bidi)
+            title = one_line(r.title or "", width, self.session.bidi)
             table.add_row(
                 r.external_id, Text(title, justify="right"),
                 Text(r.status.replace("_", " "), style=STATUS_STYLE.get(r.status, "")),

@@ -31,7 +31,7 @@ EDGE = Style(bold=True)
 NESTED = Style(underline=True)
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """One document, right-to-left, with spans, cursor and selection."""
 
     @dataclass

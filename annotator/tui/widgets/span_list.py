@@ -15,7 +15,7 @@ LABEL_WIDTH = 9
 CURRENT = Style(reverse=True)
 
 
-class SpanList(ScrollView):
+class SpanList(ScrollView, can_focus=False):
     """One line per span: `LABEL  text`; the span under the cursor is highlighted."""
 
     def __init__(self, text: str, colors: dict[str, str], *, bidi: str = "app",
