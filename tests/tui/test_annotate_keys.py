@@ -375,3 +375,23 @@ def test_up_down_move_by_visual_line_and_escape_clears(make_app, seeded) -> None
             assert article.caret.selection is None
 
     run(scenario())
+
+
+def test_terminal_and_off_modes_draw_logical_order(make_app, seeded) -> None:
+    store, _ = seeded
+    doc = doc_of(store, SEED_000)
+    start = doc.text.index(PERSON)
+
+    async def scenario(mode: str) -> None:
+        async with make_app(bidi=mode).run_test(size=(100, 30)) as pilot:
+            article = annotate_screen(pilot).article
+            # logical order left to right: a later character sits further right, unshaped
+            assert article.layout_map.locate(start + 1)[1] > article.layout_map.locate(start)[1]
+            line, col = article.layout_map.locate(start)
+            assert article.layout_map.lines[line].cells[col] == PERSON[0]
+            await walk_to(pilot, start)
+            await pilot.press("1")
+            await pilot.pause()
+
+    run(scenario("terminal"))
+    assert span_rows(store, doc.id, "alice") == [(start, start + 3, "PERS", "عبد")]
