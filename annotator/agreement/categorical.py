@@ -93,14 +93,23 @@ def alpha(units: Sequence[Unit], distance: Distance = nominal_distance) -> Score
     return Score(1.0 - observed / expected, n_units)
 
 
+# The krippendorff package builds a units x values x values array; past this many cells
+# (e.g. 120,000 sentences x 101 distinct label sets) it would need gigabytes, so the
+# coincidence-matrix computation above, which the tests hold equal to it, is used instead.
+PACKAGE_CELL_LIMIT = 2_000_000
+
+
 def alpha_nominal(units: Sequence[Unit]) -> Score:
     """Nominal alpha computed by the ``krippendorff`` package (values encoded as category
-    codes, missing as NaN); undefined cases are decided by :func:`alpha` first."""
+    codes, missing as NaN); undefined cases are decided by :func:`alpha` first. Large inputs
+    use :func:`alpha` alone (same value, linear memory)."""
     own = alpha(units, nominal_distance)
     if own.value is None:
         return own
-    coders = sorted({c for u in units for c, v in u.items() if v is not None}, key=repr)
     domain = sorted({v for u in units for v in _values(u)}, key=_sort_key)
+    if len(units) * len(domain) ** 2 > PACKAGE_CELL_LIMIT:
+        return own
+    coders = sorted({c for u in units for c, v in u.items() if v is not None}, key=repr)
     code = {v: float(i) for i, v in enumerate(domain)}
     data = np.full((len(coders), len(units)), np.nan)
     row = {c: i for i, c in enumerate(coders)}
