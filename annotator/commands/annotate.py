@@ -6,8 +6,9 @@ from pathlib import Path
 
 import annotator
 from annotator.commands.common import open_store, resolve_user
-from annotator.errors import UsageError
+from annotator.errors import PermissionDenied, UsageError
 from annotator.labelschema import LabelSchema
+from annotator.store.models import GOLD
 from annotator.store.service import Store
 from annotator.tui.layout import BIDI_MODES
 
@@ -28,6 +29,11 @@ def run_annotate(db: str | None, *, user: str | None = None, doc: str | None = N
     if bidi not in BIDI_MODES:
         raise UsageError(f"--bidi must be one of {', '.join(BIDI_MODES)}, not {bidi!r}")
     name = resolve_user(user)
+    if name == GOLD:
+        raise PermissionDenied(
+            f"{GOLD!r} is the reserved name of adjudicated annotations: "
+            "adjudicators work on gold with 'annotator adjudicate'"
+        )
     store, schema = open_store(db)
     try:
         import_seeds_if_empty(store, schema)

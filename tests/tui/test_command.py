@@ -8,7 +8,7 @@ import pytest
 
 from annotator.commands.annotate import import_seeds_if_empty, run_annotate
 from annotator.commands.common import open_store
-from annotator.errors import UsageError
+from annotator.errors import PermissionDenied, UsageError
 from annotator.tui import driver as driver_module
 from annotator.tui.driver import BIDI_EXPLICIT, BIDI_IMPLICIT, BidiAppDriver
 
@@ -17,6 +17,12 @@ def test_invalid_bidi_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--bidi"):
         run_annotate(str(tmp_path / "a.db"), user="alice", bidi="sideways")
     assert not (tmp_path / "a.db").exists()  # rejected before touching the database
+
+
+def test_gold_cannot_annotate(tmp_path: Path) -> None:
+    with pytest.raises(PermissionDenied, match="reserved"):
+        run_annotate(str(tmp_path / "a.db"), user="gold")
+    assert not (tmp_path / "a.db").exists()
 
 
 def test_unknown_document_is_a_usage_error(tmp_path: Path) -> None:
