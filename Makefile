@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bidi_layout.py
 	$(BIN)/python benchmarks/tui_latency.py
 	$(BIN)/python benchmarks/export_agreement.py
 
