@@ -143,16 +143,3 @@ def test_remaining_counts_undecided() -> None:
     items = find_disagreements(WORKS)
     assert remaining(items, set()) == 5
     assert remaining(items, {items[0].key, items[2].key}) == 3
-
-
-def test_no_textual_or_store_import() -> None:
-    import sys
-
-    import annotator.adjudication  # noqa: F401
-
-    for mod in list(sys.modules):
-        if mod.startswith("annotator.adjudication"):
-            source = sys.modules[mod].__file__ or ""
-            text = open(source, encoding="utf-8").read()
-            assert "textual" not in text and "sqlmodel" not in text
-            assert "annotator.store" not in text

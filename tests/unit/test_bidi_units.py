@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 from annotator.bidi import NO_CHAR, layout_document
 from annotator.bidi.chars import char_info
 from annotator.bidi.units import DOTTED_CIRCLE, split_units
@@ -74,17 +71,3 @@ def test_marks_map_to_their_base_column() -> None:
     assert line.col_to_logical[col] == 0
     assert line.cells[col] == "س" + FATHA
     assert NO_CHAR not in line.col_to_logical[-4:]
-
-
-def test_bidi_package_does_not_import_textual() -> None:
-    package = Path(__file__).resolve().parents[2] / "annotator" / "bidi"
-    for path in package.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            else:
-                continue
-            assert not any(n.split(".")[0] == "textual" for n in names), path
