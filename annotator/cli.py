@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.errors import AnnotatorError, UsageError
+from annotator.store.engine import database_url
 
 app = typer.Typer(
     name="annotator",
@@ -45,8 +47,13 @@ def _run(target: str, *args: object, **kwargs: object) -> None:
     except KeyboardInterrupt:
         typer.echo("annotator: interrupted", err=True)
         raise typer.Exit(130) from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        typer.echo(f"annotator: database {database_url(CTX.db)}: {reason}", err=True)
+        raise typer.Exit(1) from None
     except Exception as exc:  # last line of defence: one line, no traceback
-        typer.echo(f"annotator: internal error: {type(exc).__name__}: {exc}", err=True)
+        first = (str(exc).splitlines() or [""])[0]
+        typer.echo(f"annotator: internal error: {type(exc).__name__}: {first}", err=True)
         raise typer.Exit(1) from None
     raise typer.Exit(code or 0)
 

@@ -85,3 +85,14 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_role_grant(tmp_path: Path) -> None:
     result = invoke(tmp_path / "a.db", "role", "carol", "adjudicator")
     assert result.exit_code == 0 and "carol: adjudicator" in result.output
+
+
+def test_unusable_database_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_text("this is not sqlite\n", encoding="utf-8")
+    for db in (bad, tmp_path / "missing-dir" / "x.db"):
+        result = invoke(db, "status")
+        assert result.exit_code == 1
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("annotator: database sqlite:///")
+        assert "Traceback" not in result.output
