@@ -5,12 +5,15 @@ Offsets are Python ``str`` indices into ``DocumentUnit.text``, end exclusive.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
 
 
-@dataclass(frozen=True)
-class SpanAnn:
-    """One entity span marked by one annotator."""
+class SpanAnn(NamedTuple):
+    """One entity span marked by one annotator (a named tuple: cheap to build, hash, sort)."""
 
     start: int
     end: int
@@ -34,5 +37,6 @@ class DocumentUnit:
     doc_id: str
     text: str
     sentences: list[tuple[int, int]] = field(default_factory=list)
-    tokens: list[tuple[int, int]] = field(default_factory=list)
+    # token (start, end) offsets, sorted: a list of pairs or an (n, 2) integer array
+    tokens: Sequence[tuple[int, int]] | np.ndarray = field(default_factory=list)
     work: dict[str, AnnotatorWork] = field(default_factory=dict)

@@ -29,27 +29,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from .columns import Columns, columns
 from .disagreements import span_disagreements
 from .events import SCOPES, event_section
 from .model import DocumentUnit
 from .pairs import pair_key, pairs
 from .scores import undefined
-from .spans import Counts, pair_counts, span_scores
-from .tokens import token_kappa
-from .unitizing import UnitizingAlpha, unitizing_alpha
-
-
-def _unitizing(docs: Sequence[DocumentUnit], coders: Sequence[str]) -> UnitizingAlpha:
-    """alpha_U over ``docs`` (each finished by every coder), their texts laid end to end."""
-    if not docs:
-        return UnitizingAlpha(undefined(0, "undefined: no document finished by every coder"), {})
-    units: dict[str, list[tuple[int, int, str]]] = {c: [] for c in coders}
-    offset = 0
-    for doc in docs:
-        for c in coders:
-            units[c] += [(offset + s.start, offset + s.end, s.label) for s in doc.work[c].spans]
-        offset += len(doc.text)
-    return unitizing_alpha(offset, units)
+from .spans import Counts, PairCounts, pair_counts, span_scores
+from .tokens import code_kappa
+from .unitizing import UnitizingAlpha
 
 
 def _unitizing_dict(result: UnitizingAlpha, n_docs: int) -> dict[str, Any]:
@@ -73,43 +63,58 @@ def _mean_kappa(per_pair: dict[str, dict[str, Any]], which: str) -> dict[str, An
     }
 
 
+def _pairwise(
+    docs: Sequence[DocumentUnit], cols: Columns, a: str, b: str
+) -> tuple[dict[str, Any], PairCounts]:
+    both = cols.finished[a] & cols.finished[b]
+    counts = pair_counts(
+        (d.work[a].spans, d.work[b].spans) for d in docs if a in d.work and b in d.work
+    )
+    n_docs = int(both.sum())
+    if n_docs:
+        unitizing = cols.unitizing(both, [a, b])
+    else:
+        unitizing = UnitizingAlpha(
+            undefined(0, "undefined: no document finished by every coder"), {}
+        )
+    return {
+        "n_docs": n_docs,
+        **span_scores(counts),
+        "token_kappa": code_kappa(*cols.pair_tags(a, b)),
+        "unitizing_alpha": _unitizing_dict(unitizing, n_docs),
+    }, counts
+
+
+def _overall_unitizing(cols: Columns, annotators: list[str]) -> tuple[UnitizingAlpha, int]:
+    complete = np.ones(len(cols.lengths), dtype=bool)
+    for a in annotators:
+        complete &= cols.finished[a]
+    n_complete = int(complete.sum())
+    if len(annotators) < 2:
+        return UnitizingAlpha(undefined(0, "undefined: fewer than 2 annotators"), {}), n_complete
+    if not n_complete:
+        reason = "undefined: no document was finished by every annotator"
+        return UnitizingAlpha(undefined(0, reason), {}), n_complete
+    return cols.unitizing(complete, annotators), n_complete
+
+
 def _spans(docs: Sequence[DocumentUnit], annotators: list[str]) -> dict[str, Any]:
+    cols = columns(docs, annotators)
     pairwise: dict[str, Any] = {}
     pooled_exact: dict[str, Counts] = {}
     pooled_overlap: dict[str, Counts] = {}
-    token: dict[str, dict[str, Any]] = {}
     for a, b in pairs(annotators):
-        both = [d for d in docs if a in d.work and b in d.work]
-        counts = pair_counts((d.work[a].spans, d.work[b].spans) for d in both)
+        key = pair_key(a, b)
+        pairwise[key], counts = _pairwise(docs, cols, a, b)
         for label, c in counts.exact.items():
             pooled_exact.setdefault(label, Counts()).add(c)
         for label, c in counts.overlap.items():
             pooled_overlap.setdefault(label, Counts()).add(c)
-        key = pair_key(a, b)
-        token[key] = token_kappa((d.tokens, d.work[a].spans, d.work[b].spans) for d in both)
-        pairwise[key] = {
-            "n_docs": len(both),
-            **span_scores(counts),
-            "token_kappa": token[key],
-            "unitizing_alpha": _unitizing_dict(_unitizing(both, [a, b]), len(both)),
-        }
-
-    complete = [d for d in docs if all(a in d.work for a in annotators)]
-    if len(annotators) < 2:
-        overall_u = UnitizingAlpha(undefined(0, "undefined: fewer than 2 annotators"), {})
-    elif not complete:
-        overall_u = UnitizingAlpha(
-            undefined(0, "undefined: no document was finished by every annotator"), {}
-        )
-    else:
-        overall_u = _unitizing(complete, annotators)
-
+    overall_u, n_complete = _overall_unitizing(cols, annotators)
     n_pair_docs = sum(p["n_docs"] for p in pairwise.values())
-    labels = sorted(
-        {s.label for d in docs for a in annotators if a in d.work for s in d.work[a].spans}
-    )
+    span_counts = {a: cols.label_counts(a) for a in annotators}
     per_label = {}
-    for label in labels:
+    for i, label in enumerate(cols.labels):
         u = overall_u.per_label.get(label)
         if u is None:
             u = undefined(
@@ -120,12 +125,10 @@ def _spans(docs: Sequence[DocumentUnit], annotators: list[str]) -> dict[str, Any
         per_label[label] = {
             "exact": pooled_exact.get(label, Counts()).to_dict(n_pair_docs),
             "overlap": pooled_overlap.get(label, Counts()).to_dict(n_pair_docs),
-            "spans": {
-                a: sum(1 for d in docs if a in d.work for s in d.work[a].spans if s.label == label)
-                for a in annotators
-            },
+            "spans": {a: span_counts[a][i] for a in annotators},
             "unitizing_alpha": u.to_dict(),
         }
+    token = {k: p["token_kappa"] for k, p in pairwise.items()}
     return {
         "pairwise": pairwise,
         "per_label": per_label,
@@ -133,7 +136,7 @@ def _spans(docs: Sequence[DocumentUnit], annotators: list[str]) -> dict[str, Any
             "all_tokens": _mean_kappa(token, "all_tokens"),
             "marked_tokens": _mean_kappa(token, "marked_tokens"),
         },
-        "unitizing_alpha": _unitizing_dict(overall_u, len(complete)),
+        "unitizing_alpha": _unitizing_dict(overall_u, n_complete),
     }
 
 

@@ -14,8 +14,9 @@ marked nothing, recall when A marked nothing, F1 when neither did.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .model import SpanAnn
@@ -95,27 +96,30 @@ def overlap_matches(
     return matches
 
 
-def _by_label(spans: Iterable[SpanAnn]) -> dict[str, set[SpanAnn]]:
-    out: dict[str, set[SpanAnn]] = {}
-    for s in spans:
-        out.setdefault(s.label, set()).add(s)
-    return out
+def _greedy_count(ref: Iterable[SpanAnn], pred: Iterable[SpanAnn]) -> Counter[str]:
+    """Per-label number of overlap matches (see :func:`overlap_matches`)."""
+    return Counter(a.label for a, _ in overlap_matches(ref, pred))
+
+
+def _add_doc(counts: _Tally, ref: set[SpanAnn], pred: set[SpanAnn]) -> None:
+    """Add one document's per-label counts. Exact matches are always overlap matches (a
+    span's exact twin is its best candidate, and neither is any other candidate's best), so
+    the greedy matching only runs on the spans left without an exact twin."""
+    counts.n_docs += 1
+    common = ref & pred
+    counts.ref.update(s.label for s in ref)
+    counts.pred.update(s.label for s in pred)
+    counts.exact_tp.update(s.label for s in common)
+    if len(common) < len(ref) and len(common) < len(pred):
+        counts.overlap_tp.update(_greedy_count(ref - common, pred - common))
 
 
 def doc_counts(
     ref: set[SpanAnn], pred: set[SpanAnn]
 ) -> tuple[dict[str, Counts], dict[str, Counts]]:
     """Per-label exact and overlap counts for one document."""
-    exact: dict[str, Counts] = {}
-    overlap: dict[str, Counts] = {}
-    ref_l, pred_l = _by_label(ref), _by_label(pred)
-    for label in set(ref_l) | set(pred_l):
-        r, p = ref_l.get(label, set()), pred_l.get(label, set())
-        tp = len(r & p)
-        exact[label] = Counts(tp, len(p) - tp, len(r) - tp)
-        m = len(overlap_matches(r, p))
-        overlap[label] = Counts(m, len(p) - m, len(r) - m)
-    return exact, overlap
+    result = pair_counts([(ref, pred)])
+    return result.exact, result.overlap
 
 
 def _macro(per_label: dict[str, Counts], n: int) -> dict[str, Any]:
@@ -138,6 +142,17 @@ def _macro(per_label: dict[str, Counts], n: int) -> dict[str, Any]:
 
 
 @dataclass
+class _Tally:
+    """Per-label span counts of A (``ref``) and B (``pred``) and their matches."""
+
+    ref: Counter[str] = field(default_factory=Counter)
+    pred: Counter[str] = field(default_factory=Counter)
+    exact_tp: Counter[str] = field(default_factory=Counter)
+    overlap_tp: Counter[str] = field(default_factory=Counter)  # beyond the exact matches
+    n_docs: int = 0
+
+
+@dataclass
 class PairCounts:
     """Per-label exact and overlap counts of one annotator pair over ``n_docs`` documents."""
 
@@ -148,14 +163,16 @@ class PairCounts:
 
 def pair_counts(docs: Iterable[tuple[set[SpanAnn], set[SpanAnn]]]) -> PairCounts:
     """``docs`` yields (A's spans, B's spans) for every document both finished."""
-    result = PairCounts({}, {}, 0)
+    tally = _Tally()
     for ref, pred in docs:
-        result.n_docs += 1
-        e, o = doc_counts(ref, pred)
-        for label, c in e.items():
-            result.exact.setdefault(label, Counts()).add(c)
-        for label, c in o.items():
-            result.overlap.setdefault(label, Counts()).add(c)
+        _add_doc(tally, ref, pred)
+    result = PairCounts({}, {}, tally.n_docs)
+    for label in sorted(tally.ref | tally.pred):
+        n_ref, n_pred = tally.ref[label], tally.pred[label]
+        tp = tally.exact_tp[label]
+        result.exact[label] = Counts(tp, n_pred - tp, n_ref - tp)
+        tp += tally.overlap_tp[label]
+        result.overlap[label] = Counts(tp, n_pred - tp, n_ref - tp)
     return result
 
 

@@ -5,39 +5,95 @@ spans; ties broken by earlier start, then label); ``B-`` on the first token of t
 run of tokens, ``I-`` on the following ones, ``O`` elsewhere. Cohen's kappa is reported on
 all tokens and on the *marked* tokens (those either annotator tagged other than ``O``);
 the latter ignores agreement on unmarked text and is therefore lower.
+
+Tags are computed as integer codes with numpy (see :func:`bio_codes`): ``0`` is ``O``,
+``1 + 2 * i`` is ``B-labels[i]`` and ``2 + 2 * i`` is ``I-labels[i]``.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .categorical import cohen_kappa
+import numpy as np
+
+from .categorical import NO_VARIATION
 from .model import SpanAnn
 from .scores import Score, undefined
 
+NO_MARKS = "undefined: no token was marked by either annotator"
 
-def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[SpanAnn]) -> list[str]:
+
+def token_offsets(tokens: Sequence[tuple[int, int]] | np.ndarray) -> np.ndarray:
+    """``tokens`` as an (n, 2) int64 array."""
+    return np.asarray(tokens, dtype=np.int64).reshape(-1, 2)
+
+
+def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [lo[k], hi[k]) (hi >= lo): (k, i) for every i in every range."""
+    counts = hi - lo
+    which = np.repeat(np.arange(len(lo)), counts)
+    firsts = np.cumsum(counts) - counts
+    return which, np.arange(int(counts.sum())) - firsts[which] + lo[which]
+
+
+def bio_codes(
+    tokens: np.ndarray, starts: np.ndarray, ends: np.ndarray, labels: np.ndarray
+) -> np.ndarray:
+    """IOB2 tag codes of ``tokens`` ((n, 2), sorted, non-overlapping) for the spans
+    ``starts``/``ends``/``labels`` (label indices, in label order). Spans of several documents
+    can be tagged at once when every document's offsets are shifted apart."""
+    n = len(tokens)
+    owner = np.full(n, len(starts), dtype=np.int64)
+    if len(starts):
+        # rank of each span in priority order: longest first, then earlier start, then label
+        order = np.lexsort((labels, starts, starts - ends))
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        lo = np.searchsorted(tokens[:, 1], starts, side="right")  # first token ending after
+        hi = np.maximum(np.searchsorted(tokens[:, 0], ends, side="left"), lo)
+        span, token = expand_ranges(lo, hi)
+        best = np.full(n, len(starts), dtype=np.int64)
+        np.minimum.at(best, token, rank[span])
+        marked = best < len(starts)
+        owner[marked] = order[best[marked]]
+    codes = np.zeros(n, dtype=np.int64)
+    marked = owner < len(starts)
+    label = np.asarray(labels, dtype=np.int64)[owner[marked]] if marked.any() else owner[:0]
+    first = np.ones(n, dtype=bool)
+    first[1:] = owner[1:] != owner[:-1]
+    codes[marked] = 1 + 2 * label + (~first[marked])
+    return codes
+
+
+def bio_tags(tokens: Sequence[tuple[int, int]] | np.ndarray, spans: Iterable[SpanAnn]) -> list[str]:
     """IOB2 tags for ``tokens`` (sorted, non-overlapping (start, end) offsets)."""
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
-    owner: list[SpanAnn | None] = [None] * len(tokens)
-    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start, s.label)):
-        lo = bisect_right(ends, span.start)  # first token ending after the span starts
-        hi = bisect_left(starts, span.end)  # first token starting at or after its end
-        for i in range(lo, hi):
-            if owner[i] is None:
-                owner[i] = span
-    tags: list[str] = []
-    previous: SpanAnn | None = None
-    for span in owner:
-        if span is None:
-            tags.append("O")
-        else:
-            tags.append(("I-" if span is previous else "B-") + span.label)
-        previous = span
-    return tags
+    spans = list(spans)
+    names = sorted({s.label for s in spans})
+    index = {label: i for i, label in enumerate(names)}
+    codes = bio_codes(
+        token_offsets(tokens),
+        np.array([s.start for s in spans], dtype=np.int64),
+        np.array([s.end for s in spans], dtype=np.int64),
+        np.array([index[s.label] for s in spans], dtype=np.int64),
+    )
+    return ["O" if c == 0 else ("B-" if c % 2 else "I-") + names[(c - 1) // 2] for c in codes]
+
+
+def _kappa(a: np.ndarray, b: np.ndarray, n_codes: int) -> tuple[Score, int]:
+    """Cohen's kappa of paired codes (same arithmetic as ``cohen_kappa``) and the number of
+    agreeing pairs."""
+    n = len(a)
+    if n == 0:
+        return undefined(0, "undefined: no unit coded by both coders"), 0
+    agree = int(np.count_nonzero(a == b))
+    count_a = np.bincount(a, minlength=n_codes).tolist()
+    count_b = np.bincount(b, minlength=n_codes).tolist()
+    p_o = agree / n
+    p_e = sum(x * y for x, y in zip(count_a, count_b, strict=True)) / (n * n)
+    if p_e >= 1.0:
+        return undefined(n, NO_VARIATION.replace("alpha", "kappa")), agree
+    return Score((p_o - p_e) / (1.0 - p_e), n), agree
 
 
 def _kappa_dict(score: Score, agree: int) -> dict[str, Any]:
@@ -47,6 +103,17 @@ def _kappa_dict(score: Score, agree: int) -> dict[str, Any]:
         "n": score.n,
         "reason": score.reason,
     }
+
+
+def code_kappa(a: np.ndarray, b: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Token kappa (all tokens, marked tokens) of two annotators' paired tag codes."""
+    n_codes = int(max(a.max(initial=0), b.max(initial=0))) + 1
+    marked = (a != 0) | (b != 0)
+    if marked.any():
+        marked_dict = _kappa_dict(*_kappa(a[marked], b[marked], n_codes))
+    else:
+        marked_dict = _kappa_dict(undefined(0, NO_MARKS), 0)
+    return {"all_tokens": _kappa_dict(*_kappa(a, b, n_codes)), "marked_tokens": marked_dict}
 
 
 def token_kappa(
@@ -59,16 +126,8 @@ def token_kappa(
     for tokens, spans_a, spans_b in docs:
         tags_a += bio_tags(tokens, spans_a)
         tags_b += bio_tags(tokens, spans_b)
-    marked = [(a, b) for a, b in zip(tags_a, tags_b, strict=True) if a != "O" or b != "O"]
-    all_score = cohen_kappa(tags_a, tags_b)
-    if marked:
-        ma, mb = zip(*marked, strict=True)
-        marked_score = cohen_kappa(ma, mb)
-    else:
-        marked_score = undefined(0, "undefined: no token was marked by either annotator")
-    return {
-        "all_tokens": _kappa_dict(
-            all_score, sum(a == b for a, b in zip(tags_a, tags_b, strict=True))
-        ),
-        "marked_tokens": _kappa_dict(marked_score, sum(a == b for a, b in marked)),
-    }
+    index = {t: i for i, t in enumerate(["O", *sorted((set(tags_a) | set(tags_b)) - {"O"})])}
+    return code_kappa(
+        np.array([index[t] for t in tags_a], dtype=np.int64),
+        np.array([index[t] for t in tags_b], dtype=np.int64),
+    )
