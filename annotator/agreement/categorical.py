@@ -53,32 +53,49 @@ def _sort_key(value: Hashable) -> str:
     return repr(value)
 
 
-def coincidences(units: Sequence[Unit]) -> tuple[dict[tuple[Hashable, Hashable], float], int]:
+def _weights(units: Sequence[Unit], weights: Sequence[int] | None) -> Sequence[int]:
+    """``weights`` (how many times each unit occurs), or 1 for every unit."""
+    if weights is None:
+        return [1] * len(units)
+    if len(weights) != len(units):
+        raise ValueError("one weight per unit")
+    return weights
+
+
+def coincidences(
+    units: Sequence[Unit], weights: Sequence[int] | None = None
+) -> tuple[dict[tuple[Hashable, Hashable], float], int]:
     """Krippendorff's coincidence matrix o[c, k] over the pairable units, and the number of
     pairable values n. A unit with m values contributes each ordered pair of values from
-    different coders with weight 1 / (m - 1)."""
+    different coders with weight 1 / (m - 1) (times the unit's weight, if given)."""
     matrix: dict[tuple[Hashable, Hashable], float] = {}
     n_values = 0
-    for unit in units:
+    for unit, w in zip(units, _weights(units, weights), strict=True):
         values = _values(unit)
         m = len(values)
         if m < 2:
             continue
-        n_values += m
+        n_values += w * m
         counts = Counter(values)
         for c, n_c in counts.items():
             for k, n_k in counts.items():
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
-                    matrix[c, k] = matrix.get((c, k), 0.0) + pairs / (m - 1)
+                    matrix[c, k] = matrix.get((c, k), 0.0) + w * pairs / (m - 1)
     return matrix, n_values
 
 
-def alpha(units: Sequence[Unit], distance: Distance = nominal_distance) -> Score:
+def alpha(
+    units: Sequence[Unit],
+    distance: Distance = nominal_distance,
+    weights: Sequence[int] | None = None,
+) -> Score:
     """Krippendorff's alpha = 1 - D_o / D_e from the coincidence matrix, with any distance
-    (a metric with d(v, v) = 0). ``n`` is the number of pairable units."""
-    n_units = sum(1 for u in units if len(_values(u)) >= 2)
-    matrix, n = coincidences(units)
+    (a metric with d(v, v) = 0). ``n`` is the number of pairable units. ``weights[i]`` says
+    how many times unit i occurs (default once)."""
+    w = _weights(units, weights)
+    n_units = sum(wi for u, wi in zip(units, w, strict=True) if len(_values(u)) >= 2)
+    matrix, n = coincidences(units, w)
     if n_units == 0:
         return undefined(0, NO_PAIRABLE)
     marginals: Counter[Hashable] = Counter()
@@ -127,23 +144,29 @@ def alpha_nominal(units: Sequence[Unit]) -> Score:
     return Score(value, own.n)
 
 
-def percent_agreement(units: Sequence[Unit]) -> Score:
-    """Mean over pairable units of the share of agreeing coder pairs."""
-    shares: list[float] = []
-    for unit in units:
+def percent_agreement(units: Sequence[Unit], weights: Sequence[int] | None = None) -> Score:
+    """Mean over pairable units of the share of agreeing coder pairs (``weights`` as in
+    :func:`alpha`)."""
+    total = 0.0
+    n_units = 0
+    for unit, w in zip(units, _weights(units, weights), strict=True):
         values = _values(unit)
         if len(values) < 2:
             continue
         pairs = list(combinations(values, 2))
-        shares.append(sum(a == b for a, b in pairs) / len(pairs))
-    if not shares:
+        total += w * sum(a == b for a, b in pairs) / len(pairs)
+        n_units += w
+    if not n_units:
         return undefined(0, NO_PAIRABLE)
-    return Score(sum(shares) / len(shares), len(shares))
+    return Score(total / n_units, n_units)
 
 
-def fleiss_kappa(ratings: Sequence[Sequence[Hashable]]) -> Score:
+def fleiss_kappa(
+    ratings: Sequence[Sequence[Hashable]], weights: Sequence[int] | None = None
+) -> Score:
     """Fleiss' (1971) kappa. ``ratings[i]`` holds the m ratings of subject i; every subject
-    must have the same number m >= 2 of ratings."""
+    must have the same number m >= 2 of ratings. ``weights[i]``: how many subjects have
+    exactly these ratings (default 1)."""
     if not ratings:
         return undefined(0, "undefined: no unit was coded by every coder")
     m = len(ratings[0])
@@ -151,13 +174,15 @@ def fleiss_kappa(ratings: Sequence[Sequence[Hashable]]) -> Score:
         raise ValueError("every subject needs the same number of ratings")
     if m < 2:
         return undefined(len(ratings), "undefined: fewer than 2 coders")
-    n_subjects = len(ratings)
+    w = [1] * len(ratings) if weights is None else weights
+    n_subjects = sum(w)
     totals: Counter[Hashable] = Counter()
     p_bar = 0.0
-    for subject in ratings:
+    for subject, wi in zip(ratings, w, strict=True):
         counts = Counter(subject)
-        totals.update(counts)
-        p_bar += (sum(c * c for c in counts.values()) - m) / (m * (m - 1))
+        for value, c in counts.items():
+            totals[value] += wi * c
+        p_bar += wi * (sum(c * c for c in counts.values()) - m) / (m * (m - 1))
     p_bar /= n_subjects
     p_e = sum((t / (n_subjects * m)) ** 2 for t in totals.values())
     if p_e >= 1.0:
@@ -165,15 +190,23 @@ def fleiss_kappa(ratings: Sequence[Sequence[Hashable]]) -> Score:
     return Score((p_bar - p_e) / (1.0 - p_e), n_subjects)
 
 
-def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> Score:
-    """Cohen's (1960) kappa of two coders over paired values a[i], b[i]."""
+def cohen_kappa(
+    a: Sequence[Hashable], b: Sequence[Hashable], weights: Sequence[int] | None = None
+) -> Score:
+    """Cohen's (1960) kappa of two coders over paired values a[i], b[i] (the pair occurring
+    ``weights[i]`` times, default once)."""
     if len(a) != len(b):
         raise ValueError("a and b must be paired")
-    n = len(a)
+    w = [1] * len(a) if weights is None else weights
+    n = sum(w)
     if n == 0:
         return undefined(0, "undefined: no unit coded by both coders")
-    p_o = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    count_a, count_b = Counter(a), Counter(b)
+    p_o = sum(wi for x, y, wi in zip(a, b, w, strict=True) if x == y) / n
+    count_a: Counter[Hashable] = Counter()
+    count_b: Counter[Hashable] = Counter()
+    for x, y, wi in zip(a, b, w, strict=True):
+        count_a[x] += wi
+        count_b[y] += wi
     p_e = sum(count_a[v] * count_b[v] for v in count_a) / (n * n)
     if p_e >= 1.0:
         return undefined(n, NO_VARIATION.replace("alpha", "kappa"))

@@ -12,82 +12,134 @@ this order:
 Each annotator's ``label`` is that of their longest span in the cluster (``None`` when they
 marked nothing); ``spans`` lists all of them. Documents with the most disagreements come
 first, then by id; within a document by offset.
+
+Every cluster is classified (for the counts), but items are only built for the documents
+that make it into the (optionally limited) list.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from .model import DocumentUnit, SpanAnn
 
+KINDS = ("missing", "label", "boundary")
 
-def _clusters(spans: list[tuple[str, SpanAnn]]) -> list[list[tuple[str, SpanAnn]]]:
-    clusters: list[list[tuple[str, SpanAnn]]] = []
+Item = tuple[int, int, str, int]  # start, end, label, annotator (index into present)
+Cluster = list[Item]
+
+
+def _clusters(items: list[Item]) -> list[Cluster]:
+    clusters: list[Cluster] = []
     reach = -1
-    for item in sorted(spans, key=lambda x: (x[1].start, x[1].end, x[1].label, x[0])):
-        if clusters and item[1].start < reach:
+    for item in sorted(items):
+        if clusters and item[0] < reach:
             clusters[-1].append(item)
-            reach = max(reach, item[1].end)
+            reach = max(reach, item[1])
         else:
             clusters.append([item])
-            reach = item[1].end
+            reach = item[1]
     return clusters
 
 
-def _kind(by_ann: dict[str, list[SpanAnn]]) -> str | None:
-    span_sets = [frozenset(s) for s in by_ann.values()]
-    if len(set(span_sets)) == 1:
+def _kind(cluster: Cluster, n_present: int) -> str | None:
+    if len(cluster) == n_present and cluster[0][:3] == cluster[-1][:3]:
+        return None  # everyone marked this one span (a fast path for the usual case)
+    by_ann: list[set[tuple[int, int, str]]] = [set() for _ in range(n_present)]
+    for start, end, label, a in cluster:
+        by_ann[a].add((start, end, label))
+    first = by_ann[0]
+    if all(s == first for s in by_ann):
         return None
-    if any(not s for s in span_sets):
+    if any(not s for s in by_ann):
         return "missing"
-    label_sets = {frozenset(s.label for s in spans) for spans in span_sets}
+    label_sets = {frozenset(label for _, _, label in s) for s in by_ann}
     return "label" if len(label_sets) > 1 else "boundary"
 
 
-def doc_disagreements(doc: DocumentUnit, annotators: Sequence[str]) -> list[dict[str, Any]]:
+@dataclass
+class DocDisagreements:
+    doc: DocumentUnit
+    present: list[str]
+    clusters: list[tuple[Cluster, str]] = field(default_factory=list)
+
+
+def _classify(doc: DocumentUnit, annotators: Sequence[str]) -> DocDisagreements:
     present = [a for a in annotators if a in doc.work]
+    out = DocDisagreements(doc, present)
     if len(present) < 2:
-        return []
-    items = [(a, s) for a in present for s in doc.work[a].spans]
-    out = []
+        return out
+    items = [(s[0], s[1], s[2], i) for i, a in enumerate(present) for s in doc.work[a].spans]
     for cluster in _clusters(items):
-        by_ann: dict[str, list[SpanAnn]] = {a: [] for a in present}
-        for a, s in cluster:
-            by_ann[a].append(s)
-        kind = _kind(by_ann)
-        if kind is None:
-            continue
-        start = min(s.start for _, s in cluster)
-        end = max(s.end for _, s in cluster)
-        labels = {
-            a: (max(spans, key=lambda s: (s.end - s.start, -s.start)).label if spans else None)
-            for a, spans in by_ann.items()
-        }
-        out.append(
-            {
-                "doc_id": doc.doc_id,
-                "start": start,
-                "end": end,
-                "text": doc.text[start:end],
-                "kind": kind,
-                "labels": labels,
-                "spans": {
-                    a: [
-                        [s.start, s.end, s.label]
-                        for s in sorted(spans, key=lambda s: (s.start, s.end))
-                    ]
-                    for a, spans in by_ann.items()
-                },
-            }
-        )
+        kind = _kind(cluster, len(present))
+        if kind is not None:
+            out.clusters.append((cluster, kind))
     return out
+
+
+def _longest_label(spans: list[SpanAnn]) -> str | None:
+    if not spans:
+        return None
+    return max(spans, key=lambda s: (s.end - s.start, -s.start)).label
+
+
+def _item(found: DocDisagreements, cluster: Cluster, kind: str) -> dict[str, Any]:
+    by_ann: dict[str, list[SpanAnn]] = {a: [] for a in found.present}
+    for start, end, label, i in cluster:
+        by_ann[found.present[i]].append(SpanAnn(start, end, label))
+    start = min(s for s, _, _, _ in cluster)
+    end = max(e for _, e, _, _ in cluster)
+    return {
+        "doc_id": found.doc.doc_id,
+        "start": start,
+        "end": end,
+        "text": found.doc.text[start:end],
+        "kind": kind,
+        "labels": {a: _longest_label(spans) for a, spans in by_ann.items()},
+        "spans": {
+            a: [[s.start, s.end, s.label] for s in sorted(spans, key=lambda s: (s.start, s.end))]
+            for a, spans in by_ann.items()
+        },
+    }
+
+
+def doc_disagreements(doc: DocumentUnit, annotators: Sequence[str]) -> list[dict[str, Any]]:
+    found = _classify(doc, annotators)
+    return [_item(found, cluster, kind) for cluster, kind in found.clusters]
+
+
+@dataclass
+class SpanDisagreements:
+    items: list[dict[str, Any]]  # the first ``limit`` disagreements
+    total: int
+    by_kind: dict[str, int]
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.items) < self.total
+
+
+def find_span_disagreements(
+    docs: Sequence[DocumentUnit], annotators: Sequence[str], limit: int | None = None
+) -> SpanDisagreements:
+    """Every disagreement counted, at most ``limit`` (None: all) listed, most disputed
+    documents first."""
+    found = [f for f in (_classify(doc, annotators) for doc in docs) if f.clusters]
+    found.sort(key=lambda f: (-len(f.clusters), f.doc.doc_id))
+    kinds = Counter(kind for f in found for _, kind in f.clusters)
+    ordered = ((f, cluster, kind) for f in found for cluster, kind in f.clusters)
+    return SpanDisagreements(
+        [_item(f, cluster, kind) for f, cluster, kind in islice(ordered, limit)],
+        sum(kinds.values()),
+        {kind: kinds[kind] for kind in KINDS if kinds[kind]},
+    )
 
 
 def span_disagreements(
     docs: Sequence[DocumentUnit], annotators: Sequence[str]
 ) -> list[dict[str, Any]]:
-    per_doc = [doc_disagreements(doc, annotators) for doc in docs]
-    per_doc = [d for d in per_doc if d]
-    per_doc.sort(key=lambda items: (-len(items), items[0]["doc_id"]))
-    return [item for items in per_doc for item in items]
+    return find_span_disagreements(docs, annotators).items

@@ -7,20 +7,25 @@ units every annotator finished, pairwise Cohen's kappa, percent agreement, and p
 binary presence/absence agreement. For the per-label figure we use Krippendorff's nominal
 alpha (not Fleiss' kappa) because it accepts missing values and any number of
 annotators, so it uses every unit at least two annotators finished.
+
+Units are counted by *pattern* (the tuple of every annotator's value, None when missing):
+a corpus has far fewer patterns than units, and every measure only depends on how many
+units show each pattern. Per label, a pattern reduces to (coders, coders with the label).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .categorical import (
     alpha,
-    alpha_nominal,
     cohen_kappa,
     fleiss_kappa,
     masi_distance,
+    nominal_distance,
     percent_agreement,
 )
 from .model import DocumentUnit
@@ -29,68 +34,112 @@ from .scores import undefined
 
 SCOPES = ("document", "sentence")
 
+Pattern = tuple[frozenset[str] | None, ...]  # one value per annotator, None when missing
+
 
 @dataclass(frozen=True)
 class EventUnit:
     doc_id: str
     start: int | None  # None for document scope
     end: int | None
-    text: str
     values: dict[str, frozenset[str]]  # annotator -> label set, only annotators who finished
 
 
-def event_units(docs: Sequence[DocumentUnit], annotators: list[str], scope: str) -> list[EventUnit]:
+def _doc_units(doc: DocumentUnit, annotators: list[str], scope: str) -> Iterator[EventUnit]:
+    work = {a: doc.work[a] for a in annotators if a in doc.work}
+    if scope == "document":
+        yield EventUnit(
+            doc.doc_id, None, None, {a: frozenset(w.doc_events) for a, w in work.items()}
+        )
+        return
+    sentences = set(doc.sentences)
+    for w in work.values():
+        sentences.update(w.sent_events)
+    empty: frozenset[str] = frozenset()
+    for start, end in sorted(sentences):
+        values = {a: frozenset(w.sent_events.get((start, end), empty)) for a, w in work.items()}
+        yield EventUnit(doc.doc_id, start, end, values)
+
+
+@dataclass
+class _Tally:
+    patterns: Counter[Pattern]
+    disagreements: list[dict[str, Any]]
+    units: int
+
+
+def _disagreement(doc: DocumentUnit, unit: EventUnit) -> dict[str, Any]:
+    text = "" if unit.start is None else doc.text[unit.start : unit.end]
+    return {
+        "doc_id": unit.doc_id,
+        "start": unit.start,
+        "end": unit.end,
+        "text": text,
+        "labels": {a: sorted(v) for a, v in unit.values.items()},
+    }
+
+
+def _tally(docs: Sequence[DocumentUnit], annotators: list[str], scope: str) -> _Tally:
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
-    units: list[EventUnit] = []
+    tally = _Tally(Counter(), [], 0)
     for doc in docs:
-        work = {a: doc.work[a] for a in annotators if a in doc.work}
-        if scope == "document":
-            values = {a: frozenset(w.doc_events) for a, w in work.items()}
-            units.append(EventUnit(doc.doc_id, None, None, "", values))
-            continue
-        sentences = set(doc.sentences)
-        for w in work.values():
-            sentences.update(w.sent_events)
-        for start, end in sorted(sentences):
-            values = {
-                a: frozenset(w.sent_events.get((start, end), frozenset())) for a, w in work.items()
-            }
-            units.append(EventUnit(doc.doc_id, start, end, doc.text[start:end], values))
-    return units
+        for unit in _doc_units(doc, annotators, scope):
+            tally.units += 1
+            values = unit.values
+            tally.patterns[tuple(values.get(a) for a in annotators)] += 1
+            if len(values) >= 2 and len(set(values.values())) > 1:
+                tally.disagreements.append(_disagreement(doc, unit))
+    return tally
 
 
-def _cohen(units: list[EventUnit], a: str, b: str) -> dict[str, Any]:
-    both = [u for u in units if a in u.values and b in u.values]
-    score = cohen_kappa([u.values[a] for u in both], [u.values[b] for u in both])
-    agree = sum(u.values[a] == u.values[b] for u in both)
+def _values(pattern: Pattern, annotators: list[str]) -> dict[str, frozenset[str]]:
+    return {a: v for a, v in zip(annotators, pattern, strict=True) if v is not None}
+
+
+def _cohen(patterns: Counter[Pattern], i: int, j: int) -> dict[str, Any]:
+    both = [(p[i], p[j], w) for p, w in patterns.items() if p[i] is not None and p[j] is not None]
+    score = cohen_kappa([x for x, _, _ in both], [y for _, y, _ in both], [w for *_, w in both])
+    n = sum(w for *_, w in both)
+    agree = sum(w for x, y, w in both if x == y)
     return {
         "kappa": score.value,
-        "percent_agreement": agree / len(both) if both else None,
+        "percent_agreement": agree / n if n else None,
         "n": score.n,
         "reason": score.reason,
     }
 
 
-def _fleiss(units: list[EventUnit], annotators: list[str]) -> dict[str, Any]:
+def _fleiss(patterns: Counter[Pattern], annotators: list[str]) -> dict[str, Any]:
     if len(annotators) < 2:
         return undefined(0, "undefined: fewer than 2 annotators").to_dict()
-    complete = [u for u in units if all(a in u.values for a in annotators)]
+    complete = [(p, w) for p, w in patterns.items() if all(v is not None for v in p)]
     if not complete:
-        idle = [a for a in annotators if not any(a in u.values for u in units)]
+        idle = [a for i, a in enumerate(annotators) if all(p[i] is None for p in patterns)]
         reason = "undefined: no unit was finished by every annotator"
         if idle:
             reason += f" (nothing finished by: {', '.join(idle)})"
         return undefined(0, reason).to_dict()
-    return fleiss_kappa([[u.values[a] for a in annotators] for u in complete]).to_dict()
+    return fleiss_kappa([list(p) for p, _ in complete], [w for _, w in complete]).to_dict()
 
 
-def _per_label(units: list[EventUnit], labels: list[str]) -> dict[str, Any]:
+def _presence(patterns: Counter[Pattern], label: str) -> Counter[tuple[int, int]]:
+    """How many units have m coders of whom k marked ``label``, per (m, k)."""
+    out: Counter[tuple[int, int]] = Counter()
+    for p, w in patterns.items():
+        values = [v for v in p if v is not None]
+        out[len(values), sum(label in v for v in values)] += w
+    return out
+
+
+def _per_label(patterns: Counter[Pattern], labels: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for label in labels:
-        binary = [{a: label in v for a, v in u.values.items()} for u in units]
-        score = alpha_nominal(binary)
-        agreement = percent_agreement(binary)
+        counts = _presence(patterns, label)
+        binary = [{i: i < k for i in range(m)} for m, k in counts]
+        weights = list(counts.values())
+        score = alpha(binary, nominal_distance, weights)
+        agreement = percent_agreement(binary, weights)
         out[label] = {
             "alpha": score.value,
             "percent_agreement": agreement.value,
@@ -100,36 +149,25 @@ def _per_label(units: list[EventUnit], labels: list[str]) -> dict[str, Any]:
     return out
 
 
-def _disagreements(units: list[EventUnit]) -> list[dict[str, Any]]:
-    out = []
-    for u in units:
-        if len(u.values) >= 2 and len(set(u.values.values())) > 1:
-            out.append(
-                {
-                    "doc_id": u.doc_id,
-                    "start": u.start,
-                    "end": u.end,
-                    "text": u.text,
-                    "labels": {a: sorted(v) for a, v in u.values.items()},
-                }
-            )
-    return out
-
-
 def event_section(
     docs: Sequence[DocumentUnit], annotators: list[str], scope: str
 ) -> dict[str, Any]:
-    units = event_units(docs, annotators, scope)
-    values = [u.values for u in units]
-    labels = sorted({label for v in values for s in v.values() for label in s})
+    tally = _tally(docs, annotators, scope)
+    patterns = tally.patterns
+    values = [_values(p, annotators) for p in patterns]
+    weights = list(patterns.values())
+    labels = sorted({label for p in patterns for s in p if s is not None for label in s})
+    index = {a: i for i, a in enumerate(annotators)}
     return {
-        "units": len(units),
+        "units": tally.units,
         "labels": labels,
-        "alpha_nominal": alpha_nominal(values).to_dict(),
-        "alpha_masi": alpha(values, masi_distance).to_dict(),
-        "fleiss_kappa": _fleiss(units, annotators),
-        "cohen_kappa": {pair_key(a, b): _cohen(units, a, b) for a, b in pairs(annotators)},
-        "per_label": _per_label(units, labels),
-        "percent_agreement": percent_agreement(values).to_dict(),
-        "disagreements": _disagreements(units),
+        "alpha_nominal": alpha(values, nominal_distance, weights).to_dict(),
+        "alpha_masi": alpha(values, masi_distance, weights).to_dict(),
+        "fleiss_kappa": _fleiss(patterns, annotators),
+        "cohen_kappa": {
+            pair_key(a, b): _cohen(patterns, index[a], index[b]) for a, b in pairs(annotators)
+        },
+        "per_label": _per_label(patterns, labels),
+        "percent_agreement": percent_agreement(values, weights).to_dict(),
+        "disagreements": tally.disagreements,
     }

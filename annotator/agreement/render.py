@@ -163,6 +163,21 @@ def _spans(spans: dict[str, Any]) -> list[Section]:
     return [s for s in (pairs, labels, overall) if s.rows]
 
 
+def _disagreement_caption(report: dict[str, Any], shown: int) -> str:
+    """Total and per-kind counts, and where the rows not shown are."""
+    listed = len(report["disagreements"])
+    total = report.get("disagreements_total", listed)
+    kinds = report.get("disagreements_by_kind", {})
+    caption = f"{total} in all"
+    if kinds:
+        caption += " (" + ", ".join(f"{kind} {n}" for kind, n in kinds.items()) + ")"
+    if total > shown:
+        caption += f"; {total - shown} more in the JSON report"
+        if listed < total:
+            caption += f", which lists the first {listed}"
+    return caption
+
+
 def _disagreements(report: dict[str, Any]) -> Section | None:
     items = report["disagreements"]
     if not items:
@@ -178,8 +193,7 @@ def _disagreements(report: dict[str, Any]) -> Section | None:
             [d["doc_id"], f"{d['start']}–{d['end']}", _short(d["text"]), d["kind"]]
             + [fmt(labels[a]) if a in labels else "(not finished)" for a in names]
         )
-    if len(items) > MAX_DISAGREEMENTS:
-        sec.caption = f"{len(items) - MAX_DISAGREEMENTS} more in the JSON report"
+    sec.caption = _disagreement_caption(report, min(len(items), MAX_DISAGREEMENTS))
     return sec
 
 

@@ -19,6 +19,9 @@
         token_kappa: {all_tokens | marked_tokens: {kappa, n, pairs: {"a|b": kappa}, method}}
         unitizing_alpha: {overall: {value, n, reason}, per_label: {...}, n_docs}
     disagreements: [{doc_id, start, end, text, kind, labels: {name: label|None}, spans}]
+        (at most max_disagreements of them, most disputed documents first)
+    disagreements_total: int, disagreements_by_kind: {missing|label|boundary: int},
+    disagreements_truncated: bool
     notes: [str]
 
 In a pair "a|b" (order of ``annotators``), a is the reference and b the prediction.
@@ -32,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from .columns import Columns, columns
-from .disagreements import span_disagreements
+from .disagreements import find_span_disagreements
 from .events import SCOPES, event_section
 from .model import DocumentUnit
 from .pairs import pair_key, pairs
@@ -140,9 +143,16 @@ def _spans(docs: Sequence[DocumentUnit], annotators: list[str]) -> dict[str, Any
     }
 
 
-def build_report(docs: list[DocumentUnit], annotators: list[str]) -> dict[str, Any]:
-    """Every agreement figure for ``annotators`` over ``docs``; JSON-ready, no NaN."""
+def build_report(
+    docs: list[DocumentUnit], annotators: list[str], max_disagreements: int | None = 1000
+) -> dict[str, Any]:
+    """Every agreement figure for ``annotators`` over ``docs``; JSON-ready, no NaN.
+
+    ``disagreements`` lists at most ``max_disagreements`` span disagreements (None: all),
+    most disputed documents first; ``disagreements_total`` and ``disagreements_by_kind``
+    always count all of them."""
     annotators = list(dict.fromkeys(annotators))
+    disagreements = find_span_disagreements(docs, annotators, max_disagreements)
     finished = {a: sum(1 for d in docs if a in d.work) for a in annotators}
     notes = []
     if len(annotators) < 2:
@@ -160,6 +170,9 @@ def build_report(docs: list[DocumentUnit], annotators: list[str]) -> dict[str, A
         },
         "events": {scope: event_section(docs, annotators, scope) for scope in SCOPES},
         "spans": _spans(docs, annotators),
-        "disagreements": span_disagreements(docs, annotators),
+        "disagreements": disagreements.items,
+        "disagreements_total": disagreements.total,
+        "disagreements_by_kind": disagreements.by_kind,
+        "disagreements_truncated": disagreements.truncated,
         "notes": notes,
     }
