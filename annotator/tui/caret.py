@@ -55,11 +55,17 @@ class Caret:
 
     def step(self, forward: bool, extend: bool = False) -> None:
         """One token forward/back in reading order; with `extend`, grow the selection."""
+        if self.tokens:
+            self.move_to(self.cursor + (1 if forward else -1), extend)
+
+    def move_to(self, index: int, extend: bool = False) -> None:
+        """Cursor on token `index`; with `extend`, the selection becomes the logical
+        range from the anchor to the cursor token, else the selection is dropped."""
         if not self.tokens:
             return
         if extend and self.anchor is None:
             self.anchor = self.selection or self.tokens[self.cursor]
-        self.cursor = max(0, min(len(self.tokens) - 1, self.cursor + (1 if forward else -1)))
+        self.cursor = max(0, min(len(self.tokens) - 1, index))
         if extend:
             self._from_anchor()
         else:

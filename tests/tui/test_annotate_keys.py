@@ -395,3 +395,54 @@ def test_terminal_and_off_modes_draw_logical_order(make_app, seeded) -> None:
 
     run(scenario("terminal"))
     assert span_rows(store, doc.id, "alice") == [(start, start + 3, "PERS", "عبد")]
+
+
+
+LATIN_DOC = "قال John Smith إن الاجتماع في دبي كان مهما.\nوأضاف أن التعاون مستمر."
+
+
+def test_left_right_follow_the_screen_inside_a_latin_run(make_app, seeded, tmp_path) -> None:
+    """'John Smith' is drawn left to right inside the right-to-left layout: Left goes to
+    the token on its left on screen, and Shift keeps the logical anchor..cursor range."""
+    from annotator.commands.importing import import_paths
+
+    store, schema = seeded
+    path = tmp_path / "latin_run.txt"
+    path.write_text(LATIN_DOC, encoding="utf-8")
+    assert import_paths(store, schema, [path]).added == 1
+    text = doc_of(store, "latin_run").text
+    assert text == LATIN_DOC
+    john, smith, inn = text.index("John"), text.index("Smith"), text.index("إن")
+
+    async def scenario() -> None:
+        async with make_app(doc="latin_run").run_test(size=(100, 30)) as pilot:
+            article = annotate_screen(pilot).article
+            caret = article.caret
+            layout = article.layout_map
+            # on screen, right to left: قال, then Smith, John (a left-to-right run), then إن
+            assert layout.locate(inn)[1] < layout.locate(john)[1] < layout.locate(smith)[1]
+            await pilot.press("left")
+            assert caret.cursor_range == (smith, smith + 5)  # not John, the next in reading
+            await pilot.press("left")
+            assert caret.cursor_range == (john, john + 4)
+            await pilot.press("shift+left")
+            assert caret.cursor_range == (inn, inn + 2)
+            assert caret.selection == (john, inn + 2)  # the logical range anchor..cursor
+            await pilot.press("shift+right")
+            assert caret.selection == (john, john + 4)
+            await pilot.press("shift+right")  # Smith: logically after the anchor John
+            assert caret.cursor_range == (smith, smith + 5)
+            assert caret.selection == (john, smith + 5)
+            await pilot.press("right")  # back to قال; a plain move drops the selection
+            assert caret.cursor_range == (0, 3) and caret.selection is None
+            # past the leftmost token of a line, Left continues on the next line's right
+            await pilot.press("end")
+            last_line = layout.locate(caret.cursor_range[0])[0]
+            await pilot.press("home")
+            for _ in range(50):
+                if layout.locate(caret.cursor_range[0])[0] == last_line:
+                    break
+                await pilot.press("left")
+            assert caret.cursor_range[0] == text.index("وأضاف")
+
+    run(scenario())

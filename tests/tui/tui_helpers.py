@@ -45,7 +45,10 @@ def annotate_screen(pilot: Pilot) -> AnnotateScreen:
 
 
 async def walk_to(pilot: Pilot, offset: int, limit: int = 2000) -> None:
-    """Press Left (forward in Arabic) until the cursor token starts at `offset`."""
+    """Press Left (forward in Arabic) until the cursor token starts at `offset`.
+
+    Left follows the screen, so this walks line by line; `offset` must start an Arabic
+    token (inside a Latin run, Left goes back in reading order)."""
     screen = annotate_screen(pilot)
     for _ in range(limit):
         cur = screen.article.caret.cursor_range

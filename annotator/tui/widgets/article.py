@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotator.bidi.navigation import Direction, visual_neighbour
 from annotator.tui.caret import Caret, Range
 from annotator.tui.layout import layout_article
 from annotator.tui.span_index import SpanIndex, SpanRec
@@ -244,9 +245,19 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ---------------------------------------------------------------- moving
     def move_token(self, screen_direction: str, extend: bool = False) -> None:
-        """Left/right on screen: in a right-to-left layout, left is forward."""
-        forward = (screen_direction == "left") == self.rtl
-        self.caret.step(forward, extend)
+        """To the token next on screen to the left or right (see annotator.bidi.navigation).
+
+        In `--bidi terminal` mode the terminal reorders the lines, so the app does not
+        know the screen columns: left then moves forward in reading order.
+        """
+        if self.bidi == "terminal" or self._layout is None:
+            forward = (screen_direction == "left") == self.rtl
+            target = self.caret.cursor + (1 if forward else -1)
+        else:
+            direction: Direction = "left" if screen_direction == "left" else "right"
+            target = visual_neighbour(self._layout, self.caret.tokens, self.caret.cursor,
+                                      direction, rtl=self.rtl)
+        self.caret.move_to(target, extend)
         self.caret_changed()
 
     def move_lines(self, delta: int) -> None:
