@@ -39,3 +39,19 @@ def one_line(text: str, width: int, mode: str) -> str:
     if len(layout.lines) > 1 and width > 1:
         drawn = drawn[: width - 1] + "…" if mode == "off" else "…" + drawn[-(width - 1):]
     return drawn
+
+
+def field_line(text: str, width: int, mode: str) -> Any:
+    """A one-line field (the search query) laid out like the article, for a preview.
+
+    The ``VisualLine`` to draw at `width` cells, right-aligned in the RTL modes; when the
+    text needs more than one line the last one is kept, since that is where typing goes.
+    ``None`` for empty text.
+    """
+    if width <= 0 or not text:
+        return None
+    from annotator.bidi import layout_document
+
+    layout = layout_document(text.replace("\n", " "), width, mode=mode,
+                             shape=(mode == "app"), paragraph_gap=False)
+    return layout.lines[-1] if layout.lines else None

@@ -446,3 +446,65 @@ def test_left_right_follow_the_screen_inside_a_latin_run(make_app, seeded, tmp_p
             assert caret.cursor_range[0] == text.index("وأضاف")
 
     run(scenario())
+
+
+def test_search_preview_shows_the_query_right_to_left(make_app, seeded) -> None:
+    """The Input holds the query in logical order; the preview draws it like the article."""
+    from annotator.tui.widgets.search_bar import SearchBar, SearchPreview
+
+    query = "مارس 2022"
+
+    async def scenario() -> None:
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            await pilot.press("slash", *query)
+            await pilot.pause()
+            screen = annotate_screen(pilot)
+            assert screen.query_one(SearchBar).value == query  # editing stays logical
+            preview = screen.query_one(SearchPreview)
+            assert preview.display and preview.region.width > 0
+            line = preview.visual_line
+            assert line is not None and len(line.cells) == preview.content_size.width
+            drawn = [(col, off) for col, off in enumerate(line.col_to_logical) if off >= 0]
+            assert sorted(off for _, off in drawn) == list(range(len(query)))
+            col = dict((off, c) for c, off in drawn)
+            # right-aligned, the word right to left, the number left to right on its left
+            assert max(col.values()) == len(line.cells) - 1
+            assert col[0] > col[1] > col[2] > col[3]  # م ا ر س from right to left
+            assert col[5] < col[6] < col[7] < col[8] < col[3]  # 2 0 2 2, left of the word
+            # shaped like the article (one glyph per letter), the digits as typed
+            assert line.cells[col[5]:col[8] + 1] == tuple("2022")
+            assert [line.cells[col[i]] for i in range(4)] == ["\ufee3", "\ufe8e", "ر", "س"]
+            assert preview.render().plain == "".join(line.cells)
+            await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+            await pilot.pause()
+            line = preview.visual_line
+            assert [off for off in line.col_to_logical if off >= 0] == [3, 2, 1, 0]
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not screen.query_one("#search-row").display
+
+    run(scenario())
+
+
+def test_no_search_preview_when_the_terminal_reorders(make_app) -> None:
+    from annotator.tui.widgets.search_bar import SearchPreview
+
+    async def scenario() -> None:
+        for mode in ("terminal", "off"):
+            async with make_app(bidi=mode).run_test(size=(100, 30)) as pilot:
+                await pilot.press("slash", *"مارس")
+                await pilot.pause()
+                assert not annotate_screen(pilot).query(SearchPreview)
+
+    run(scenario())
+
+
+def test_a_long_query_previews_its_last_line() -> None:
+    from annotator.tui.layout import field_line
+
+    assert field_line("", 20, "app") is None
+    query = "الاجتماع الوزاري للتحالف الأمني"
+    line = field_line(query, 12, "app")
+    offsets = [off for off in line.col_to_logical if off >= 0]
+    assert len(line.cells) == 12 and max(offsets) == len(query) - 1  # where typing goes
+    assert offsets == sorted(offsets, reverse=True)

@@ -27,7 +27,7 @@ from annotator.tui.span_index import SpanRec
 from annotator.tui.textops import search_hits, tokens_of
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.event_panel import EventPanel
-from annotator.tui.widgets.search_bar import SearchBar
+from annotator.tui.widgets.search_bar import SearchBar, SearchRow
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
 
@@ -88,8 +88,8 @@ class AnnotateScreen(Screen[None]):
                 yield SpanList(self.text, s.colors, bidi=s.bidi, id="spans")
                 yield Static("Events", classes="panel-title")
                 yield EventPanel(s.colors, id="events")
-        yield SearchBar(placeholder="search (hamza, ta marbuta, tashkeel ignored)",
-                        id="search")
+        yield SearchRow("search (hamza, ta marbuta, tashkeel ignored)", s.bidi,
+                        id="search-row")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -103,7 +103,7 @@ class AnnotateScreen(Screen[None]):
         status.document = self.external_id
         status.status = self.status
         self.query_one(SpanList).show(self.article.index.spans)
-        self.query_one("#search", SearchBar).display = False
+        self.query_one(SearchRow).display = False
         self.article.focus()
         self._caret_panels()
 
@@ -288,9 +288,9 @@ class AnnotateScreen(Screen[None]):
 
     # ------------------------------------------------------------------ search
     def action_search(self) -> None:
-        bar = self.query_one("#search", SearchBar)
-        bar.display = True
-        bar.focus()
+        row = self.query_one(SearchRow)
+        row.display = True
+        row.bar.focus()
 
     def on_search_bar_step(self, event: SearchBar.Step) -> None:
         event.stop()
@@ -299,8 +299,7 @@ class AnnotateScreen(Screen[None]):
 
     def on_search_bar_closed(self, event: SearchBar.Closed) -> None:
         event.stop()
-        bar = self.query_one("#search", SearchBar)
-        bar.display = False
+        self.query_one(SearchRow).display = False
         self.article.focus()
 
     def action_search_hit(self, step: int) -> None:
