@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tui_helpers import SEED_000, SEED_001, annotate_screen, run, span_rows, walk_to
+from tui_helpers import (
+    SEED_000,
+    SEED_001,
+    annotate_screen,
+    run,
+    search_to,
+    span_rows,
+    walk_to,
+)
 
 PERSON = "عبد الوافي لفتيت"
 CLITIC = "للبوليساريو"
@@ -56,7 +64,7 @@ def test_clitic_shrinks_start_edge(make_app, seeded) -> None:
         start = doc.text.index(CLITIC)
         app = make_app()
         async with app.run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+            await search_to(pilot, CLITIC, start)
             # the token is the whole word with the clitic لل; `]` moves the start edge later
             assert annotate_screen(pilot).article.caret.cursor_range == (start, start + len(CLITIC))
             await pilot.press("right_square_bracket", "right_square_bracket", "4")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.color import Color
-from tui_helpers import SEED_000, annotate_screen, run, walk_to
+from tui_helpers import SEED_000, annotate_screen, run, search_to, walk_to
 
 PERSON = "عبد الوافي لفتيت"
 
@@ -66,7 +66,7 @@ def test_resize_relayouts_and_keeps_cursor_visible(make_app, seeded) -> None:
     async def scenario() -> None:
         async with make_app().run_test(size=(100, 30)) as pilot:
             article = annotate_screen(pilot).article
-            await walk_to(pilot, target)
+            await search_to(pilot, "للبوليساريو", target)
             wide = len(article.layout_map.lines)
             await pilot.resize_terminal(60, 20)
             await pilot.pause()

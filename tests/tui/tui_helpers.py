@@ -36,8 +36,6 @@ def seed_store(db: Path, names: list[str]) -> tuple[Store, LabelSchema]:
     return store, schema
 
 
-
-
 def annotate_screen(pilot: Pilot) -> AnnotateScreen:
     screen = pilot.app.screen
     assert isinstance(screen, AnnotateScreen), type(screen)
@@ -58,6 +56,19 @@ async def walk_to(pilot: Pilot, offset: int, limit: int = 2000) -> None:
         # Left moves forward in reading order in a right-to-left paragraph
         await pilot.press("left" if cur[0] < offset else "right")
     raise AssertionError(f"cursor never reached offset {offset}")
+
+
+async def search_to(pilot: Pilot, query: str, offset: int) -> None:
+    """Jump to the next hit of `query` with the `/` search (a few keys instead of walking),
+    then close the bar and clear the selection: the cursor token starts at `offset`."""
+    caret = annotate_screen(pilot).article.caret
+    await pilot.press("slash", *query, "enter")
+    await pilot.pause()
+    assert caret.selection is not None and caret.selection[0] == offset, caret.selection
+    await pilot.press("escape", "escape")  # close the search bar, then clear the selection
+    await pilot.pause()
+    cur = caret.cursor_range
+    assert caret.selection is None and cur is not None and cur[0] == offset, cur
 
 
 def span_rows(store: Store, doc_id: int, user: str) -> list[tuple[int, int, str, str]]:
