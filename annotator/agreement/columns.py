@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
-from .model import DocumentUnit
+from .model import DocumentUnit, SpanAnn
 from .tokens import bio_codes, token_offsets
 from .unitizing import CoderUnits, UnitizingAlpha, unitizing_alpha_arrays
 
@@ -36,6 +37,16 @@ class Columns:
         """Number of spans per label (in ``labels`` order)."""
         return np.bincount(self.spans[annotator].labels, minlength=len(self.labels)).tolist()
 
+    def pair_label_counts(self, a: str, b: str) -> tuple[dict[str, int], dict[str, int]]:
+        """a's and b's number of spans per label on the documents both finished."""
+        both = self.finished[a] & self.finished[b]
+        return self._label_counts(a, both), self._label_counts(b, both)
+
+    def _label_counts(self, annotator: str, docs: np.ndarray) -> dict[str, int]:
+        sp = self.spans[annotator]
+        counts = np.bincount(sp.labels[docs[sp.doc]], minlength=len(self.labels))
+        return {self.labels[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+
     def pair_tags(self, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
         """Tag codes of a and b on the tokens of the documents both finished."""
         both = (self.finished[a] & self.finished[b])[self.token_doc]
@@ -56,31 +67,33 @@ class Columns:
         return unitizing_alpha_arrays(int(lengths.sum()), units, self.labels)
 
 
-def _span_columns(
-    docs: Sequence[DocumentUnit], annotator: str, index: dict[str, int]
-) -> SpanColumns:
-    doc_ids: list[int] = []
-    spans = []
-    for i, d in enumerate(docs):
+def _span_rows(docs: Sequence[DocumentUnit], annotator: str) -> tuple[list[int], list[SpanAnn]]:
+    """Number of spans per document (0 when not finished) and all the spans, in order."""
+    counts: list[int] = []
+    spans: list[SpanAnn] = []
+    for d in docs:
         work = d.work.get(annotator)
-        if work is not None and work.spans:
-            doc_ids += [i] * len(work.spans)
-            spans += work.spans
-    starts, ends, labels = zip(*spans, strict=True) if spans else ((), (), ())
+        counts.append(len(work.spans) if work is not None else 0)
+        if work is not None:
+            spans.extend(work.spans)
+    return counts, spans
+
+
+def _span_columns(counts: list[int], spans: list[SpanAnn], index: dict[str, int]) -> SpanColumns:
+    n = len(spans)
     return SpanColumns(
-        np.array(doc_ids, dtype=np.int64),
-        np.array(starts, dtype=np.int64),
-        np.array(ends, dtype=np.int64),
-        np.array([index[label] for label in labels], dtype=np.int64),
+        np.repeat(np.arange(len(counts), dtype=np.int64), counts),
+        np.fromiter(map(itemgetter(0), spans), dtype=np.int64, count=n),
+        np.fromiter(map(itemgetter(1), spans), dtype=np.int64, count=n),
+        np.fromiter(map(index.__getitem__, map(itemgetter(2), spans)), dtype=np.int64, count=n),
     )
 
 
 def columns(docs: Sequence[DocumentUnit], annotators: Sequence[str]) -> Columns:
-    labels = sorted(
-        {s.label for d in docs for a in annotators if a in d.work for s in d.work[a].spans}
-    )
+    rows = {a: _span_rows(docs, a) for a in annotators}
+    labels = sorted(set().union(*(map(itemgetter(2), spans) for _, spans in rows.values())))
     index = {label: i for i, label in enumerate(labels)}
-    spans = {a: _span_columns(docs, a, index) for a in annotators}
+    spans = {a: _span_columns(*rows.pop(a), index) for a in annotators}
     lengths = np.array([len(d.text) for d in docs], dtype=np.int64)
     # documents laid end to end, one character apart, so no token or span crosses over
     starts = np.cumsum(lengths + 1) - (lengths + 1)

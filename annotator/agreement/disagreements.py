@@ -47,18 +47,16 @@ def _clusters(items: list[Item]) -> list[Cluster]:
 
 
 def _kind(cluster: Cluster, n_present: int) -> str | None:
-    if len(cluster) == n_present and cluster[0][:3] == cluster[-1][:3]:
-        return None  # everyone marked this one span (a fast path for the usual case)
-    by_ann: list[set[tuple[int, int, str]]] = [set() for _ in range(n_present)]
-    for start, end, label, a in cluster:
-        by_ann[a].add((start, end, label))
-    first = by_ann[0]
-    if all(s == first for s in by_ann):
+    # each annotator marks a span at most once, so every span of the cluster was marked by
+    # everyone exactly when the cluster holds n_present copies of each distinct span
+    if len(cluster) == n_present * len({item[:3] for item in cluster}):
         return None
-    if any(not s for s in by_ann):
+    if len({item[3] for item in cluster}) < n_present:
         return "missing"
-    label_sets = {frozenset(label for _, _, label in s) for s in by_ann}
-    return "label" if len(label_sets) > 1 else "boundary"
+    labels: list[set[str]] = [set() for _ in range(n_present)]
+    for _, _, label, a in cluster:
+        labels[a].add(label)
+    return "label" if any(s != labels[0] for s in labels) else "boundary"
 
 
 @dataclass

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .categorical import (
     alpha,
@@ -37,8 +37,7 @@ SCOPES = ("document", "sentence")
 Pattern = tuple[frozenset[str] | None, ...]  # one value per annotator, None when missing
 
 
-@dataclass(frozen=True)
-class EventUnit:
+class EventUnit(NamedTuple):
     doc_id: str
     start: int | None  # None for document scope
     end: int | None

@@ -71,7 +71,8 @@ def _pairwise(
 ) -> tuple[dict[str, Any], PairCounts]:
     both = cols.finished[a] & cols.finished[b]
     counts = pair_counts(
-        (d.work[a].spans, d.work[b].spans) for d in docs if a in d.work and b in d.work
+        ((d.work[a].spans, d.work[b].spans) for d in docs if a in d.work and b in d.work),
+        cols.pair_label_counts(a, b),
     )
     n_docs = int(both.sum())
     if n_docs:

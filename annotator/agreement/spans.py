@@ -15,7 +15,7 @@ marked nothing, recall when A marked nothing, F1 when neither did.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,14 +101,15 @@ def _greedy_count(ref: Iterable[SpanAnn], pred: Iterable[SpanAnn]) -> Counter[st
     return Counter(a.label for a, _ in overlap_matches(ref, pred))
 
 
-def _add_doc(counts: _Tally, ref: set[SpanAnn], pred: set[SpanAnn]) -> None:
+def _add_doc(counts: _Tally, ref: set[SpanAnn], pred: set[SpanAnn], count_spans: bool) -> None:
     """Add one document's per-label counts. Exact matches are always overlap matches (a
     span's exact twin is its best candidate, and neither is any other candidate's best), so
     the greedy matching only runs on the spans left without an exact twin."""
     counts.n_docs += 1
     common = ref & pred
-    counts.ref.update(s.label for s in ref)
-    counts.pred.update(s.label for s in pred)
+    if count_spans:
+        counts.ref.update(s.label for s in ref)
+        counts.pred.update(s.label for s in pred)
     counts.exact_tp.update(s.label for s in common)
     if len(common) < len(ref) and len(common) < len(pred):
         counts.overlap_tp.update(_greedy_count(ref - common, pred - common))
@@ -161,11 +162,18 @@ class PairCounts:
     n_docs: int
 
 
-def pair_counts(docs: Iterable[tuple[set[SpanAnn], set[SpanAnn]]]) -> PairCounts:
-    """``docs`` yields (A's spans, B's spans) for every document both finished."""
+def pair_counts(
+    docs: Iterable[tuple[set[SpanAnn], set[SpanAnn]]],
+    totals: tuple[Mapping[str, int], Mapping[str, int]] | None = None,
+) -> PairCounts:
+    """``docs`` yields (A's spans, B's spans) for every document both finished. ``totals``,
+    when the caller already knows them: A's and B's number of spans per label over ``docs``."""
     tally = _Tally()
+    if totals is not None:
+        tally.ref.update(totals[0])
+        tally.pred.update(totals[1])
     for ref, pred in docs:
-        _add_doc(tally, ref, pred)
+        _add_doc(tally, ref, pred, count_spans=totals is None)
     result = PairCounts({}, {}, tally.n_docs)
     for label in sorted(tally.ref | tally.pred):
         n_ref, n_pred = tally.ref[label], tally.pred[label]
