@@ -29,6 +29,7 @@ class Context:
 
 
 CTX = Context()
+DISAGREEMENTS_LISTED = 1000
 
 
 def _run(target: str, *args: object, **kwargs: object) -> None:
@@ -124,6 +125,10 @@ def agreement(
     annotators: Annotated[str | None, typer.Option("--annotators", help="A,B,...")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="A Markdown report.")] = False,
+    all_disagreements: Annotated[
+        bool, typer.Option("--all-disagreements", help="List every disagreement (default: "
+                           "the first 1,000, most disputed documents first; all are counted).")
+    ] = False,
 ) -> None:
     """Inter-annotator agreement over the documents each annotator marked done."""
     if json_out and markdown:
@@ -134,6 +139,7 @@ def agreement(
         annotators=annotators,
         json_out=json_out,
         markdown=markdown,
+        max_disagreements=None if all_disagreements else DISAGREEMENTS_LISTED,
     )
 
 

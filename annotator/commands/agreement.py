@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
-import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import chain
 
@@ -19,12 +16,18 @@ from annotator.agreement.render import render_markdown, render_rich
 from annotator.agreement.report import build_report
 from annotator.commands.common import open_store
 from annotator.errors import UsageError
-from annotator.store.service import FinishedCorpus, load_finished
+from annotator.store.bulk import (
+    DocumentBundle,
+    annotator_ids,
+    iter_bundles,
+    ordered_documents,
+    statuses_by_document,
+)
+from annotator.store.models import GOLD
+from annotator.store.service import Store
 from annotator.text.segment import split_tokens
 
 NO_TOKENS = np.zeros((0, 2), dtype=np.int32)
-# below this many characters a worker process costs more than it saves
-PARALLEL_CHARS = 2_000_000
 
 
 def token_array(text: str) -> np.ndarray:
@@ -33,75 +36,44 @@ def token_array(text: str) -> np.ndarray:
     return flat.reshape(-1, 2)
 
 
-def _token_arrays(texts: list[str]) -> list[np.ndarray]:
-    return [token_array(text) for text in texts]
-
-
-def _tokenize_in_background(
-    texts: list[str],
-) -> tuple[Iterator[np.ndarray], ProcessPoolExecutor | None]:
-    """Token arrays of ``texts`` (in order). On a large corpus with a spare core, the last
-    three fifths are tokenized by a forked worker while the caller goes on (building the
-    units, then the first two fifths); call ``shutdown`` on the returned pool (if any)."""
-    split = len(texts) * 2 // 5
-    parallel = (
-        (os.cpu_count() or 1) >= 2
-        and "fork" in multiprocessing.get_all_start_methods()
-        and sum(map(len, texts)) >= PARALLEL_CHARS
-    )
-    if not parallel:
-        return (token_array(t) for t in texts), None
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    second = pool.submit(_token_arrays, texts[split:])
-
-    def arrays() -> Iterator[np.ndarray]:
-        yield from (token_array(t) for t in texts[:split])
-        yield from second.result()
-
-    return arrays(), pool
-
-
-def _work(corpus: FinishedCorpus, doc_id: int, name: str) -> AnnotatorWork:
+def _work(bundle: DocumentBundle, name: str) -> AnnotatorWork:
     sent: dict[tuple[int, int], set[str]] = {}
     doc_events: set[str] = set()
-    for label, scope, start, end, _p in corpus.events.pop((doc_id, name), ()):
+    for label, scope, start, end, _p in bundle.events.get(name, ()):
         if scope == "document":
             doc_events.add(label)
         elif start is not None and end is not None:
             sent.setdefault((start, end), set()).add(label)
-    rows = corpus.spans.pop((doc_id, name), ())
     return AnnotatorWork(
-        spans={SpanAnn(a, b, lab) for a, b, lab, _p in rows},
+        spans={SpanAnn(a, b, lab) for a, b, lab, _p in bundle.spans.get(name, ())},
         doc_events=frozenset(doc_events),
         sent_events={k: frozenset(v) for k, v in sent.items()},
     )
 
 
-def document_units(corpus: FinishedCorpus) -> list[DocumentUnit]:
-    """One unit per document, in external-id order. Consumes ``corpus.spans`` and
-    ``corpus.events`` (so their rows can be freed) and tokenizes only the documents that
-    two or more annotators finished (the only ones token agreement looks at)."""
-    ordered = sorted(corpus.docs.items(), key=lambda x: x[1][0])
-    paired = [doc_id for doc_id, _ in ordered if len(corpus.done[doc_id]) >= 2]
-    tokens, pool = _tokenize_in_background([corpus.docs[doc_id][2] for doc_id in paired])
-    try:
-        units = [
-            DocumentUnit(
-                doc_id=external_id,
-                text=text,
-                sentences=corpus.sentences.get(doc_id, []),
-                tokens=NO_TOKENS,
-                work={name: _work(corpus, doc_id, name) for name in corpus.done[doc_id]},
-            )
-            for doc_id, (external_id, _title, text) in ordered
-        ]
-        index = {doc_id: i for i, (doc_id, _) in enumerate(ordered)}
-        for doc_id, array in zip(paired, tokens, strict=True):
-            units[index[doc_id]].tokens = array
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    return units
+def load_units(store: Store, names: list[str] | None) -> tuple[list[DocumentUnit], list[str]]:
+    """One unit per document that some of `names` (default: every annotator but gold)
+    finished, in external-id order, read in batches through the store's bulk layer; only
+    the documents two or more finished are tokenized (token agreement looks at no other)."""
+    done = {
+        doc_id: [n for n in finished if (n in names if names is not None else n != GOLD)]
+        for doc_id, finished in statuses_by_document(store).items()
+    }
+    done = {doc_id: finished for doc_id, finished in done.items() if finished}
+    if names is None:
+        names = sorted({n for finished in done.values() for n in finished})
+    ids = annotator_ids(store)
+    wanted = {n: ids[n] for n in names if n in ids}
+    order = [doc_id for doc_id, _ext in ordered_documents(store) if doc_id in done]
+    units = [
+        DocumentUnit(
+            doc_id=bundle.external_id, text=bundle.text, sentences=bundle.sentences,
+            tokens=token_array(bundle.text) if len(done[bundle.id]) >= 2 else NO_TOKENS,
+            work={name: _work(bundle, name) for name in done[bundle.id]},
+        )
+        for bundle in iter_bundles(store, order, wanted)
+    ]
+    return units, names
 
 
 @contextmanager
@@ -117,7 +89,10 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def run_agreement(db: str | None, *, annotators: str | None, json_out: bool, markdown: bool) -> int:
+def run_agreement(
+    db: str | None, *, annotators: str | None, json_out: bool, markdown: bool,
+    max_disagreements: int | None = 1000,
+) -> int:
     names = None
     if annotators is not None:
         names = [a.strip() for a in annotators.split(",") if a.strip()]
@@ -126,14 +101,10 @@ def run_agreement(db: str | None, *, annotators: str | None, json_out: bool, mar
     with _no_gc():
         store, _schema = open_store(db)
         try:
-            corpus = load_finished(store, names)
-            if names is None:
-                names = sorted({n for v in corpus.done.values() for n in v})
+            docs, names = load_units(store, names)
         finally:
             store.close()
-        docs = document_units(corpus)
-        del corpus  # the units hold everything the report needs
-        report = build_report(docs, names)
+        report = build_report(docs, names, max_disagreements=max_disagreements)
         del docs
     if json_out:
         print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))

@@ -70,3 +70,13 @@ def test_agreement_subset_and_markdown(tmp_path: Path) -> None:
     assert "|" in result.output and "alice" in result.output and "carol" not in result.output
     result = CliRunner().invoke(app, ["--db", str(db), "agreement", "--annotators", ","])
     assert result.exit_code == 2
+
+
+def test_all_disagreements_flag(tmp_path: Path) -> None:
+    db = _load(tmp_path)
+    report = json.loads(
+        CliRunner().invoke(app, ["--db", str(db), "agreement", "--json",
+                                 "--all-disagreements"]).stdout
+    )
+    assert report["disagreements_truncated"] is False
+    assert len(report["disagreements"]) == report["disagreements_total"] > 0
