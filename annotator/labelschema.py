@@ -114,14 +114,20 @@ def parse_schema(text: str, path: str = "<schema>") -> tuple[LabelSchema, list[s
     return schema, errors
 
 
-def load_schema(path: Path | None = None) -> LabelSchema:
-    """Load and validate; raise InputError naming the file on the first problem."""
+def read_schema(path: Path | None = None) -> tuple[Path, LabelSchema, list[str]]:
+    """Read and parse a schema file: (path, schema, error lines); unreadable is InputError."""
     path = path or default_schema_path()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), f"cannot read label schema: {exc}") from exc
     schema, errors = parse_schema(text, str(path))
+    return path, schema, errors
+
+
+def load_schema(path: Path | None = None) -> LabelSchema:
+    """Load and validate; raise InputError naming the file on the first problem."""
+    path, schema, errors = read_schema(path)
     if errors:
         raise InputError(str(path), errors[0].split(": ", 1)[-1] + (
             f" (and {len(errors) - 1} more: run 'annotator schema check')" if len(errors) > 1

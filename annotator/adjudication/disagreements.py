@@ -26,30 +26,16 @@ from annotator.adjudication.model import (
     KIND_LABEL,
     KIND_MISSING,
     Disagreement,
-    SpanT,
     Unit,
     Version,
     Work,
 )
+from annotator.agreement.clusters import overlap_clusters
 
 
 def _digest(payload: object) -> str:
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
-
-
-def clusters(spans: Iterable[SpanT]) -> list[list[SpanT]]:
-    """Group spans that overlap (transitively), in reading order."""
-    groups: list[list[SpanT]] = []
-    reach = -1
-    for span in sorted(spans):
-        if groups and span[0] < reach:
-            groups[-1].append(span)
-            reach = max(reach, span[1])
-        else:
-            groups.append([span])
-            reach = span[1]
-    return groups
 
 
 def _versions(by_annotator: Mapping[str, tuple]) -> tuple[tuple[str, ...], ...]:
@@ -74,7 +60,7 @@ def span_disagreements(works: Mapping[str, Work]) -> list[Disagreement]:
     every = frozenset().union(*(works[n].spans for n in names))
     agreed = frozenset.intersection(*(works[n].spans for n in names))
     out: list[Disagreement] = []
-    for cluster in clusters(every - agreed):
+    for cluster in overlap_clusters(every - agreed):
         members = set(cluster)
         mine = {n: tuple(sorted(works[n].spans & members)) for n in names}
         versions = tuple(

@@ -25,25 +25,13 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from .clusters import overlap_clusters
 from .model import DocumentUnit, SpanAnn
 
 KINDS = ("missing", "label", "boundary")
 
 Item = tuple[int, int, str, int]  # start, end, label, annotator (index into present)
 Cluster = list[Item]
-
-
-def _clusters(items: list[Item]) -> list[Cluster]:
-    clusters: list[Cluster] = []
-    reach = -1
-    for item in sorted(items):
-        if clusters and item[0] < reach:
-            clusters[-1].append(item)
-            reach = max(reach, item[1])
-        else:
-            clusters.append([item])
-            reach = item[1]
-    return clusters
 
 
 def _kind(cluster: Cluster, n_present: int) -> str | None:
@@ -72,7 +60,7 @@ def _classify(doc: DocumentUnit, annotators: Sequence[str]) -> DocDisagreements:
     if len(present) < 2:
         return out
     items = [(s[0], s[1], s[2], i) for i, a in enumerate(present) for s in doc.work[a].spans]
-    for cluster in _clusters(items):
+    for cluster in overlap_clusters(items):
         kind = _kind(cluster, len(present))
         if kind is not None:
             out.clusters.append((cluster, kind))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from annotator.commands.common import open_store, resolve_user
-from annotator.errors import UsageError
 from annotator.store.gold import AutoReport, auto_merge, require_adjudicator
+from annotator.tui.layout import check_bidi
 
 
 def auto_summary(report: AutoReport) -> str:
@@ -18,8 +18,7 @@ def auto_summary(report: AutoReport) -> str:
 
 
 def run_adjudicate(db: str | None, *, user: str | None, auto: bool, bidi: str = "app") -> int:
-    if bidi not in ("app", "terminal", "off"):
-        raise UsageError(f"--bidi must be app, terminal or off (not {bidi!r})")
+    check_bidi(bidi)
     name = resolve_user(user)
     store, schema = open_store(db)
     try:
@@ -29,13 +28,10 @@ def run_adjudicate(db: str | None, *, user: str | None, auto: bool, bidi: str = 
         if auto:
             print(auto_summary(report))
             return 0
+        from annotator.tui.base_app import run_session_app
         from annotator.tui.context import Session
-        from annotator.tui.driver import BidiAppDriver
         from annotator.tui.screens.adjudicate import AdjudicateApp
 
-        kwargs = {"driver_class": BidiAppDriver} if bidi == "app" else {}
-        app = AdjudicateApp(Session(store, schema, name, bidi), **kwargs)
-        app.run()
-        return app.return_code or 0
+        return run_session_app(AdjudicateApp, Session(store, schema, name, bidi))
     finally:
         store.close()

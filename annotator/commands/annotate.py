@@ -10,7 +10,7 @@ from annotator.errors import PermissionDenied, UsageError
 from annotator.labelschema import LabelSchema
 from annotator.store.models import GOLD
 from annotator.store.service import Store
-from annotator.tui.layout import BIDI_MODES
+from annotator.tui.layout import check_bidi
 
 SEEDS_DIR = Path(annotator.__file__).resolve().parent.parent / "seeds"
 
@@ -26,8 +26,7 @@ def import_seeds_if_empty(store: Store, schema: LabelSchema, seeds: Path = SEEDS
 
 def run_annotate(db: str | None, *, user: str | None = None, doc: str | None = None,
                  bidi: str = "app") -> int:
-    if bidi not in BIDI_MODES:
-        raise UsageError(f"--bidi must be one of {', '.join(BIDI_MODES)}, not {bidi!r}")
+    check_bidi(bidi)
     name = resolve_user(user)
     if name == GOLD:
         raise PermissionDenied(
@@ -44,18 +43,10 @@ def run_annotate(db: str | None, *, user: str | None = None, doc: str | None = N
                 raise UsageError(f"no document with external id {doc!r}")
             start_doc = found.id
         from annotator.tui.app import AnnotatorApp
+        from annotator.tui.base_app import run_session_app
         from annotator.tui.context import Session
 
-        kwargs = {}
-        if bidi == "app":
-            try:
-                from annotator.tui.driver import BidiAppDriver
-            except ImportError:  # no POSIX terminal driver (Windows): Textual's default
-                pass
-            else:
-                kwargs["driver_class"] = BidiAppDriver
-        app = AnnotatorApp(Session(store, schema, name, bidi), start_doc=start_doc, **kwargs)
-        app.run()
-        return app.return_code or 0
+        return run_session_app(AnnotatorApp, Session(store, schema, name, bidi),
+                               start_doc=start_doc)
     finally:
         store.close()

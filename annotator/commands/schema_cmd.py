@@ -7,8 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from annotator.errors import InputError
-from annotator.labelschema import default_schema_path, load_schema, parse_schema
+from annotator.labelschema import load_schema, read_schema
 
 
 def run_show(file: Path | None) -> int:
@@ -25,12 +24,7 @@ def run_show(file: Path | None) -> int:
 
 
 def run_check(file: Path | None) -> int:
-    path = file or default_schema_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read label schema: {exc}") from exc
-    schema, errors = parse_schema(text, str(path))
+    path, schema, errors = read_schema(file)
     for line in errors:
         print(line)
     if errors:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.screen import Screen
 
+from annotator.tui.base_app import SessionApp
 from annotator.tui.bindings import GLOBAL, bindings_for
-from annotator.tui.context import Session
 from annotator.tui.palette import AnnotatorCommands
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.documents import DocumentsScreen
@@ -16,7 +17,7 @@ from annotator.tui.screens.help import HelpScreen
 CSS_DIR = Path(__file__).parent
 
 
-class AnnotatorApp(App[None]):
+class AnnotatorApp(SessionApp):
     """`annotator annotate`: the current user's view of the corpus."""
 
     TITLE = "annotator"
@@ -25,16 +26,11 @@ class AnnotatorApp(App[None]):
     COMMANDS = App.COMMANDS | {AnnotatorCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, session: Session, *, start_doc: int | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.session = session
-        self.start_doc = start_doc
-
-    def on_mount(self) -> None:
-        self.theme = "textual-dark"
-        self.push_screen(DocumentsScreen(self.session))
+    def first_screens(self) -> list[Screen]:
+        screens: list[Screen] = [DocumentsScreen(self.session)]
         if self.start_doc is not None:
-            self.push_screen(AnnotateScreen(self.session, self.start_doc))
+            screens.append(AnnotateScreen(self.session, self.start_doc))
+        return screens
 
     # ----------------------------------------------------------------- actions
     def action_help(self) -> None:

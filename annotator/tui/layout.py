@@ -10,7 +10,15 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from annotator.errors import UsageError
+
 BIDI_MODES = ("app", "terminal", "off")
+
+
+def check_bidi(bidi: str) -> None:
+    """Reject an unknown --bidi mode before anything is opened."""
+    if bidi not in BIDI_MODES:
+        raise UsageError(f"--bidi must be one of {', '.join(BIDI_MODES)}, not {bidi!r}")
 
 
 def layout_article(text: str, width: int, mode: str) -> Any:

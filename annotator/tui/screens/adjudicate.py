@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -31,6 +31,7 @@ from annotator.store.gold import (
     undo_decision,
 )
 from annotator.store.service import StoreError
+from annotator.tui.base_app import SessionApp
 from annotator.tui.bindings import GLOBAL, KeySpec, bindings_for, entity_bindings, spec
 from annotator.tui.context import Session
 from annotator.tui.span_index import SpanRec
@@ -454,18 +455,12 @@ class AdjudicateScreen(Screen[None]):
         event.stop()
 
 
-class AdjudicateApp(App[None]):
+class AdjudicateApp(SessionApp):
     """`annotator adjudicate`: one screen over every document two or more annotators finished."""
 
     TITLE = "annotator adjudicate"
     CSS_PATH = Path(__file__).resolve().parent.parent / "adjudicate.tcss"
     BINDINGS = [b for b in bindings_for(GLOBAL) if b.action == "app.quit"]
 
-    def __init__(self, session: Session, *, start_doc: int | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.session = session
-        self.start_doc = start_doc
-
-    def on_mount(self) -> None:
-        self.theme = "textual-dark"
-        self.push_screen(AdjudicateScreen(self.session, self.start_doc))
+    def first_screens(self) -> list[Screen]:
+        return [AdjudicateScreen(self.session, self.start_doc)]
