@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_export_fixtures import build_corpus
+from export_corpus import build_corpus
 from typer.testing import CliRunner
 
 from annotator.cli import app

@@ -7,22 +7,12 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from test_export_fixtures import D1, at, build_corpus, read_jsonl, spans_of
+from export_corpus import D1, at, export, read_jsonl, spans_of
 from typer.testing import CliRunner
 
-from annotator.cli import app
 from annotator.io.conll import read_conll
 
 runner = CliRunner()
-
-
-def export(db: Path, out: Path, *args: str):
-    return runner.invoke(app, ["--db", str(db), "export", str(out), *args])
-
-
-@pytest.fixture
-def corpus(tmp_path: Path):
-    return build_corpus(tmp_path / "c.db")
 
 
 @pytest.fixture(params=["gold", "majority", "annotator:alice"])

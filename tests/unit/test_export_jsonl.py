@@ -6,29 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
-from test_export_fixtures import (
+from export_corpus import (
     D1,
     D3,
     at,
     build_corpus,
+    export,
     read_jsonl,
     record_validator,
     spans_of,
 )
 from typer.testing import CliRunner
 
-from annotator.cli import app
-
 runner = CliRunner()
-
-
-def export(db: Path, out: Path, *args: str):
-    return runner.invoke(app, ["--db", str(db), "export", str(out), *args])
-
-
-@pytest.fixture
-def corpus(tmp_path: Path):
-    return build_corpus(tmp_path / "c.db")
 
 
 def check_records(records: list[dict]) -> None:

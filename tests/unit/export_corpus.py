@@ -144,3 +144,12 @@ def test_corpus_builds(tmp_path: Path) -> None:
         assert store.status(corpus.ids["d2"], GOLD) != "done"
     finally:
         store.close()
+
+
+def export(db: Path, out: Path, *args: str):
+    """`annotator --db DB export OUT ARGS...` through Typer's CliRunner."""
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    return CliRunner().invoke(app, ["--db", str(db), "export", str(out), *args])
