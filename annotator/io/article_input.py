@@ -101,6 +101,15 @@ def _int(value: Any, what: str, path: Path, line: int) -> int:
     return value
 
 
+def _list(raw: dict[str, Any], key: str, path: Path, line: int) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(str(path), f"{key!r} must be a list, got {type(value).__name__}", line)
+    return value
+
+
 def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
     """Validate one JSONL record (only `text` is required)."""
     if not isinstance(raw, dict):
@@ -114,7 +123,7 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
     sentences = None
     if raw.get("sentences") is not None:
         sentences = []
-        for i, s in enumerate(raw["sentences"]):
+        for i, s in enumerate(_list(raw, "sentences", path, line)):
             if not isinstance(s, dict):
                 raise InputError(str(path), f"sentence {i} must be an object", line)
             start = _int(s.get("start"), f"sentence {i} start", path, line)
@@ -123,7 +132,7 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
                 raise InputError(str(path), f"sentence {i} [{start}, {end}) is out of range", line)
             sentences.append((start, end))
     spans = []
-    for i, s in enumerate(raw.get("spans") or []):
+    for i, s in enumerate(_list(raw, "spans", path, line)):
         if not isinstance(s, dict):
             raise InputError(str(path), f"span {i} must be an object", line)
         start = _int(s.get("start"), f"span {i} start", path, line)
@@ -144,7 +153,7 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
             )
         spans.append(ParsedSpan(start, end, label))
     events = []
-    for i, e in enumerate(raw.get("events") or []):
+    for i, e in enumerate(_list(raw, "events", path, line)):
         if not isinstance(e, dict) or not isinstance(e.get("label"), str) or not e["label"]:
             raise InputError(str(path), f"event {i} needs a label", line)
         scope = e.get("scope", "document")

@@ -100,3 +100,22 @@ def test_bad_inputs_each_reported_rest_imported(
 def test_missing_path_reported(store: Store, schema: LabelSchema, tmp_path: Path) -> None:
     summary = import_paths(store, schema, [tmp_path / "nope", tmp_path])
     assert summary.errors == [f"{tmp_path / 'nope'}: no such file or folder"]
+
+
+def test_record_fields_of_the_wrong_shape_rejected_rest_imported(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    _jsonl(tmp_path / "shapes.jsonl", [
+        {"id": "s", "text": "نص أول", "sentences": 5},                    # 1
+        {"id": "p", "text": "نص ثان", "spans": 7},                        # 2
+        {"id": "e", "text": "نص ثالث", "events": {"label": "MEET"}},      # 3
+        {"id": "ok", "text": "نص رابع صحيح."},                            # 4
+    ])
+    summary = import_paths(store, schema, [tmp_path], annotator="alice")
+    errors = "\n".join(summary.errors)
+    for expected in ("shapes.jsonl:1: 'sentences' must be a list",
+                     "shapes.jsonl:2: 'spans' must be a list",
+                     "shapes.jsonl:3: 'events' must be a list"):
+        assert expected in errors, (expected, errors)
+    assert len(summary.errors) == 3
+    assert {d.external_id for d in store.documents()} == {"ok"}
