@@ -194,13 +194,19 @@ def read_jsonl(path: Path) -> Iterator[ArticleInput | InputError]:
     if not content.strip():
         yield InputError(str(path), "empty file")
         return
-    for number, line in enumerate(content.splitlines(), 1):
+    # records end at "\n" only: U+2028, U+2029 and U+0085 may stand unescaped inside a
+    # JSON string (our own export writes them so), and str.splitlines would break there
+    for number, line in enumerate(content.split("\n"), 1):
         if not line.strip():
             continue
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputError(str(path), f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+            continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            yield InputError(str(path), f"invalid JSON: {reason}", number)
             continue
         try:
             yield parse_record(raw, path, number)

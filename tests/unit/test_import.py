@@ -119,3 +119,33 @@ def test_record_fields_of_the_wrong_shape_rejected_rest_imported(
         assert expected in errors, (expected, errors)
     assert len(summary.errors) == 3
     assert {d.external_id for d in store.documents()} == {"ok"}
+
+
+def test_jsonl_lines_end_at_newline_only(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    # json.dumps(ensure_ascii=False), as our export writes, leaves U+2028/U+2029/U+0085 raw
+    text = "سطر أول\u2028سطر ثان\u2029ثالث\x85رابع"
+    _jsonl(tmp_path / "seps.jsonl", [
+        {"id": "seps", "text": text, "spans": [{"start": 0, "end": 3, "label": "PERS"}]},
+        "{not json",                                                      # line 2
+    ])
+    summary = import_paths(store, schema, [tmp_path], annotator="alice")
+    assert len(summary.errors) == 1 and "seps.jsonl:2: invalid JSON" in summary.errors[0]
+    doc = store.document_by_external_id("seps")
+    assert doc is not None and doc.text == text
+
+
+def test_jsonl_hostile_json_is_one_rejected_line(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    _jsonl(tmp_path / "hostile.jsonl", [
+        "[" * 100_000,                                                    # 1 deep nesting
+        '{"text": "نص", "n": ' + "1" * 5000 + "}",                        # 2 huge integer
+        {"id": "ok", "text": "نص صحيح."},                                 # 3
+    ])
+    summary = import_paths(store, schema, [tmp_path])
+    errors = "\n".join(summary.errors)
+    assert "hostile.jsonl:1: invalid JSON" in errors and "hostile.jsonl:2: invalid JSON" in errors
+    assert len(summary.errors) == 2
+    assert {d.external_id for d in store.documents()} == {"ok"}
