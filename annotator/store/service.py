@@ -501,6 +501,10 @@ class Store:
             return True
 
     # ------------------------------------------------------------------ undo/redo
+    # the kinds `_apply` can replay; an "import" (annotations made elsewhere, merged in)
+    # stays in the log for the audit but is not on the undo stack
+    UNDOABLE = ("add_span", "remove_span", "set_events", "set_status")
+
     def _apply(self, s: Session, action: Action, *, inverse: bool) -> None:
         p = action.payload
         doc_id, ann_id = action.document_id, action.annotator_id
@@ -529,7 +533,7 @@ class Store:
             action = s.exec(
                 select(Action)
                 .where(Action.document_id == doc_id, Action.annotator_id == ann.id,
-                       Action.state == "done")
+                       Action.state == "done", col(Action.kind).in_(self.UNDOABLE))
                 .order_by(col(Action.id).desc())
             ).first()
             if action is None:
@@ -546,7 +550,7 @@ class Store:
             action = s.exec(
                 select(Action)
                 .where(Action.document_id == doc_id, Action.annotator_id == ann.id,
-                       Action.state == "undone")
+                       Action.state == "undone", col(Action.kind).in_(self.UNDOABLE))
                 .order_by(col(Action.id))
             ).first()
             if action is None:

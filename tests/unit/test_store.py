@@ -154,3 +154,19 @@ def test_migrates_first_version_database(tmp_path: Path) -> None:
     again = Store.open(str(old))
     assert again.document_by_external_id("old_001") is not None
     again.close()
+
+
+def test_undo_never_claims_to_revert_an_import(store: Store, doc_id: int) -> None:
+    store.add_span(doc_id, "alice", 0, 3, "DATE")
+    store.import_annotations(doc_id, "alice", [(18, 34, "PERS")],
+                             [("STATEMENT", "document", None, None)])
+    # the import is logged (audit) but cannot be replayed: undo passes over it
+    assert [a.kind for a in store.actions(doc_id, "alice")] == ["add_span", "import"]
+    undone = store.undo(doc_id, "alice")
+    assert undone is not None and undone.kind == "add_span"
+    assert [(s.start, s.end) for s in store.spans(doc_id, "alice")] == [(18, 34)]
+    assert store.undo(doc_id, "alice") is None
+    redone = store.redo(doc_id, "alice")
+    assert redone is not None and redone.kind == "add_span"
+    assert store.redo(doc_id, "alice") is None
+    assert len(store.spans(doc_id, "alice")) == 2 and store.status(doc_id, "alice") == "done"
