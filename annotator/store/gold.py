@@ -455,7 +455,26 @@ def _apply(s: Session, store: Store, action: Action, *, inverse: bool) -> None:
     if action.kind == KIND_DECISION:
         _put_decision(s, doc_id, p["item_key"],
                       p["decision_before"] if inverse else p["decision_after"])
-    _set_status(s, store, doc_id, gold_id, p["status_before"] if inverse else p["status_after"])
+    # the status recorded with the action can be stale (another adjudicator decided or
+    # undid since): done only when no disagreement is left without a decision
+    status = p["status_before"] if inverse else p["status_after"]
+    decided = _decision_keys(s, doc_id)
+    left = sum(1 for d in find_disagreements(_works(s, doc_id)) if d.key not in decided)
+    if left and status == STATUS_DONE:
+        status = STATUS_IN_PROGRESS
+    elif not left:
+        status = STATUS_DONE
+    _set_status(s, store, doc_id, gold_id, status)
+
+
+def _superseded(s: Session, action: Action) -> bool:
+    """True when the decision this action wrote has since been replaced (another
+    adjudicator decided the item again): undoing it would undo their work."""
+    p = action.payload
+    row = s.exec(select(Decision).where(Decision.document_id == action.document_id,
+                                        Decision.item_key == p["item_key"])).first()
+    after = p["decision_after"]
+    return row is None or row.by != after["by"] or row.after != after["after"]
 
 
 def _step(store: Store, doc_id: int, user: str, *, undo: bool) -> Action | None:
@@ -465,8 +484,18 @@ def _step(store: Store, doc_id: int, user: str, *, undo: bool) -> Action | None:
             Action.document_id == doc_id, Action.annotator_id == gold_id,
             Action.kind == KIND_DECISION, Action.state == ("done" if undo else "undone"),
         ).order_by(col(Action.id).desc() if undo else col(Action.id))
-        action = next((a for a in s.exec(q) if a.payload.get("by") == user), None)
+        action = None
+        for a in s.exec(q).all():
+            if a.payload.get("by") != user:
+                continue
+            if undo and _superseded(s, a):
+                a.state = "dead"  # replaced by a later decision: no longer on the stack
+                s.add(a)
+                continue
+            action = a
+            break
         if action is None:
+            s.commit()
             return None
         _apply(s, store, action, inverse=undo)
         action.state = "undone" if undo else "done"

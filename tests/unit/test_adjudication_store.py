@@ -178,3 +178,30 @@ def test_annotators_stay_blind_to_gold(store: Store) -> None:
     assert all(s.provenance is None for s in store.spans(d1, "alice"))
     rows = {r.external_id: r for r in store.document_rows("alice")}
     assert rows["d1"].spans == 5
+
+
+def test_two_adjudicators_undo_never_corrupts_the_others_decision(store: Store) -> None:
+    d1, _, _ = build(store)
+    store.set_role("dave", "adjudicator")
+    auto_merge(store, WHEN)
+    items = load_document(store, d1).items  # type: ignore[union-attr]
+    label = next(d for d in items if d.kind == "label")
+    for it in items:
+        decide(store, d1, "carol", choose(it, [0]) if it is label else reject(it), WHEN)
+    assert load_document(store, d1).status == "done"  # type: ignore[union-attr]
+    decide(store, d1, "dave", choose(label, [1]), WHEN)  # dave re-decides carol's item
+    ours = {(18, 34, "PERS"), (18, 34, "ORG")} & set(gold_spans(store, d1))
+    while undo_decision(store, d1, "carol") is not None:
+        pass
+    # carol's superseded decision is not hers to undo: dave's decision and span stay
+    doc = load_document(store, d1)
+    assert doc is not None and set(doc.decisions) == {label.key}
+    assert doc.decisions[label.key].by == "dave"
+    assert {(18, 34, "PERS"), (18, 34, "ORG")} & set(gold_spans(store, d1)) == ours
+    assert doc.status == "in_progress"
+    # dave's undo brings carol's decision back; four items are still undecided, so gold
+    # is not done (the status stored with dave's action said done)
+    assert undo_decision(store, d1, "dave") is not None
+    doc = load_document(store, d1)
+    assert doc is not None and doc.decisions[label.key].by == "carol"
+    assert doc.remaining == len(items) - 1 and doc.status == "in_progress"
