@@ -282,9 +282,12 @@ def auto_merge(store: Store, when: datetime | None = None) -> AutoReport:
     """
     when = when or utcnow()
     report = AutoReport()
+    # read before the write session opens: a second session inside it shares the one
+    # connection of an in-memory SQLite database and would roll back its pending writes
+    doc_ids = adjudicable_ids(store)
     with store.session() as s:
         gold_id = _gold_id(s)
-        for doc_id in adjudicable_ids(store):
+        for doc_id in doc_ids:
             works = _works(s, doc_id)
             if len(works) < 2:
                 continue

@@ -205,3 +205,13 @@ def test_two_adjudicators_undo_never_corrupts_the_others_decision(store: Store) 
     doc = load_document(store, d1)
     assert doc is not None and doc.decisions[label.key].by == "carol"
     assert doc.remaining == len(items) - 1 and doc.status == "in_progress"
+
+
+def test_auto_merge_on_an_in_memory_database() -> None:
+    store = Store.open("sqlite://")
+    try:
+        d1, d2, _ = build(store)
+        assert auto_merge(store, WHEN).documents == 2
+        assert (18, 34, "PERS") in gold_spans(store, d2)
+    finally:
+        store.close()
