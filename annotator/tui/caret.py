@@ -10,6 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from annotator.text._chars import is_mark
+
 Range = tuple[int, int]
 
 
@@ -81,20 +83,27 @@ class Caret:
         cur = self.tokens[self.cursor]
         self.selection = (min(self.anchor[0], cur[0]), max(self.anchor[1], cur[1]))
 
-    def move_edge(self, edge: str, delta: int, text_length: int) -> bool:
+    def move_edge(self, edge: str, delta: int, text_length: int, text: str | None = None) -> bool:
         """Move the selection's start or end edge by `delta` characters (logical order).
 
         Without a selection, the token under the cursor becomes the selection first.
+        With `text`, an edge never stops between a base character and its marks (harakat,
+        ZWNJ …, drawn in the base's cell): it moves on to the next display unit.
         The selection never becomes empty; returns False when the edge cannot move.
         """
         base = self.target()
         if base is None:
             return False
         start, end = base
+        pos = (start if edge == "start" else end) + delta
+        if text is not None and delta:
+            step = 1 if delta > 0 else -1
+            while 0 < pos < len(text) and is_mark(text[pos]):
+                pos += step
         if edge == "start":
-            start += delta
+            start = pos
         else:
-            end += delta
+            end = pos
         if not (0 <= start < end <= text_length):
             return False
         self.selection = (start, end)

@@ -444,7 +444,7 @@ class AdjudicateScreen(Screen[None]):
 
     def action_edge(self, edge: str, delta: int) -> None:
         def go(a: ArticleView) -> None:
-            if a.caret.move_edge(edge, delta, len(a.text)):
+            if a.caret.move_edge(edge, delta, len(a.text), a.text):
                 a.caret_changed()
             else:
                 self.app.bell()

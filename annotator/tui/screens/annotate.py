@@ -160,7 +160,7 @@ class AnnotateScreen(Screen[None]):
         self.article.caret_changed()
 
     def action_edge(self, edge: str, delta: int) -> None:
-        if self.article.caret.move_edge(edge, delta, len(self.text)):
+        if self.article.caret.move_edge(edge, delta, len(self.text), self.text):
             self.article.caret_changed()
         else:
             self.app.bell()
