@@ -19,7 +19,7 @@ from annotator.commands.common import SCHEMA_KEY, open_store
 from annotator.errors import AnnotatorError, UsageError
 from annotator.io.records import Source, iter_records, parse_source, select_documents
 from annotator.io.split import parse_split
-from annotator.io.writer import Writer
+from annotator.io.writer import Writer, split_path
 from annotator.labelschema import LabelSchema, parse_schema
 from annotator.store.engine import database_url
 from annotator.store.models import GOLD
@@ -54,6 +54,32 @@ def _check_out(out: Path, fmt: str) -> None:
             raise UsageError(f"{out}: brat export needs a folder, and this is a file")
     elif out.is_dir():
         raise UsageError(f"{out}: is a folder; {fmt} export writes a file")
+
+
+def _sqlite_path(db: str | None) -> Path | None:
+    """The database file of a SQLite URL (None for another database or :memory:)."""
+    url = database_url(db)
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    path = url[len(prefix):].split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
+def _check_not_database(out: Path, fmt: str, split: str | None, db: str | None) -> None:
+    """Refuse to write an export over the database (or its WAL files): it would replace
+    the whole corpus."""
+    path = _sqlite_path(db)
+    if path is None:
+        return
+    protected = {Path(f"{path}{suffix}").resolve() for suffix in ("", "-wal", "-shm",
+                                                                  "-journal")}
+    targets = [out]
+    if split is not None and fmt in ("conll", "spacy"):
+        targets += [split_path(out, name) for name, _ in parse_split(split)]
+    for target in targets:
+        if target.resolve() in protected:
+            raise UsageError(f"{target}: is the database {path}; export to another file")
 
 
 def _check_database(db: str | None) -> None:
@@ -140,6 +166,7 @@ def run_export(
     if split is not None:
         parse_split(split)  # a usage error before touching the database
     _check_out(out, fmt)
+    _check_not_database(out, fmt, split, db)
     _check_database(db)
     store, schema = open_store(db)
     try:

@@ -92,3 +92,14 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         assert getattr(stop, "__self__", None) is not None  # a rich Progress is running
     finally:
         stop()
+
+
+def test_never_exports_over_the_database(tmp_path: Path) -> None:
+    db = build_corpus(tmp_path / "c.db").db
+    before = db.read_bytes()
+    for out, extra in ((db, []), (Path(f"{db}-wal"), ["--format", "conll"]),
+                       (tmp_path / "." / db.name, ["--format", "spacy"])):
+        result = runner.invoke(app, ["--db", str(db), "export", str(out), "--source",
+                                     "majority", *extra])
+        assert "is the database" in one_line_error(result, 2)
+    assert db.read_bytes() == before
