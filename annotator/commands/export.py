@@ -172,6 +172,9 @@ def run_export(
     try:
         summary = export(store, schema, out, source=src, fmt=fmt, split=split, seed=seed,
                          progress=True)
+    except OSError as exc:  # an unwritable OUT: one line naming it, not an internal error
+        raise AnnotatorError(f"{exc.filename or out}: cannot write: {exc.strerror or exc}") \
+            from None
     finally:
         store.close()
     err = sys.stderr

@@ -103,3 +103,13 @@ def test_never_exports_over_the_database(tmp_path: Path) -> None:
                                      "majority", *extra])
         assert "is the database" in one_line_error(result, 2)
     assert db.read_bytes() == before
+
+
+def test_unwritable_out_is_one_line(db: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    for fmt in ("jsonl", "conll", "brat"):
+        result = runner.invoke(app, ["--db", str(db), "export", str(blocker / "sub" / "o"),
+                                     "--format", fmt, "--source", "majority"])
+        err = one_line_error(result, 1)
+        assert "cannot write" in err and "internal error" not in err, err
