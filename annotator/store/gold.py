@@ -461,12 +461,14 @@ def _apply(s: Session, store: Store, action: Action, *, inverse: bool) -> None:
     # the status recorded with the action can be stale (another adjudicator decided or
     # undid since): done only when no disagreement is left without a decision
     status = p["status_before"] if inverse else p["status_after"]
-    decided = _decision_keys(s, doc_id)
-    left = sum(1 for d in find_disagreements(_works(s, doc_id)) if d.key not in decided)
-    if left and status == STATUS_DONE:
-        status = STATUS_IN_PROGRESS
-    elif not left:
-        status = STATUS_DONE
+    works = _works(s, doc_id)
+    if len(works) >= 2:  # else nothing to compare: keep the recorded status
+        decided = _decision_keys(s, doc_id)
+        left = sum(1 for d in find_disagreements(works) if d.key not in decided)
+        if left and status == STATUS_DONE:
+            status = STATUS_IN_PROGRESS
+        elif not left:
+            status = STATUS_DONE
     _set_status(s, store, doc_id, gold_id, status)
 
 

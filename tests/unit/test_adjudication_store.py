@@ -215,3 +215,14 @@ def test_auto_merge_on_an_in_memory_database() -> None:
         assert (18, 34, "PERS") in gold_spans(store, d2)
     finally:
         store.close()
+
+
+def test_undo_after_an_annotator_reopened_keeps_gold_unfinished(store: Store) -> None:
+    d1, _, _ = build(store)
+    item = load_document(store, d1).items[0]  # type: ignore[union-attr]
+    decide(store, d1, "carol", reject(item), WHEN)
+    store.set_status(d1, "bob", "in_progress")  # one finisher left: nothing to compare
+    assert undo_decision(store, d1, "carol") is not None
+    with store.session() as s:
+        from annotator.store.gold import _gold_id, _status
+        assert _status(s, d1, _gold_id(s)) != "done"
