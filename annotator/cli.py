@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -48,6 +49,9 @@ def _run(target: str, *args: object, **kwargs: object) -> None:
     except KeyboardInterrupt:
         typer.echo("annotator: interrupted", err=True)
         raise typer.Exit(130) from None
+    except BrokenPipeError:  # the reader went away (`annotator status | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         typer.echo(f"annotator: database {database_url(CTX.db)}: {reason}", err=True)

@@ -63,6 +63,11 @@ def load_units(store: Store, names: list[str] | None) -> tuple[list[DocumentUnit
     if names is None:
         names = sorted({n for finished in done.values() for n in finished})
     ids = annotator_ids(store)
+    unknown = [n for n in names if n not in ids]
+    if unknown:
+        known = ", ".join(sorted(n for n in ids if n != GOLD)) or "none yet"
+        raise UsageError(f"--annotators: no annotator named {', '.join(map(repr, unknown))} "
+                         f"(known: {known})")
     wanted = {n: ids[n] for n in names if n in ids}
     order = [doc_id for doc_id, _ext in ordered_documents(store) if doc_id in done]
     units = [

@@ -11,7 +11,7 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.io.article_input import ArticleInput, collect_files, read_jsonl, read_txt
 from annotator.labelschema import LabelSchema
-from annotator.store.service import Store, StoreError
+from annotator.store.service import Store, StoreError, sha256_text
 from annotator.text.clean import clean_article, normalise_only
 from annotator.text.segment import split_sentences
 
@@ -26,6 +26,7 @@ class ImportSummary:
     spans: int = 0
     events: int = 0
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
 
 def _inputs(files: list[Path]) -> Iterator[ArticleInput | InputError]:
@@ -49,6 +50,22 @@ def _check_labels(item: ArticleInput, schema: LabelSchema) -> None:
         if e.label not in events:
             raise InputError(str(item.path), f"event label {e.label!r} is not in the schema",
                              item.line)
+
+
+def _where(item: ArticleInput) -> str:
+    return f"{item.path}:{item.line}" if item.line is not None else str(item.path)
+
+
+def _check_sentence_events(item: ArticleInput, sentences: list[tuple[int, int]]) -> None:
+    """A sentence-scope event label must sit on one of the document's sentences."""
+    known = set(sentences)
+    for i, e in enumerate(item.events):
+        if e.scope == "sentence" and (e.start, e.end) not in known:
+            raise InputError(
+                str(item.path),
+                f"event {i} [{e.start}, {e.end}) is not a sentence of the document",
+                item.line,
+            )
 
 
 def _prepare(item: ArticleInput, clean: bool) -> tuple[str, str, dict]:
@@ -78,13 +95,24 @@ def import_one(
     text, title, meta = _prepare(item, clean)
     if not text.strip():
         raise InputError(str(item.path), "nothing left after cleaning", item.line)
-    sentences = item.sentences if item.sentences is not None else split_sentences(text)
+    existing = store.document_by_sha(sha256_text(text))
+    if existing is not None:
+        assert existing.id is not None
+        sentences = [(x.start, x.end) for x in store.sentences(existing.id)]
+    else:
+        sentences = item.sentences if item.sentences is not None else split_sentences(text)
+    _check_sentence_events(item, sentences)
     doc, created = store.add_document(
         external_id=item.external_id, title=title, text=text, sentences=sentences,
         source_path=str(item.path), meta=meta,
     )
     if created:
         summary.added += 1
+        if doc.external_id != item.external_id:
+            summary.notices.append(
+                f"{_where(item)}: id {item.external_id!r} is taken by another text; "
+                f"stored as {doc.external_id!r}"
+            )
     else:
         summary.duplicates += 1
     if annotator is not None and (item.is_record or item.has_annotations):
@@ -148,6 +176,8 @@ def run_import(db: str | None, paths: list[Path], *, annotator: str | None, clea
                                progress=sys.stderr.isatty())
     finally:
         store.close()
+    for line in summary.notices:
+        print(f"annotator: note: {line}", file=sys.stderr)
     for line in summary.errors:
         print(f"annotator: {line}", file=sys.stderr)
     parts = [f"{summary.added} added", f"{summary.duplicates} already present"]

@@ -130,6 +130,11 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
             end = _int(s.get("end"), f"sentence {i} end", path, line)
             if not 0 <= start < end <= n:
                 raise InputError(str(path), f"sentence {i} [{start}, {end}) is out of range", line)
+            if sentences and start < sentences[-1][1]:
+                raise InputError(
+                    str(path), f"sentence {i} [{start}, {end}) overlaps or precedes the one "
+                    "before it", line,
+                )
             sentences.append((start, end))
     spans = []
     for i, s in enumerate(_list(raw, "spans", path, line)):

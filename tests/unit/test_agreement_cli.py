@@ -80,3 +80,10 @@ def test_all_disagreements_flag(tmp_path: Path) -> None:
     )
     assert report["disagreements_truncated"] is False
     assert len(report["disagreements"]) == report["disagreements_total"] > 0
+
+
+def test_unknown_annotator_is_a_usage_error(tmp_path: Path) -> None:
+    db = _load(tmp_path)
+    result = CliRunner().invoke(app, ["--db", str(db), "agreement", "--annotators", "alice,zed"])
+    assert result.exit_code == 2
+    assert "no annotator named 'zed' (known: alice, bob, carol)" in result.output

@@ -42,7 +42,7 @@ def test_jsonl_with_annotator(store: Store, schema: LabelSchema, tmp_path: Path)
         "id": "r1", "title": "t", "text": TEXT,
         "spans": [{"start": 18, "end": 34, "label": "PERS", "text": "عبد الوافي لفتيت"}],
         "events": [{"label": "STATEMENT", "scope": "document"},
-                   {"label": "COOPERATE", "scope": "sentence", "start": 0, "end": 55}],
+                   {"label": "COOPERATE", "scope": "sentence", "start": 0, "end": 54}],
     }
     path = _jsonl(tmp_path / "a.jsonl", [record])
     summary = import_paths(store, schema, [path], annotator="alice")
@@ -149,3 +149,32 @@ def test_jsonl_hostile_json_is_one_rejected_line(
     assert "hostile.jsonl:1: invalid JSON" in errors and "hostile.jsonl:2: invalid JSON" in errors
     assert len(summary.errors) == 2
     assert {d.external_id for d in store.documents()} == {"ok"}
+
+
+def test_sentence_events_and_sentences_are_checked(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    path = _jsonl(tmp_path / "s.jsonl", [
+        {"id": "a", "text": TEXT,
+         "events": [{"label": "MEET", "scope": "sentence", "start": 0, "end": 30}]},
+        {"id": "b", "text": "جملة أولى. جملة ثانية.",
+         "sentences": [{"start": 11, "end": 22}, {"start": 0, "end": 10}]},
+        {"id": "c", "text": TEXT,
+         "events": [{"label": "MEET", "scope": "sentence", "start": 55, "end": 75}]},
+    ])
+    summary = import_paths(store, schema, [path], annotator="alice")
+    assert summary.errors == [
+        f"{path}:1: event 0 [0, 30) is not a sentence of the document",
+        f"{path}:2: sentence 1 [0, 10) overlaps or precedes the one before it",
+    ]
+    assert [d.external_id for d in store.documents()] == ["c"]
+
+
+def test_taken_id_is_renamed_with_a_notice(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    path = _jsonl(tmp_path / "ids.jsonl", [{"id": "same", "text": "نص أول."},
+                                           {"id": "same", "text": "نص ثان."}])
+    summary = import_paths(store, schema, [path])
+    assert summary.errors == [] and summary.added == 2
+    assert summary.notices == [f"{path}:2: id 'same' is taken by another text; stored as 'same-2'"]
