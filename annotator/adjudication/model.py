@@ -16,7 +16,6 @@ KIND_LABEL = "label"  # same place, different labels
 KIND_BOUNDARY = "boundary"  # same labels, different ranges
 KIND_MISSING = "missing"  # a span only some annotators have
 KIND_EVENT = "event"  # an event label only some annotators have on a unit
-SPAN_KINDS = (KIND_LABEL, KIND_BOUNDARY, KIND_MISSING)
 
 OUTCOME_ACCEPTED = "accepted"
 OUTCOME_REJECTED = "rejected"

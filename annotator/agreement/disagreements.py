@@ -93,11 +93,6 @@ def _item(found: DocDisagreements, cluster: Cluster, kind: str) -> dict[str, Any
     }
 
 
-def doc_disagreements(doc: DocumentUnit, annotators: Sequence[str]) -> list[dict[str, Any]]:
-    found = _classify(doc, annotators)
-    return [_item(found, cluster, kind) for cluster, kind in found.clusters]
-
-
 @dataclass
 class SpanDisagreements:
     items: list[dict[str, Any]]  # the first ``limit`` disagreements

@@ -115,14 +115,6 @@ def _add_doc(counts: _Tally, ref: set[SpanAnn], pred: set[SpanAnn], count_spans:
         counts.overlap_tp.update(_greedy_count(ref - common, pred - common))
 
 
-def doc_counts(
-    ref: set[SpanAnn], pred: set[SpanAnn]
-) -> tuple[dict[str, Counts], dict[str, Counts]]:
-    """Per-label exact and overlap counts for one document."""
-    result = pair_counts([(ref, pred)])
-    return result.exact, result.overlap
-
-
 def _macro(per_label: dict[str, Counts], n: int) -> dict[str, Any]:
     def mean(values: list[float | None]) -> float | None:
         defined = [v for v in values if v is not None]

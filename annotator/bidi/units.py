@@ -39,11 +39,6 @@ class Units:
     narrow: bool  # every unit is one cell wide
     zero_width: tuple[int, ...] = ()  # indices of the zero-width characters
 
-    @property
-    def simple(self) -> bool:
-        """One unit per character, each one cell wide."""
-        return self.one_per_char and self.narrow
-
     def __len__(self) -> int:
         return len(self.starts)
 

@@ -63,7 +63,3 @@ class VisualLine:
             return self.col_to_logical.index(base)
         except ValueError:  # pragma: no cover - every unit on a line has a cell
             return None
-
-    def text_cells(self) -> str:
-        """The line as one string (padding included), e.g. for snapshots."""
-        return "".join(self.cells)

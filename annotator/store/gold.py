@@ -12,7 +12,7 @@ The decisions themselves are computed by `annotator.adjudication` from plain dat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -253,10 +253,6 @@ def _set_unit(s: Session, store: Store, doc_id: int, gold_id: int, unit: Unit,
                          start=unit[1] if sentence else None, end=unit[2] if sentence else None,
                          provenance=labels[label]))
     s.flush()
-
-
-def _span_records(spans: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(sp) for sp in spans]
 
 
 # -------------------------------------------------------------------- auto
