@@ -3,10 +3,13 @@ then check the gold rows, their provenance, the decisions, undo/redo and gold-do
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from adjudication_example import SENTENCES, TEXT, add_disputed_document
+from textual.pilot import Pilot
 from tui_helpers import run
 
 from annotator.adjudication import edit
@@ -21,37 +24,32 @@ from annotator.tui.screens.adjudicate import AdjudicateApp, AdjudicateScreen
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.widgets.versions_panel import VersionsPanel
 
-TEXT = ("أكد وزير الداخلية عبد الوافي لفتيت على التعاون الأمني مع إسبانيا. "
-        "وقال إن المغرب شريك موثوق للاتحاد الأوروبي في مكافحة الإرهاب.")
-
 
 @pytest.fixture
 def adj(tmp_path: Path) -> Iterator[tuple[Store, LabelSchema, int]]:
     store, schema = open_store(str(tmp_path / "adj.db"))
-    doc, _ = store.add_document(external_id="d1", title="t", text=TEXT,
-                                sentences=[(0, 65), (66, 127)])
-    assert doc.id is not None
-    store.import_annotations(doc.id, "alice", [
-        (4, 17, "OCC"), (18, 34, "PERS"), (57, 64, "GPE"), (74, 80, "GPE"), (92, 108, "ORG"),
-    ], [("STATEMENT", "document", None, None), ("COOPERATE", "document", None, None),
-        ("MEET", "sentence", 0, 65), ("COOPERATE", "sentence", 66, 127)])
-    store.import_annotations(doc.id, "bob", [
-        (4, 17, "OCC"), (18, 34, "ORG"), (57, 64, "GPE"), (93, 108, "ORG"),
-    ], [("STATEMENT", "document", None, None), ("MEET", "sentence", 0, 65)])
+    doc_id = add_disputed_document(store, "d1", "t")
     store.set_role("carol", "adjudicator")
     auto_merge(store)
-    yield store, schema, doc.id
+    yield store, schema, doc_id
     store.close()
-
-
-def app_for(store: Store, schema: LabelSchema) -> AdjudicateApp:
-    return AdjudicateApp(Session(store, schema, "carol", "app"))
 
 
 def screen(pilot) -> AdjudicateScreen:  # noqa: ANN001
     s = pilot.app.screen
     assert isinstance(s, AdjudicateScreen), type(s)
     return s
+
+
+@asynccontextmanager
+async def adjudicating(
+    store: Store, schema: LabelSchema, size: tuple[int, int] = (120, 36)
+) -> AsyncIterator[tuple[Pilot, AdjudicateScreen]]:
+    """Run the adjudicate app as carol; yield the pilot and the screen once it has settled."""
+    app = AdjudicateApp(Session(store, schema, "carol", "app"))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield pilot, screen(pilot)
 
 
 def gold(store: Store, doc_id: int) -> dict[tuple[int, int, str], dict]:
@@ -66,9 +64,7 @@ def test_resolve_each_kind_then_gold_done(adj) -> None:
     store, schema, doc_id = adj
 
     async def scenario() -> None:
-        async with app_for(store, schema).run_test(size=(120, 36)) as pilot:
-            await pilot.pause()
-            s = screen(pilot)
+        async with adjudicating(store, schema) as (pilot, s):
             assert s.state is not None and s.state.remaining == 5
             assert s.corpus_remaining == 5
             # 1. the document's event labels differ: tick both versions, Enter
@@ -133,9 +129,7 @@ def test_keys_in_the_wrong_mode_do_nothing(adj) -> None:
     store, schema, doc_id = adj
 
     async def scenario() -> None:
-        async with app_for(store, schema).run_test(size=(120, 36)) as pilot:
-            await pilot.pause()
-            s = screen(pilot)
+        async with adjudicating(store, schema) as (pilot, s):
             await pilot.press("n")  # the label mismatch
             assert s.item is not None and s.item.kind == "label"
             await pilot.press("9")  # no 9th version: bell, nothing written
@@ -161,9 +155,7 @@ def test_nothing_to_adjudicate(tmp_path: Path) -> None:
     store, schema = open_store(str(tmp_path / "empty.db"))
 
     async def scenario() -> None:
-        async with app_for(store, schema).run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            s = screen(pilot)
+        async with adjudicating(store, schema, size=(100, 30)) as (pilot, s):
             assert s.state is None
             await pilot.press("1", "r", "n", "u")
             assert "Nothing to adjudicate" in str(s.query_one(VersionsPanel).render())
@@ -198,17 +190,14 @@ def test_annotate_stays_blind_after_adjudication(adj) -> None:
 def test_accept_several_nested_spans(tmp_path: Path) -> None:
     """alice marked the title+name as OCC, bob the name as PERS: take both (nested)."""
     store, schema = open_store(str(tmp_path / "nested.db"))
-    doc, _ = store.add_document(external_id="n1", title="t", text=TEXT,
-                                sentences=[(0, 65), (66, 127)])
+    doc, _ = store.add_document(external_id="n1", title="t", text=TEXT, sentences=SENTENCES)
     assert doc.id is not None
     store.import_annotations(doc.id, "alice", [(4, 34, "OCC")], [])
     store.import_annotations(doc.id, "bob", [(18, 34, "PERS")], [])
     store.set_role("carol", "adjudicator")
 
     async def scenario() -> None:
-        async with app_for(store, schema).run_test(size=(120, 36)) as pilot:
-            await pilot.pause()
-            s = screen(pilot)
+        async with adjudicating(store, schema) as (pilot, s):
             assert s.item is not None and s.item.kind == "label"
             await pilot.press("m", "1", "2")
             assert s.ticked == {0, 1} and "☑" in str(s.query_one(VersionsPanel).render())

@@ -6,8 +6,8 @@ from tui_helpers import (
     SEED_000,
     SEED_001,
     annotate_screen,
+    opened_at,
     run,
-    search_to,
     span_rows,
     walk_to,
 )
@@ -25,11 +25,7 @@ def doc_of(store, external_id: str):
 def test_mark_person_by_token_selection(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(PERSON)
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+        async with opened_at(make_app(), store, SEED_000, PERSON) as (pilot, doc, start):
             # Shift+Left extends forward in reading order (right-to-left screen)
             await pilot.press("shift+left", "shift+left", "1")
             await pilot.pause()
@@ -45,11 +41,7 @@ def test_mark_person_by_token_selection(make_app, seeded) -> None:
 def test_label_token_under_cursor_without_selection(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index("المغرب")
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+        async with opened_at(make_app(), store, SEED_000, "المغرب") as (pilot, doc, start):
             await pilot.press("5")
             await pilot.pause()
         assert span_rows(store, doc.id, "alice") == [(start, start + 6, "GPE", "المغرب")]
@@ -60,11 +52,8 @@ def test_label_token_under_cursor_without_selection(make_app, seeded) -> None:
 def test_clitic_shrinks_start_edge(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(CLITIC)
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
-            await search_to(pilot, CLITIC, start)
+        opened = opened_at(make_app(), store, SEED_000, CLITIC, via="search")
+        async with opened as (pilot, doc, start):
             # the token is the whole word with the clitic لل; `]` moves the start edge later
             assert annotate_screen(pilot).article.caret.cursor_range == (start, start + len(CLITIC))
             await pilot.press("right_square_bracket", "right_square_bracket", "4")
@@ -80,11 +69,7 @@ def test_clitic_shrinks_start_edge(make_app, seeded) -> None:
 def test_end_edge_keys(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(PERSON)
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+        async with opened_at(make_app(), store, SEED_000, PERSON) as (pilot, doc, start):
             # select the first token, grow its end by one then shrink it back by two
             await pilot.press("right_curly_bracket", "left_curly_bracket", "left_curly_bracket")
             await pilot.press("1")
@@ -97,11 +82,7 @@ def test_end_edge_keys(make_app, seeded) -> None:
 def test_undo_and_redo(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(PERSON)
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+        async with opened_at(make_app(), store, SEED_000, PERSON) as (pilot, doc, start):
             await pilot.press("shift+left", "shift+left", "1")
             await pilot.pause()
             assert len(store.spans(doc.id, "alice")) == 1
@@ -122,11 +103,7 @@ def test_undo_and_redo(make_app, seeded) -> None:
 def test_remove_span_under_cursor_and_nested_picker(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(PERSON)
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+        async with opened_at(make_app(), store, SEED_000, PERSON) as (pilot, doc, start):
             await pilot.press("shift+left", "shift+left", "1")  # outer: the full name, PERS
             await walk_to(pilot, start)
             await pilot.press("1")  # inner: عبد, PERS
@@ -145,13 +122,7 @@ def test_remove_span_under_cursor_and_nested_picker(make_app, seeded) -> None:
 def test_sentence_and_document_event_labels(make_app, seeded) -> None:
     async def scenario() -> None:
         store, schema = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(PERSON)
-        sentence = next((s.start, s.end) for s in store.sentences(doc.id)
-                        if s.start <= start < s.end)
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+        async with opened_at(make_app(), store, SEED_000, PERSON) as (pilot, doc, start):
             await pilot.press("e")  # sentence picker
             await pilot.pause()
             await pilot.press("m", "s", "enter")  # MEET and STATEMENT by hotkey
@@ -162,6 +133,8 @@ def test_sentence_and_document_event_labels(make_app, seeded) -> None:
             await pilot.pause()
             screen = annotate_screen(pilot)
             assert screen.doc_events == sorted(["COOPERATE", schema.events[0].name])
+        sentence = next((s.start, s.end) for s in store.sentences(doc.id)
+                        if s.start <= start < s.end)
         rows = {(e.scope, e.start, e.end, e.label) for e in store.events(doc.id, "alice")}
         assert rows == {
             ("sentence", *sentence, "MEET"), ("sentence", *sentence, "STATEMENT"),
@@ -174,9 +147,7 @@ def test_sentence_and_document_event_labels(make_app, seeded) -> None:
 def test_event_picker_escape_saves_nothing(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
+        async with opened_at(make_app(), store, SEED_000) as (pilot, doc, _):
             await pilot.press("E", "m", "escape")
             await pilot.pause()
         assert store.events(doc.id, "alice") == []
@@ -187,10 +158,9 @@ def test_event_picker_escape_saves_nothing(make_app, seeded) -> None:
 def test_search_ignores_hamza(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        hit = doc.text.index("الإجتماع")
-        app = make_app()
-        async with app.run_test(size=(100, 30)) as pilot:
+        # the hit is located, not reached: the test types its own hamza-less query
+        opened = opened_at(make_app(), store, SEED_000, "الإجتماع", via=None)
+        async with opened as (pilot, doc, hit):
             await pilot.press("slash")
             await pilot.press(*"الاجتماع")
             await pilot.press("enter")
@@ -208,10 +178,7 @@ def test_search_ignores_hamza(make_app, seeded) -> None:
 def test_reopen_shows_same_spans(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(PERSON)
-        async with make_app().run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+        async with opened_at(make_app(), store, SEED_000, PERSON) as (pilot, _doc, start):
             await pilot.press("shift+left", "shift+left", "1", "q")
             await pilot.pause()
         async with make_app().run_test(size=(100, 30)) as pilot:
@@ -227,10 +194,8 @@ def test_reopen_shows_same_spans(make_app, seeded) -> None:
 def test_annotators_are_blind_to_each_other(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(PERSON)
-        async with make_app(user="alice").run_test(size=(100, 30)) as pilot:
-            await walk_to(pilot, start)
+        alice = opened_at(make_app(user="alice"), store, SEED_000, PERSON)
+        async with alice as (pilot, doc, start):
             await pilot.press("shift+left", "shift+left", "1")
             await pilot.pause()
         async with make_app(user="bob").run_test(size=(100, 30)) as pilot:
@@ -291,9 +256,9 @@ def test_documents_screen_opens_with_enter(make_app, seeded) -> None:
 def test_mouse_click_places_cursor(make_app, seeded) -> None:
     async def scenario() -> None:
         store, _ = seeded
-        doc = doc_of(store, SEED_000)
-        start = doc.text.index(PERSON)
-        async with make_app().run_test(size=(100, 30)) as pilot:
+        # located, not reached: the click must move the cursor there
+        opened = opened_at(make_app(), store, SEED_000, PERSON, via=None)
+        async with opened as (pilot, _doc, start):
             article = annotate_screen(pilot).article
             line, col = article.layout_map.locate(start + 1)
             await pilot.click("#article", offset=(col, line - article.scroll_offset.y))
@@ -364,13 +329,10 @@ def test_typing_in_the_search_bar_does_not_trigger_screen_keys(make_app, seeded)
 
 def test_up_down_move_by_visual_line_and_escape_clears(make_app, seeded) -> None:
     store, _ = seeded
-    doc = doc_of(store, SEED_000)
-    start = doc.text.index(PERSON)
 
     async def scenario() -> None:
-        async with make_app().run_test(size=(100, 30)) as pilot:
+        async with opened_at(make_app(), store, SEED_000, PERSON) as (pilot, _doc, start):
             article = annotate_screen(pilot).article
-            await walk_to(pilot, start)
             line, _ = article.layout_map.locate(start)
             await pilot.press("down")
             cur = article.caret.cursor_range

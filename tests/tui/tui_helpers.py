@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from textual.pilot import Pilot
 
 from annotator.commands.common import open_store
 from annotator.labelschema import LabelSchema
+from annotator.store.models import Document
 from annotator.store.service import Store
+from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.annotate import AnnotateScreen
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,6 +72,34 @@ async def search_to(pilot: Pilot, query: str, offset: int) -> None:
     await pilot.pause()
     cur = caret.cursor_range
     assert caret.selection is None and cur is not None and cur[0] == offset, cur
+
+
+@asynccontextmanager
+async def opened_at(
+    app: AnnotatorApp,
+    store: Store,
+    external_id: str,
+    word_or_offset: str | int | None = None,
+    *,
+    via: Literal["walk", "search"] | None = "walk",
+    size: tuple[int, int] = (100, 30),
+) -> AsyncIterator[tuple[Pilot, Document, int | None]]:
+    """Run `app` (opened on `external_id`) and yield (pilot, document, offset).
+
+    `word_or_offset` is a text offset or a word whose first occurrence gives it; the cursor
+    is brought there with real keys: Left/Right (`via="walk"`), the `/` search
+    (`via="search"`, the offset must be the word's first hit), or not at all (`via=None`)."""
+    doc = store.document_by_external_id(external_id)
+    assert doc is not None, external_id
+    offset = doc.text.index(word_or_offset) if isinstance(word_or_offset, str) else word_or_offset
+    async with app.run_test(size=size) as pilot:
+        assert annotate_screen(pilot).doc_id == doc.id
+        if offset is not None and via == "walk":
+            await walk_to(pilot, offset)
+        elif offset is not None and via == "search":
+            assert isinstance(word_or_offset, str), "search needs the word"
+            await search_to(pilot, word_or_offset, offset)
+        yield pilot, doc, offset
 
 
 def span_rows(store: Store, doc_id: int, user: str) -> list[tuple[int, int, str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from adjudication_example import SENTENCES, TEXT, add_disputed_document
 
 from annotator.adjudication import choose, edit, reject
 from annotator.errors import PermissionDenied
@@ -21,33 +22,23 @@ from annotator.store.gold import (
 from annotator.store.models import GOLD
 from annotator.store.service import Store, StoreError
 
-TEXT = ("أكد وزير الداخلية عبد الوافي لفتيت على التعاون الأمني مع إسبانيا. "
-        "وقال إن المغرب شريك موثوق للاتحاد الأوروبي في مكافحة الإرهاب.")
-SENTENCES = [(0, 65), (66, 127)]
 WHEN = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def build(store: Store) -> tuple[int, int, int]:
     """d1: agreements and one disagreement of each kind; d2: full agreement; d3: alice only."""
-    d1, _ = store.add_document(external_id="d1", title="t1", text=TEXT, sentences=SENTENCES)
+    d1 = add_disputed_document(store, "d1", "t1")
     d2, _ = store.add_document(external_id="d2", title="t2", text=TEXT + " ثانية",
                                sentences=SENTENCES)
     d3, _ = store.add_document(external_id="d3", title="t3", text=TEXT + " ثالثة",
                                sentences=SENTENCES)
-    assert d1.id and d2.id and d3.id
-    store.import_annotations(d1.id, "alice", [
-        (4, 17, "OCC"), (18, 34, "PERS"), (57, 64, "GPE"), (74, 80, "GPE"), (92, 108, "ORG"),
-    ], [("STATEMENT", "document", None, None), ("COOPERATE", "document", None, None),
-        ("MEET", "sentence", 0, 65), ("COOPERATE", "sentence", 66, 127)])
-    store.import_annotations(d1.id, "bob", [
-        (4, 17, "OCC"), (18, 34, "ORG"), (57, 64, "GPE"), (93, 108, "ORG"),
-    ], [("STATEMENT", "document", None, None), ("MEET", "sentence", 0, 65)])
+    assert d1 and d2.id and d3.id
     for name in ("alice", "bob"):
         store.import_annotations(d2.id, name, [(18, 34, "PERS")],
                                  [("STATEMENT", "document", None, None)])
     store.import_annotations(d3.id, "alice", [(18, 34, "PERS")], [])
     store.set_role("carol", "adjudicator")
-    return d1.id, d2.id, d3.id
+    return d1, d2.id, d3.id
 
 
 def gold_events(store: Store, doc_id: int) -> dict[tuple, dict]:
