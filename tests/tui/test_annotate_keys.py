@@ -8,6 +8,7 @@ from tui_helpers import (
     annotate_screen,
     opened_at,
     run,
+    search_to,
     span_rows,
     walk_to,
 )
@@ -359,12 +360,14 @@ def test_terminal_and_off_modes_draw_logical_order(make_app, seeded) -> None:
             assert article.layout_map.locate(start + 1)[1] > article.layout_map.locate(start)[1]
             line, col = article.layout_map.locate(start)
             assert article.layout_map.lines[line].cells[col] == PERSON[0]
-            await walk_to(pilot, start)
+            await search_to(pilot, PERSON, start)
             await pilot.press("1")
             await pilot.pause()
 
-    run(scenario("terminal"))
-    assert span_rows(store, doc.id, "alice") == [(start, start + 3, "PERS", "عبد")]
+    for mode in ("terminal", "off"):
+        run(scenario(mode))
+        assert span_rows(store, doc.id, "alice") == [(start, start + 3, "PERS", "عبد")]
+        assert store.undo(doc.id, "alice") is not None
 
 
 
