@@ -24,6 +24,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bidi_layout.py
 	$(BIN)/python benchmarks/tui_latency.py
+	$(BIN)/python benchmarks/adjudicate_open.py
 	$(BIN)/python benchmarks/export_agreement.py
 
 clean:

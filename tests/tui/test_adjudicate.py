@@ -3,16 +3,17 @@ then check the gold rows, their provenance, the decisions, undo/redo and gold-do
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from adjudication_example import SENTENCES, TEXT, add_disputed_document
+from adjudication_example import SENTENCES, TEXT, add_disputed_corpus, add_disputed_document
 from textual.pilot import Pilot
 from tui_helpers import run
 
-from annotator.adjudication import edit
+from annotator.adjudication import edit, reject
 from annotator.commands.common import open_store
 from annotator.labelschema import LabelSchema
 from annotator.store.gold import auto_merge, decide, load_document
@@ -20,6 +21,7 @@ from annotator.store.models import GOLD
 from annotator.store.service import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.context import Session
+from annotator.tui.screens import adjudicate as adjudicate_module
 from annotator.tui.screens.adjudicate import AdjudicateApp, AdjudicateScreen
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.widgets.versions_panel import VersionsPanel
@@ -45,9 +47,12 @@ def screen(pilot) -> AdjudicateScreen:  # noqa: ANN001
 async def adjudicating(
     store: Store, schema: LabelSchema, size: tuple[int, int] = (120, 36)
 ) -> AsyncIterator[tuple[Pilot, AdjudicateScreen]]:
-    """Run the adjudicate app as carol; yield the pilot and the screen once it has settled."""
+    """Run the adjudicate app as carol; yield the pilot and the screen once it has settled
+    (the corpus counted by its worker)."""
     app = AdjudicateApp(Session(store, schema, "carol", "app"))
     async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
         await pilot.pause()
         yield pilot, screen(pilot)
 
@@ -214,5 +219,79 @@ def test_accept_several_nested_spans(tmp_path: Path) -> None:
         assert rows[(4, 34, "OCC")]["annotators"] == ["alice"]
         assert rows[(18, 34, "PERS")]["annotators"] == ["bob"]
         assert store.status(doc.id, "gold") == "done"
+    finally:
+        store.close()
+
+
+def test_large_corpus_opens_on_one_document_and_counts_in_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 adjudicable documents: the screen loads the first open one only; the corpus
+    count comes from a thread worker (held back here until the header said so), and each
+    decision then moves it by its document's change."""
+    store, schema = open_store(str(tmp_path / "big.db"))
+    ids = add_disputed_corpus(store, 300)
+    store.set_role("carol", "adjudicator")
+    for doc_id in ids[:3]:  # the first three documents are gold-done
+        for item in load_document(store, doc_id).items:  # type: ignore[union-attr]
+            decide(store, doc_id, "carol", reject(item))
+    loaded: list[int] = []
+    real_load = adjudicate_module.load_document
+
+    def counting_load(store_: Store, doc_id: int):  # noqa: ANN202
+        loaded.append(doc_id)
+        return real_load(store_, doc_id)
+
+    release = threading.Event()
+    count_threads: list[int] = []
+    real_counts = adjudicate_module.corpus_counts
+
+    def held_counts(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        count_threads.append(threading.get_ident())
+        assert release.wait(10)
+        return real_counts(*args, **kwargs)
+
+    monkeypatch.setattr(adjudicate_module, "load_document", counting_load)
+    monkeypatch.setattr(adjudicate_module, "corpus_counts", held_counts)
+
+    def header(s: AdjudicateScreen) -> str:
+        return str(s.query_one("#adj-header").render())
+
+    async def scenario() -> None:
+        app = AdjudicateApp(Session(store, schema, "carol", "app"))
+        async with app.run_test(size=(160, 36)) as pilot:
+            await pilot.pause()
+            s = screen(pilot)
+            # on the first document with an open disagreement, the only one loaded
+            assert s.state is not None and s.state.doc_id == ids[3]
+            assert loaded == [ids[3]]
+            assert "(4/300)" in header(s) and "left in corpus: counting…" in header(s)
+            assert s.corpus_remaining is None
+            release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert count_threads and count_threads[0] != threading.get_ident()
+            assert s.corpus_remaining == 297 * 5
+            assert "1485 left in corpus" in header(s)
+            assert "3/300 documents gold-done" in header(s)
+            # decide the whole document: the count moves by its change, nothing reloads
+            # but the document itself, then the next document is loaded on demand
+            await pilot.press(*"rrrrr")
+            await pilot.pause()
+            assert s.corpus_remaining == 296 * 5
+            assert "1480 left in corpus" in header(s)
+            assert "4/300 documents gold-done" in header(s)
+            assert s.state is not None and s.state.doc_id == ids[4]
+            assert set(loaded) == {ids[3], ids[4]}
+            await pilot.press("p")  # back into the last document: cached, not reloaded
+            assert s.state.doc_id == ids[3] and s.item_pos == 4
+            await pilot.press("n", *"n" * 5)  # on through ids[4] onto ids[5]
+            assert s.state.doc_id == ids[5] and s.item_pos == 0
+            await pilot.press("u")  # nothing of mine here: the count stays
+            assert s.corpus_remaining == 296 * 5
+            assert set(loaded) == {ids[3], ids[4], ids[5]}
+
+    try:
+        run(scenario())
     finally:
         store.close()

@@ -10,8 +10,12 @@ from adjudication_example import SENTENCES, TEXT, add_disputed_document
 from annotator.adjudication import choose, edit, reject
 from annotator.errors import PermissionDenied
 from annotator.store.gold import (
+    DocCount,
+    adjudicable_ids,
     auto_merge,
+    corpus_counts,
     decide,
+    gold_done_ids,
     gold_spans,
     load_adjudication,
     load_document,
@@ -217,3 +221,20 @@ def test_undo_after_an_annotator_reopened_keeps_gold_unfinished(store: Store) ->
     with store.session() as s:
         from annotator.store.gold import _gold_id, _status
         assert _status(s, d1, _gold_id(s)) != "done"
+
+
+def test_corpus_counts_agree_with_load_document(store: Store) -> None:
+    d1, d2, d3 = build(store)
+    auto_merge(store, WHEN)
+    items = load_document(store, d1).items  # type: ignore[union-attr]
+    decide(store, d1, "carol", reject(items[0]), WHEN)
+    decide(store, d1, "carol", choose(items[1], [1]), WHEN)
+    ids = [d1, d2, d3]
+    counts = corpus_counts(store, ids)
+    assert counts == {d1: DocCount(5, 3), d2: DocCount(0, 0)}  # d3: one finisher only
+    for doc_id, count in counts.items():
+        state = load_document(store, doc_id)
+        assert state is not None and count == DocCount(len(state.items), state.remaining)
+    assert adjudicable_ids(store) == [d1, d2]
+    assert gold_done_ids(store) == {d2}
+    assert corpus_counts(store, ids, cancelled=lambda: True) is None

@@ -6,6 +6,11 @@ Each decision is one committed transaction through `annotator.store.gold` and ca
 undone (u) and redone (ctrl+r). Keys are data (`ADJUDICATE_KEYS`), like the annotation
 screen's; the caret and selection-edge keys are the annotation screen's own.
 
+The screen opens on the first document with an open disagreement and loads the others
+when they are reached (cached); the corpus-wide counts are computed by a thread worker
+(`corpus_counts`, which posts `CorpusCounted`) and then kept up to date by each decision's
+change to its document.
+
 Modes: *pick* (1…9 accept a version), *tick* (m: 1…9 tick versions, Enter accepts the
 ticked ones), *edit* (e: draw the span as in annotation, then press its label key).
 """
@@ -15,22 +20,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from annotator.adjudication import Disagreement, choose, edit, reject
 from annotator.store.gold import (
     DocAdjudication,
+    DocCount,
     adjudicable_ids,
+    corpus_counts,
     decide,
+    gold_done_ids,
     load_document,
     redo_decision,
     undo_decision,
 )
-from annotator.store.service import StoreError
+from annotator.store.service import Store, StoreError
 from annotator.tui.base_app import SessionApp
 from annotator.tui.bindings import GLOBAL, KeySpec, bindings_for, entity_bindings, spec
 from annotator.tui.context import Session
@@ -96,18 +107,38 @@ def help_line(mode: str) -> str:
             "n/p next/prev · tab next open · u undo · ^r redo · q quit")
 
 
+def _in_memory(store: Store) -> bool:
+    """An in-memory SQLite database is one per connection (thread): no worker for it."""
+    url = store.engine.url
+    return url.get_backend_name() == "sqlite" and (
+        url.database in (None, "", ":memory:") or "mode=memory" in str(url))
+
+
 class AdjudicateScreen(Screen[None]):
     BINDINGS = adjudicate_bindings()
+
+    class CorpusCounted(Message):
+        """Posted by the counting worker: every adjudicable document's `DocCount` (None
+        with `error` when counting failed)."""
+
+        def __init__(self, counts: dict[int, DocCount] | None, error: str = "") -> None:
+            super().__init__()
+            self.counts = counts
+            self.error = error
 
     def __init__(self, session: Session, start_doc: int | None = None) -> None:
         super().__init__()
         self.session = session
         self.doc_ids = adjudicable_ids(session.store)
-        self.states: dict[int, DocAdjudication] = {}
-        self.remaining: dict[int, int] = {}
-        for doc_id in self.doc_ids:
-            self._reload(doc_id)
-        self.doc_ids = [d for d in self.doc_ids if d in self.states]
+        self.states: dict[int, DocAdjudication] = {}  # the documents loaded so far
+        self.remaining: dict[int, int] = {}  # their disagreements without a decision
+        # corpus-wide, from the counting worker; None until it reports
+        self.counts: dict[int, DocCount] | None = None
+        self.corpus_left: int | None = None
+        self.corpus_done: int | None = None
+        self.count_error = ""
+        self._gold_done = gold_done_ids(session.store) if self.doc_ids else set()
+        self._shown: int | None = None  # the document in the article view
         self.doc_pos = 0
         self.item_pos = 0
         self.mode = PICK
@@ -118,23 +149,67 @@ class AdjudicateScreen(Screen[None]):
             self._bindings.key_to_bindings.setdefault(key, []).extend(bindings)
 
     # ------------------------------------------------------------------ state
-    def _reload(self, doc_id: int) -> None:
+    def _known_left(self, doc_id: int) -> int | None:
+        """The document's open disagreements as far as the screen knows (None: not
+        adjudicable, or not known yet)."""
+        if doc_id in self.remaining:
+            return self.remaining[doc_id]
+        if self.counts is not None:
+            count = self.counts.get(doc_id)
+            return count.remaining if count is not None else None
+        return None
+
+    def _recount(self, before: int | None, after: int | None) -> None:
+        """Adjust the corpus totals by one document's change (once they are known)."""
+        if self.corpus_left is None or self.corpus_done is None:
+            return
+        self.corpus_left += (after or 0) - (before or 0)
+        self.corpus_done += (after == 0) - (before == 0)
+
+    def _reload(self, doc_id: int) -> DocAdjudication | None:
+        """(Re)load one document; one that is no longer adjudicable leaves the list."""
+        before = self._known_left(doc_id)
         state = load_document(self.session.store, doc_id)
         if state is None:
             self.states.pop(doc_id, None)
             self.remaining.pop(doc_id, None)
-            return
+            self._recount(before, None)
+            if doc_id in self.doc_ids:
+                current = self.doc_ids[self.doc_pos] if self.doc_ids else None
+                self.doc_ids.remove(doc_id)
+                if current in self.doc_ids:
+                    self.doc_pos = self.doc_ids.index(current)
+                self.doc_pos = min(self.doc_pos, max(0, len(self.doc_ids) - 1))
+            return None
         self.states[doc_id] = state
         self.remaining[doc_id] = state.remaining
+        self._recount(before, state.remaining)
+        return state
+
+    def _load(self, doc_id: int) -> DocAdjudication | None:
+        """The document's state, loaded from the store the first time it is needed."""
+        if doc_id in self.states:
+            return self.states[doc_id]
+        return self._reload(doc_id)
 
     def _place_start(self, start_doc: int | None) -> None:
         if start_doc is not None and start_doc in self.doc_ids:
-            self.doc_pos = self.doc_ids.index(start_doc)
-            self.item_pos = 0
-            return
+            if self._load(start_doc) is not None:
+                self.doc_pos = self.doc_ids.index(start_doc)
+                self.item_pos = 0
+                return
         found = self._find_open(0, -1)
         if found is not None:
             self.doc_pos, self.item_pos = found
+        else:
+            self.doc_pos, self.item_pos = 0, 0
+            self._load_current()
+
+    def _load_current(self) -> None:
+        """Load the current document; one that is no longer adjudicable gives its place
+        to the next."""
+        while self.doc_ids and self._load(self.doc_ids[self.doc_pos]) is None:
+            pass
 
     @property
     def state(self) -> DocAdjudication | None:
@@ -151,24 +226,63 @@ class AdjudicateScreen(Screen[None]):
         return state.items[self.item_pos]
 
     @property
-    def corpus_remaining(self) -> int:
-        return sum(self.remaining.values())
+    def corpus_remaining(self) -> int | None:
+        """Disagreements without a decision in the whole corpus; None until counted."""
+        return self.corpus_left
 
-    def _positions(self) -> list[tuple[int, int]]:
-        return [(d, i) for d, doc_id in enumerate(self.doc_ids)
-                for i in range(len(self.states[doc_id].items))]
+    def _may_be_open(self, doc_id: int) -> bool:
+        """Whether a document may have an open disagreement, without loading it: the
+        counts once known, else gold's status (done: nothing was left when gold last
+        changed)."""
+        if doc_id in self.states:
+            return self.states[doc_id].remaining > 0
+        if self.counts is not None:
+            count = self.counts.get(doc_id)
+            return count is not None and count.remaining > 0
+        return doc_id not in self._gold_done
+
+    def _may_have_items(self, doc_id: int) -> bool:
+        if doc_id in self.states:
+            return bool(self.states[doc_id].items)
+        if self.counts is not None:
+            count = self.counts.get(doc_id)
+            return count is not None and count.items > 0
+        return True
+
+    def _others(self, doc_pos: int, delta: int) -> list[int]:
+        """The other documents from `doc_pos` on in direction `delta`, wrapping around."""
+        n = len(self.doc_ids)
+        return [self.doc_ids[(doc_pos + delta * k) % n] for k in range(1, n)]
 
     def _find_open(self, doc_pos: int, item_pos: int) -> tuple[int, int] | None:
-        """The first undecided item after (doc_pos, item_pos), wrapping around."""
-        positions = self._positions()
-        if not positions:
+        """The first undecided item after (doc_pos, item_pos), wrapping around; loads the
+        documents it has to look into."""
+        if not self.doc_ids:
             return None
-        after = [p for p in positions if p > (doc_pos, item_pos)]
-        before = [p for p in positions if p <= (doc_pos, item_pos)]
-        for d, i in after + before:
-            state = self.states[self.doc_ids[d]]
-            if state.items[i].key not in state.decisions:
-                return d, i
+        here = self.doc_ids[doc_pos]
+        others = self._others(doc_pos, 1)
+        state = self._load(here) if self._may_be_open(here) else None
+
+        def first_open(st: DocAdjudication, lo: int, hi: int) -> int | None:
+            return next((i for i in range(lo, min(hi, len(st.items)))
+                         if st.items[i].key not in st.decisions), None)
+
+        if state is not None:
+            i = first_open(state, item_pos + 1, len(state.items))
+            if i is not None:
+                return self.doc_ids.index(here), i
+        for doc_id in others:
+            if not self._may_be_open(doc_id):
+                continue
+            other = self._load(doc_id)
+            if other is not None:
+                i = first_open(other, 0, len(other.items))
+                if i is not None:
+                    return self.doc_ids.index(doc_id), i
+        if state is not None and here in self.doc_ids:
+            i = first_open(state, 0, item_pos + 1)
+            if i is not None:
+                return self.doc_ids.index(here), i
         return None
 
     # ---------------------------------------------------------------- compose
@@ -185,6 +299,43 @@ class AdjudicateScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self._show_document()
+        # counting competes for the interpreter: start it once the first frame is drawn
+        self.call_after_refresh(self._start_count)
+
+    def _start_count(self) -> None:
+        if _in_memory(self.session.store):
+            self.post_message(self.CorpusCounted(corpus_counts(self.session.store,
+                                                               self.doc_ids)))
+        elif self.doc_ids:
+            self._count_corpus(list(self.doc_ids))
+        else:
+            self.post_message(self.CorpusCounted({}))
+
+    @work(thread=True, exclusive=True, group="adjudicate-count", exit_on_error=False)
+    def _count_corpus(self, doc_ids: list[int]) -> None:
+        """Count every document's disagreements (a thread: it never touches a widget)."""
+        worker = get_current_worker()
+        try:
+            counts = corpus_counts(self.session.store, doc_ids,
+                                   cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:  # noqa: BLE001 (reported in the header, not fatal)
+            self.post_message(self.CorpusCounted(None, error=str(exc) or type(exc).__name__))
+            return
+        if counts is not None:
+            self.post_message(self.CorpusCounted(counts))
+
+    def on_adjudicate_screen_corpus_counted(self, message: CorpusCounted) -> None:
+        message.stop()
+        if message.counts is None:
+            self.count_error = message.error
+            self._header()
+            return
+        self.counts = message.counts
+        # what the screen loaded itself is at least as recent as what the worker read
+        known = [self._known_left(d) for d in self.doc_ids]
+        self.corpus_left = sum(k or 0 for k in known)
+        self.corpus_done = sum(1 for k in known if k == 0)
+        self._header()
 
     @property
     def article(self) -> ArticleView | None:
@@ -199,6 +350,7 @@ class AdjudicateScreen(Screen[None]):
         box = self.query_one("#adj-article", Vertical)
         await box.remove_children()
         state = self.state
+        self._shown = state.doc_id if state is not None else None
         if state is not None:
             view = ArticleView(state.text, tokens_of(state.text), self._gold_recs(state),
                                self.session.colors, bidi=self.session.bidi, id="article")
@@ -207,8 +359,9 @@ class AdjudicateScreen(Screen[None]):
         self._show_item()
 
     async def _go(self, doc_pos: int, item_pos: int) -> None:
-        changed = doc_pos != self.doc_pos
         self.doc_pos, self.item_pos = doc_pos, item_pos
+        state = self.state
+        changed = (state.doc_id if state is not None else None) != self._shown
         self.mode, self.ticked = PICK, set()
         if changed:
             await self._show_document()
@@ -258,7 +411,13 @@ class AdjudicateScreen(Screen[None]):
             text.append(f"│ {state.remaining} left in document ")
             gold = "gold done" if state.remaining == 0 else "gold in progress"
             text.append(f"│ {gold} ", style="bold green" if state.remaining == 0 else "yellow")
-        text.append(f"│ {self.corpus_remaining} left in corpus ")
+        if self.corpus_left is not None and self.corpus_done is not None:
+            text.append(f"│ {self.corpus_left} left in corpus ")
+            text.append(f"│ {self.corpus_done}/{len(self.doc_ids)} documents gold-done ")
+        elif self.count_error:
+            text.append("│ left in corpus: ? (counting failed) ", style="red")
+        else:
+            text.append("│ left in corpus: counting… ", style="dim")
         if self.mode != PICK:
             text.append(f"│ {self.mode.upper()} ", style="reverse bold")
         self.query_one("#adj-header", Static).update(text)
@@ -292,18 +451,18 @@ class AdjudicateScreen(Screen[None]):
         except (ValueError, StoreError) as exc:
             self.say(str(exc))
             self.app.bell()
-            self._reload(state.doc_id)
+            if self._reload(state.doc_id) is None:
+                await self._left_the_list()
+                return
             self._set_mode(PICK)
             return
-        self._reload(state.doc_id)
+        reloaded = self._reload(state.doc_id)
         self.mode, self.ticked = PICK, set()
         self.refresh_bindings()
         gold = "; document gold-done" if result.status == "done" else ""
         self.say(f"{result.outcome}: +{result.spans_added} spans{gold}")
-        if self.doc_ids[self.doc_pos] not in self.states:
-            self.doc_ids.remove(state.doc_id)
-            self.doc_pos = min(self.doc_pos, max(0, len(self.doc_ids) - 1))
-            await self._show_document()
+        if reloaded is None:
+            await self._left_the_list()
             return
         found = self._find_open(self.doc_pos, self.item_pos)
         if found is None:
@@ -311,6 +470,15 @@ class AdjudicateScreen(Screen[None]):
             self._show_item()
             return
         await self._go(*found)
+
+    async def _left_the_list(self) -> None:
+        """The current document is no longer adjudicable (an annotator reopened it): show
+        the one that took its place."""
+        self._load_current()
+        self.item_pos = 0
+        self.mode, self.ticked = PICK, set()
+        self.refresh_bindings()
+        await self._show_document()
 
     async def action_version(self, n: int) -> None:
         item = self.item
@@ -373,17 +541,22 @@ class AdjudicateScreen(Screen[None]):
             article.caret_changed()
 
     async def action_step(self, delta: int) -> None:
-        positions = self._positions()
-        if not positions:
-            self.app.bell()
+        """The next (previous) disagreement, into the next (previous) document that has
+        some, wrapping around; documents are loaded as they are reached."""
+        state = self.state
+        if state is not None and state.items and 0 <= self.item_pos + delta < len(state.items):
+            await self._go(self.doc_pos, self.item_pos + delta)
             return
-        here = (self.doc_pos, self.item_pos)
-        if here in positions:
-            i = (positions.index(here) + delta) % len(positions)
-        else:  # a document without disagreements: the next one that has some
-            later = [p for p in positions if (p > here) == (delta > 0)]
-            i = positions.index(later[0] if delta > 0 else later[-1]) if later else 0
-        await self._go(*positions[i])
+        here = [state.doc_id] if state is not None else []
+        for doc_id in (self._others(self.doc_pos, delta) if self.doc_ids else []) + here:
+            if not self._may_have_items(doc_id):
+                continue
+            other = self._load(doc_id)
+            if other is not None and other.items:
+                await self._go(self.doc_ids.index(doc_id),
+                               0 if delta > 0 else len(other.items) - 1)
+                return
+        self.app.bell()
 
     async def action_next_open(self) -> None:
         found = self._find_open(self.doc_pos, self.item_pos)
@@ -401,9 +574,11 @@ class AdjudicateScreen(Screen[None]):
         if action is None:
             self.say(f"nothing to {'undo' if undo else 'redo'} in this document")
             return
-        self._reload(state.doc_id)
+        new_state = self._reload(state.doc_id)
+        if new_state is None:
+            await self._left_the_list()
+            return
         key = action.payload.get("item_key")
-        new_state = self.states.get(state.doc_id)
         keys = [d.key for d in new_state.items] if new_state else []
         self.item_pos = keys.index(key) if key in keys else self.item_pos
         self.mode, self.ticked = PICK, set()
