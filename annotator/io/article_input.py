@@ -101,6 +101,19 @@ def _int(value: Any, what: str, path: Path, line: int) -> int:
     return value
 
 
+def _range(obj: Any, what: str, n: int, path: Path, line: int) -> tuple[int, int]:
+    """`start` and `end` of a sentence, span or event object: integers, 0 <= start < end <= n."""
+    if not isinstance(obj, dict):
+        raise InputError(str(path), f"{what} must be an object", line)
+    start = _int(obj.get("start"), f"{what} start", path, line)
+    end = _int(obj.get("end"), f"{what} end", path, line)
+    if not 0 <= start < end <= n:
+        raise InputError(
+            str(path), f"{what} [{start}, {end}) is out of range (text has {n} chars)", line
+        )
+    return start, end
+
+
 def _list(raw: dict[str, Any], key: str, path: Path, line: int) -> list[Any]:
     value = raw.get(key)
     if value is None:
@@ -124,12 +137,7 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
     if raw.get("sentences") is not None:
         sentences = []
         for i, s in enumerate(_list(raw, "sentences", path, line)):
-            if not isinstance(s, dict):
-                raise InputError(str(path), f"sentence {i} must be an object", line)
-            start = _int(s.get("start"), f"sentence {i} start", path, line)
-            end = _int(s.get("end"), f"sentence {i} end", path, line)
-            if not 0 <= start < end <= n:
-                raise InputError(str(path), f"sentence {i} [{start}, {end}) is out of range", line)
+            start, end = _range(s, f"sentence {i}", n, path, line)
             if sentences and start < sentences[-1][1]:
                 raise InputError(
                     str(path), f"sentence {i} [{start}, {end}) overlaps or precedes the one "
@@ -138,17 +146,10 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
             sentences.append((start, end))
     spans = []
     for i, s in enumerate(_list(raw, "spans", path, line)):
-        if not isinstance(s, dict):
-            raise InputError(str(path), f"span {i} must be an object", line)
-        start = _int(s.get("start"), f"span {i} start", path, line)
-        end = _int(s.get("end"), f"span {i} end", path, line)
+        start, end = _range(s, f"span {i}", n, path, line)
         label = s.get("label")
         if not isinstance(label, str) or not label:
             raise InputError(str(path), f"span {i} has no label", line)
-        if not 0 <= start < end <= n:
-            raise InputError(
-                str(path), f"span {i} [{start}, {end}) is out of range (text has {n} chars)", line
-            )
         if "text" in s and s["text"] != text[start:end]:
             raise InputError(
                 str(path),
@@ -165,10 +166,7 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
         if scope == "document":
             events.append(ParsedEvent(e["label"], "document"))
         elif scope == "sentence":
-            start = _int(e.get("start"), f"event {i} start", path, line)
-            end = _int(e.get("end"), f"event {i} end", path, line)
-            if not 0 <= start < end <= n:
-                raise InputError(str(path), f"event {i} [{start}, {end}) is out of range", line)
+            start, end = _range(e, f"event {i}", n, path, line)
             events.append(ParsedEvent(e["label"], "sentence", start, end))
         else:
             raise InputError(str(path), f"event {i} has unknown scope {scope!r}", line)
