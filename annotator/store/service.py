@@ -93,6 +93,13 @@ class Store:
             s.add(row)
             s.commit()
 
+    def labels_in_use(self) -> tuple[set[str], set[str]]:
+        """Every entity label and every event label stored, by anyone (gold included)."""
+        with self.session() as s:
+            entities = set(s.exec(select(Span.label).distinct()))
+            events = set(s.exec(select(EventLabel.label).distinct()))
+            return entities, events
+
     # ---------------------------------------------------------------- annotators
     def _annotator(self, s: Session, name: str, role: str | None = None) -> Annotator:
         ann = s.exec(select(Annotator).where(Annotator.name == name)).first()

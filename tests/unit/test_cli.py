@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -96,3 +97,29 @@ def test_unusable_database_is_one_line(tmp_path: Path) -> None:
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("annotator: database sqlite:///")
         assert "Traceback" not in result.output
+
+
+def test_schema_change_that_drops_a_used_label_is_refused(tmp_path: Path) -> None:
+    from annotator.commands.common import open_store
+    from annotator.errors import AnnotatorError
+    from annotator.labelschema import load_schema, parse_schema
+
+    db = str(tmp_path / "a.db")
+    store, schema = open_store(db)
+    doc, _ = store.add_document(external_id="d", title="t", text="قال الوزير", sentences=[])
+    store.add_span(doc.id, "alice", 4, 10, "OCC")
+    store.close()
+    text = load_schema().source_text
+    # a compatible change (a new colour) is accepted and remembered
+    recoloured, errors = parse_schema(text.replace('"#98c379"', '"#00ff00"', 1))
+    assert errors == []
+    store, _ = open_store(db, recoloured)
+    assert store.get_setting("label_schema") == recoloured.source_text
+    store.close()
+    # dropping OCC, which alice used, is refused
+    start = text.index('[[entity]]\nname = "OCC"')
+    end = text.index("[[entity]]", start + 1)
+    without_occ, errors = parse_schema(text[:start] + text[end:])
+    assert errors == [] and "OCC" not in without_occ.entity_names()
+    with pytest.raises(AnnotatorError, match="no longer has OCC"):
+        open_store(db, without_occ)
