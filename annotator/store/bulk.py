@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, select, union
+from sqlalchemy.engine import Connection
 
 from annotator.store.models import (
     STATUS_DONE,
@@ -93,6 +94,23 @@ def ordered_documents(store: Store) -> list[tuple[int, str]]:
             select(d.c.id, d.c.external_id).order_by(d.c.external_id))]
 
 
+def _annotation_rows(
+    conn: Connection, table: Table, columns: list[Any], ids: list[int], ann_ids: list[int],
+    provenance: bool,
+) -> Iterator[tuple[int, int, tuple[Any, ...]]]:
+    """(document id, annotator id, (*columns, provenance or None)) of a span or event table,
+    for a batch of documents and annotators."""
+    cols = [table.c.document_id, table.c.annotator_id, *columns]
+    if provenance:
+        cols.append(table.c.provenance)
+    query = select(*cols).where(
+        table.c.document_id.in_(ids), table.c.annotator_id.in_(ann_ids)
+    )
+    for row in conn.execute(query):
+        values = tuple(row[2:]) if provenance else (*row[2:], None)
+        yield row[0], row[1], values
+
+
 def iter_bundles(
     store: Store,
     doc_ids: Sequence[int],
@@ -122,32 +140,15 @@ def iter_bundles(
             ):
                 bundles[doc_id].sentences.append((start, end))
             if ann_ids:
-                span_cols = [sp.c.document_id, sp.c.annotator_id, sp.c.start, sp.c.end,
-                             sp.c.label]
-                if provenance:
-                    span_cols.append(sp.c.provenance)
-                for row in conn.execute(
-                    select(*span_cols).where(
-                        sp.c.document_id.in_(ids), sp.c.annotator_id.in_(ann_ids)
-                    )
+                for doc_id, ann_id, values in _annotation_rows(
+                    conn, sp, [sp.c.start, sp.c.end, sp.c.label], ids, ann_ids, provenance
                 ):
-                    prov = row[5] if provenance else None
-                    bundles[row[0]].spans.setdefault(names[row[1]], []).append(
-                        (row[2], row[3], row[4], prov)
-                    )
-                ev_cols = [ev.c.document_id, ev.c.annotator_id, ev.c.label, ev.c.scope,
-                           ev.c.start, ev.c.end]
-                if provenance:
-                    ev_cols.append(ev.c.provenance)
-                for row in conn.execute(
-                    select(*ev_cols).where(
-                        ev.c.document_id.in_(ids), ev.c.annotator_id.in_(ann_ids)
-                    )
+                    bundles[doc_id].spans.setdefault(names[ann_id], []).append(values)
+                for doc_id, ann_id, values in _annotation_rows(
+                    conn, ev, [ev.c.label, ev.c.scope, ev.c.start, ev.c.end], ids, ann_ids,
+                    provenance,
                 ):
-                    prov = row[6] if provenance else None
-                    bundles[row[0]].events.setdefault(names[row[1]], []).append(
-                        (row[2], row[3], row[4], row[5], prov)
-                    )
+                    bundles[doc_id].events.setdefault(names[ann_id], []).append(values)
             for i in ids:
                 if i in bundles:
                     yield bundles[i]

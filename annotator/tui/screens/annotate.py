@@ -8,6 +8,7 @@ lines that changed.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -17,7 +18,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from annotator.store.models import SCOPE_DOCUMENT, SCOPE_SENTENCE, STATUS_DONE, STATUS_IN_PROGRESS
+from annotator.store.models import (
+    SCOPE_DOCUMENT,
+    SCOPE_SENTENCE,
+    STATUS_DONE,
+    STATUS_IN_PROGRESS,
+    Action,
+)
 from annotator.tui.bindings import ANNOTATE, bindings_for, entity_bindings
 from annotator.tui.caret import Range
 from annotator.tui.context import Session
@@ -261,18 +268,17 @@ class AnnotateScreen(Screen[None]):
         self.query_one(StatusLine).say(notice)
 
     def action_undo(self) -> None:
-        action = self.session.store.undo(self.doc_id, self.session.user)
-        if action is None:
-            self.query_one(StatusLine).say("nothing to undo")
-            return
-        self._reload_after_history(f"undone {action.kind.replace('_', ' ')}")
+        self._history(self.session.store.undo, "undo", "undone")
 
     def action_redo(self) -> None:
-        action = self.session.store.redo(self.doc_id, self.session.user)
+        self._history(self.session.store.redo, "redo", "redone")
+
+    def _history(self, step: Callable[[int, str], Action | None], verb: str, done: str) -> None:
+        action = step(self.doc_id, self.session.user)
         if action is None:
-            self.query_one(StatusLine).say("nothing to redo")
+            self.query_one(StatusLine).say(f"nothing to {verb}")
             return
-        self._reload_after_history(f"redone {action.kind.replace('_', ' ')}")
+        self._reload_after_history(f"{done} {action.kind.replace('_', ' ')}")
 
     def _set_status(self, status: str, notice: str) -> None:
         if self.session.store.set_status(self.doc_id, self.session.user, status):
