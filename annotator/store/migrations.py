@@ -1,8 +1,13 @@
 """Schema versions and the migration path between them.
 
 Version 1 was the first release. Each later version has one function that upgrades a
-database from the version before it, inside one transaction. `migrate` runs them in order,
+database from the version before it. `migrate` runs them in order, all in one transaction,
 so an older `annotations.db` opens in a later release without losing anything.
+
+Several processes may open a new (or old) database at once: `migrate` is serialized, by an
+exclusive transaction on SQLite (DDL included: the engine begins transactions itself) and
+by a transaction-scoped advisory lock on PostgreSQL. Whoever comes second finds the work
+done. A database already at the current version is checked without taking any lock.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 from annotator.store import models  # registers the tables
+from annotator.store.engine import BEGIN_OPTION
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+MIGRATION_LOCK = 0x616E6E6F  # pg_advisory_xact_lock key of `migrate` ("anno")
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -31,7 +38,34 @@ def _v2_to_v3(conn: Connection) -> None:
     models.Decision.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v1_to_v2, 3: _v2_to_v3}
+def _v3_to_v4(conn: Connection) -> None:
+    """v4: the action log names who (`by`) and from where (`actor`), and may have no
+    document (a role grant); gold's duplicated event labels are folded and every
+    annotator's event labels become unique per unit."""
+    action = models.Action.__table__  # type: ignore[attr-defined]
+    if conn.dialect.name == "sqlite":
+        # SQLite cannot drop a NOT NULL: rebuild the table, keeping every row and id
+        conn.execute(text("DROP INDEX IF EXISTS ix_action_doc_ann"))
+        conn.execute(text("ALTER TABLE action RENAME TO action_v3"))
+        action.create(conn)
+        conn.execute(text(
+            "INSERT INTO action (id, document_id, annotator_id, kind, payload, state, "
+            "created_at) SELECT id, document_id, annotator_id, kind, payload, state, "
+            "created_at FROM action_v3"))
+        conn.execute(text("DROP TABLE action_v3"))
+    else:
+        conn.execute(text("ALTER TABLE action ALTER COLUMN document_id DROP NOT NULL"))
+        conn.execute(text("ALTER TABLE action ADD COLUMN IF NOT EXISTS by VARCHAR"))
+        conn.execute(text("ALTER TABLE action ADD COLUMN IF NOT EXISTS actor VARCHAR"))
+    conn.execute(text(
+        'DELETE FROM eventlabel WHERE id NOT IN (SELECT MIN(id) FROM eventlabel GROUP BY '
+        'document_id, annotator_id, scope, COALESCE(start, -1), COALESCE("end", -1), label)'))
+    models.UNIQUE_EVENT_INDEX.create(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4,
+}
 
 
 def current_version(conn: Connection) -> int | None:
@@ -51,13 +85,31 @@ def _set_version(conn: Connection, version: int) -> None:
     )
 
 
+def _peek_version(engine: Engine) -> int | None:
+    """The version, read without a lock (None: no database yet, or it cannot be read)."""
+    with engine.connect() as conn:
+        try:
+            return current_version(conn)
+        finally:
+            conn.rollback()
+
+
 class SchemaTooNew(RuntimeError):
     pass
 
 
 def migrate(engine: Engine) -> int:
-    """Create a fresh database or upgrade an older one; return the version it is now at."""
-    with engine.begin() as conn:
+    """Create a fresh database or upgrade an older one; return the version it is now at.
+
+    One transaction, serialized against every other process doing the same."""
+    peek = _peek_version(engine)
+    if peek == SCHEMA_VERSION:
+        return SCHEMA_VERSION
+    if peek is not None and peek > SCHEMA_VERSION:
+        _too_new(peek)
+    with engine.execution_options(**{BEGIN_OPTION: "EXCLUSIVE"}).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         version = current_version(conn)
         if version is None and not inspect(conn).has_table("document"):
             SQLModel.metadata.create_all(conn)
@@ -65,12 +117,16 @@ def migrate(engine: Engine) -> int:
             return SCHEMA_VERSION
         version = version or 1
         if version > SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"the database is at schema version {version}; this annotator knows up to "
-                f"{SCHEMA_VERSION}: upgrade annotator"
-            )
+            _too_new(version)
         for target in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[target](conn)
             _set_version(conn, target)
         SQLModel.metadata.create_all(conn)  # tables added in later versions
         return SCHEMA_VERSION
+
+
+def _too_new(version: int) -> None:
+    raise SchemaTooNew(
+        f"the database is at schema version {version}; this annotator knows up to "
+        f"{SCHEMA_VERSION}: upgrade annotator"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 GOLD = "gold"  # reserved annotator name under which adjudicated annotations are stored
@@ -91,18 +91,40 @@ class EventLabel(SQLModel, table=True):
     provenance: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
+# one row per label per unit per annotator (schema v4), as spans have: two writers can
+# never both add gold's MEET to one sentence. A document-scope label has no start/end,
+# and NULLs never collide in a unique index, hence the COALESCE.
+_event_table = EventLabel.__table__  # type: ignore[attr-defined]
+UNIQUE_EVENT_INDEX = Index(
+    "uq_eventlabel_unit",
+    _event_table.c.document_id, _event_table.c.annotator_id, _event_table.c.scope,
+    func.coalesce(_event_table.c.start, -1), func.coalesce(_event_table.c.end, -1),
+    _event_table.c.label,
+    unique=True,
+)
+
+
 class Action(SQLModel, table=True):
-    """Every change, who/when/what with before and after: undo/redo and the audit trail."""
+    """Every change, who/when/what with before and after: undo/redo and the audit trail.
+
+    `annotator_id` is whose annotations changed (gold's for adjudication); `by` is the user
+    who made the change and `actor` the operating-system user@host they worked from. A
+    role grant has no document. Undo and redo are rows of their own (kind ``undo`` /
+    ``redo``, payload naming the action they replayed), with their own time.
+    """
 
     __table_args__ = (Index("ix_action_doc_ann", "document_id", "annotator_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    document_id: int | None = Field(default=None, foreign_key="document.id",
+                                    ondelete="CASCADE")
     annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
-    kind: str  # add_span | remove_span | add_event | remove_event | set_status
+    kind: str  # add_span | remove_span | set_events | set_status | import | role | undo | …
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # state: "done" (on the undo stack), "undone" (on the redo stack), "dead" (redo discarded)
     state: str = "done"
     created_at: datetime = Field(default_factory=utcnow)
+    by: str | None = None
+    actor: str | None = None
 
 
 class Setting(SQLModel, table=True):

@@ -1,22 +1,31 @@
 """The one store/service layer: every read and write of the corpus goes through `Store`.
 
 Each public mutating method is one committed transaction and writes one `Action` row
-(who, when, what, before/after), which is also what undo and redo replay.
+(who, when, what, before/after, the operating-system user@host), which is also what undo
+and redo replay. Every write transaction is opened by `Store.write`, which takes the write
+lock before the first read (SQLite ``BEGIN IMMEDIATE``; on PostgreSQL a transaction-scoped
+advisory lock on the document), so a read-then-write can never act on a stale read.
 """
 
 from __future__ import annotations
 
+import getpass
 import hashlib
-from collections.abc import Iterable, Sequence
+import socket
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from annotator.errors import AnnotatorError
-from annotator.store.engine import make_engine
+from annotator.store.engine import BEGIN_OPTION, codepoint, make_engine
 from annotator.store.migrations import migrate
 from annotator.store.models import (
     GOLD,
@@ -49,6 +58,19 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@cache
+def os_actor() -> str:
+    """The operating-system user@host a change is made from (for the audit trail)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name (a container without a passwd entry)
+        user = "?"
+    return f"{user}@{socket.gethostname()}"
+
+
+GLOBAL_LOCK = 0  # advisory lock key of writes that belong to no document
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     """One line of the documents screen / status report, for one user."""
@@ -75,10 +97,38 @@ class Store:
         return cls(engine, label_checker)
 
     def session(self) -> Session:
+        """A session for reading (a write here would take the lock late: use `write`)."""
         return Session(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self, doc_id: int | None = None) -> Iterator[Session]:
+        """A session whose transaction holds the write lock from its start: SQLite
+        ``BEGIN IMMEDIATE``; PostgreSQL an advisory lock on the document (or on the
+        corpus-wide key). The caller commits; leaving without a commit rolls back."""
+        if self.is_sqlite:
+            bind = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+            with Session(bind, expire_on_commit=False) as s:
+                s.connection()  # BEGIN IMMEDIATE now, not at the first statement
+                yield s
+            return
+        with Session(self.engine, expire_on_commit=False) as s:
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                      {"k": GLOBAL_LOCK if doc_id is None else doc_id})
+            yield s
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def _insert_ignore(self, s: Session, model: Any, values: dict[str, Any],
+                       keys: list[str]) -> None:
+        """INSERT … ON CONFLICT (keys) DO NOTHING, on either backend."""
+        table = model.__table__
+        make = sqlite_insert if self.is_sqlite else pg_insert
+        s.execute(make(table).values(**values).on_conflict_do_nothing(index_elements=keys))
 
     # ------------------------------------------------------------------ settings
     def get_setting(self, key: str) -> str | None:
@@ -87,10 +137,12 @@ class Store:
             return row.value if row else None
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.session() as s:
-            row = s.get(Setting, key) or Setting(key=key, value=value)
-            row.value = value
-            s.add(row)
+        table = Setting.__table__  # type: ignore[attr-defined]
+        make = sqlite_insert if self.is_sqlite else pg_insert
+        stmt = make(table).values(key=key, value=value)
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+        with self.write() as s:
+            s.execute(stmt)
             s.commit()
 
     def labels_in_use(self) -> tuple[set[str], set[str]]:
@@ -102,33 +154,51 @@ class Store:
 
     # ---------------------------------------------------------------- annotators
     def _annotator(self, s: Session, name: str, role: str | None = None) -> Annotator:
+        """The annotator row, created if need be (insert-or-ignore: two processes starting
+        the same new user at once both get the one row)."""
         ann = s.exec(select(Annotator).where(Annotator.name == name)).first()
         if ann is None:
             default = ROLE_GOLD if name == GOLD else ROLE_ANNOTATOR
-            ann = Annotator(name=name, role=role or default)
-            s.add(ann)
-            s.flush()
+            self._insert_ignore(s, Annotator, {"name": name, "role": role or default},
+                                ["name"])
+            ann = s.exec(select(Annotator).where(Annotator.name == name)).one()
         return ann
 
-    def annotator(self, name: str) -> Annotator:
+    def _annotator_id(self, name: str) -> int:
+        """The annotator's id, created in its own short transaction when new (so a reading
+        method never writes inside its read)."""
         with self.session() as s:
+            found = s.exec(select(Annotator.id).where(Annotator.name == name)).first()
+        if found is not None:
+            return found
+        ann = self.annotator(name)
+        assert ann.id is not None
+        return ann.id
+
+    def annotator(self, name: str) -> Annotator:
+        with self.write() as s:
             ann = self._annotator(s, name)
             s.commit()
             return ann
 
     def annotators(self) -> list[Annotator]:
         with self.session() as s:
-            return list(s.exec(select(Annotator).order_by(Annotator.name)))
+            return list(s.exec(select(Annotator).order_by(codepoint(col(Annotator.name)))))
 
-    def set_role(self, name: str, role: str) -> Annotator:
+    def set_role(self, name: str, role: str, by: str | None = None) -> Annotator:
+        """Grant `name` the role; logged (who granted it, from where, before/after)."""
         if role not in (ROLE_ANNOTATOR, ROLE_ADJUDICATOR):
             raise StoreError(f"unknown role {role!r}: use annotator or adjudicator")
         if name == GOLD:
             raise StoreError(f"{GOLD!r} is reserved for adjudicated annotations")
-        with self.session() as s:
+        with self.write() as s:
             ann = self._annotator(s, name)
+            before = ann.role
             ann.role = role
             s.add(ann)
+            if before != role:
+                self._audit(s, None, ann.id, "role", {"before": before, "after": role},
+                            by=by)
             s.commit()
             return ann
 
@@ -149,7 +219,7 @@ class Store:
     ) -> tuple[Document, bool]:
         """Insert a document and its sentences; (existing, False) when the text is known."""
         sha = sha256_text(text)
-        with self.session() as s:
+        with self.write() as s:
             existing = s.exec(select(Document).where(Document.sha256 == sha)).first()
             if existing is not None:
                 return existing, False
@@ -171,7 +241,8 @@ class Store:
 
     def documents(self) -> list[Document]:
         with self.session() as s:
-            return list(s.exec(select(Document).order_by(Document.external_id)))
+            return list(s.exec(select(Document).order_by(codepoint(
+                col(Document.external_id)))))
 
     def document(self, doc_id: int) -> Document:
         with self.session() as s:
@@ -195,33 +266,33 @@ class Store:
 
     def document_rows(self, user: str) -> list[DocumentRow]:
         """Every document with this user's status and counts (their own annotations only)."""
+        ann_id = self._annotator_id(user)
         with self.session() as s:
-            ann = self._annotator(s, user)
-            s.commit()
             statuses = dict(
                 s.exec(
                     select(Assignment.document_id, Assignment.status).where(
-                        Assignment.annotator_id == ann.id
+                        Assignment.annotator_id == ann_id
                     )
                 ).all()
             )
             span_counts = dict(
                 s.exec(
                     select(Span.document_id, func.count())
-                    .where(Span.annotator_id == ann.id)
+                    .where(Span.annotator_id == ann_id)
                     .group_by(Span.document_id)
                 ).all()
             )
             event_counts = dict(
                 s.exec(
                     select(EventLabel.document_id, func.count())
-                    .where(EventLabel.annotator_id == ann.id)
+                    .where(EventLabel.annotator_id == ann_id)
                     .group_by(EventLabel.document_id)
                 ).all()
             )
             rows = s.exec(
                 select(Document.id, Document.external_id, Document.title,
-                       func.length(Document.text)).order_by(Document.external_id)
+                       func.length(Document.text))
+                .order_by(codepoint(col(Document.external_id)))
             ).all()
             return [
                 DocumentRow(
@@ -237,7 +308,7 @@ class Store:
         with self.session() as s:
             n_docs = s.exec(select(func.count()).select_from(Document)).one()
             report: dict[str, Any] = {"documents": n_docs, "annotators": {}}
-            for ann in s.exec(select(Annotator).order_by(Annotator.name)):
+            for ann in s.exec(select(Annotator).order_by(codepoint(col(Annotator.name)))):
                 by_status = dict(
                     s.exec(
                         select(Assignment.status, func.count())
@@ -266,32 +337,29 @@ class Store:
 
     # --------------------------------------------------------------- annotations
     def spans(self, doc_id: int, user: str) -> list[Span]:
+        ann_id = self._annotator_id(user)
         with self.session() as s:
-            ann = self._annotator(s, user)
-            s.commit()
             q = (
                 select(Span)
-                .where(Span.document_id == doc_id, Span.annotator_id == ann.id)
+                .where(Span.document_id == doc_id, Span.annotator_id == ann_id)
                 .order_by(Span.start, col(Span.end).desc(), Span.label)
             )
             return list(s.exec(q))
 
     def events(self, doc_id: int, user: str) -> list[EventLabel]:
+        ann_id = self._annotator_id(user)
         with self.session() as s:
-            ann = self._annotator(s, user)
-            s.commit()
             q = (
                 select(EventLabel)
-                .where(EventLabel.document_id == doc_id, EventLabel.annotator_id == ann.id)
+                .where(EventLabel.document_id == doc_id, EventLabel.annotator_id == ann_id)
                 .order_by(EventLabel.scope, EventLabel.start, EventLabel.label)
             )
             return list(s.exec(q))
 
     def status(self, doc_id: int, user: str) -> str:
+        ann_id = self._annotator_id(user)
         with self.session() as s:
-            ann = self._annotator(s, user)
-            s.commit()
-            a = self._assignment(s, doc_id, ann.id, create=False)
+            a = self._assignment(s, doc_id, ann_id, create=False)
             return a.status if a else STATUS_NEW
 
     def annotators_with_status(self, doc_id: int, status: str = STATUS_DONE) -> list[str]:
@@ -300,7 +368,7 @@ class Store:
                 select(Annotator.name)
                 .join(Assignment, col(Assignment.annotator_id) == col(Annotator.id))
                 .where(Assignment.document_id == doc_id, Assignment.status == status)
-                .order_by(Annotator.name)
+                .order_by(codepoint(col(Annotator.name)))
             )
             return list(s.exec(q))
 
@@ -314,9 +382,12 @@ class Store:
         ).first()
         if a is None and create:
             assert annotator_id is not None
-            a = Assignment(document_id=doc_id, annotator_id=annotator_id, status=STATUS_NEW)
-            s.add(a)
-            s.flush()
+            self._insert_ignore(s, Assignment, {
+                "document_id": doc_id, "annotator_id": annotator_id, "status": STATUS_NEW,
+                "updated_at": utcnow()}, ["document_id", "annotator_id"])
+            a = s.exec(select(Assignment).where(
+                Assignment.document_id == doc_id, Assignment.annotator_id == annotator_id,
+            )).one()
         return a
 
     def _touch(self, s: Session, doc_id: int, annotator_id: int | None) -> None:
@@ -344,6 +415,20 @@ class Store:
         if not (0 <= start < end <= len(doc.text)):
             raise StoreError(f"span [{start}, {end}) is outside the document (0..{len(doc.text)})")
 
+    def _audit(
+        self, s: Session, doc_id: int | None, annotator_id: int | None, kind: str,
+        payload: dict[str, Any], *, by: str | None = None, state: str = "done",
+    ) -> Action:
+        """One row of the action log: whose annotations (`annotator_id`), who did it
+        (`by`, default the annotator), from where (OS user@host), when, what."""
+        assert annotator_id is not None
+        if by is None:
+            by = s.exec(select(Annotator.name).where(Annotator.id == annotator_id)).one()
+        action = Action(document_id=doc_id, annotator_id=annotator_id, kind=kind,
+                        payload=payload, state=state, by=by, actor=os_actor())
+        s.add(action)
+        return action
+
     def _log(
         self, s: Session, doc_id: int, annotator_id: int | None, kind: str, payload: dict[str, Any]
     ) -> None:
@@ -357,8 +442,15 @@ class Store:
         ):
             old.state = "dead"
             s.add(old)
-        assert annotator_id is not None
-        s.add(Action(document_id=doc_id, annotator_id=annotator_id, kind=kind, payload=payload))
+        self._audit(s, doc_id, annotator_id, kind, payload)
+        self._gold_follows(s, doc_id, annotator_id)
+
+    def _gold_follows(self, s: Session, doc_id: int, annotator_id: int | None) -> None:
+        """An annotator's change on a document gold took items from: gold drops what no
+        longer stands and reopens what is disputed again (same transaction)."""
+        from annotator.store.gold_sync import reconcile_gold
+
+        reconcile_gold(self, s, doc_id, changed_by=annotator_id)
 
     # span primitives, shared by the public methods, import, undo and redo
     def _insert_span(
@@ -397,7 +489,8 @@ class Store:
     ) -> Span | None:
         """Mark [start, end) with label; None when this user already has that exact span."""
         self._check_label("entity", label)
-        with self.session() as s:
+        self._not_gold(user)
+        with self.write(doc_id) as s:
             self._check_range(s, doc_id, start, end)
             ann = self._annotator(s, user)
             span = self._insert_span(s, doc_id, ann.id, start, end, label, provenance)
@@ -411,6 +504,10 @@ class Store:
 
     def remove_span(self, span_id: int, user: str) -> bool:
         with self.session() as s:
+            doc_id = s.exec(select(Span.document_id).where(Span.id == span_id)).first()
+        if doc_id is None:
+            return False
+        with self.write(doc_id) as s:
             ann = self._annotator(s, user)
             span = s.get(Span, span_id)
             if span is None or span.annotator_id != ann.id:
@@ -422,6 +519,10 @@ class Store:
             self._log(s, span.document_id, ann.id, "remove_span", {"span": record})
             s.commit()
             return True
+
+    def _not_gold(self, user: str) -> None:
+        if user == GOLD:
+            raise StoreError(f"{GOLD!r} is made only by adjudication")
 
     # event primitives
     def _event_rows(
@@ -457,6 +558,7 @@ class Store:
                 end=end if scope == SCOPE_SENTENCE else None,
                 provenance=(provenance or {}).get(label),
             ))
+        s.flush()
         return before
 
     def set_events(
@@ -470,9 +572,10 @@ class Store:
         wanted = sorted(set(labels))
         for label in wanted:
             self._check_label("event", label)
+        self._not_gold(user)
         if scope == SCOPE_DOCUMENT:
             start = end = None
-        with self.session() as s:
+        with self.write(doc_id) as s:
             if scope == SCOPE_SENTENCE:
                 if start is None or end is None:
                     raise StoreError("a sentence event label needs the sentence's start and end")
@@ -492,7 +595,8 @@ class Store:
     def set_status(self, doc_id: int, user: str, status: str) -> bool:
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r}")
-        with self.session() as s:
+        self._not_gold(user)
+        with self.write(doc_id) as s:
             ann = self._annotator(s, user)
             a = self._assignment(s, doc_id, ann.id)
             assert a is not None
@@ -503,6 +607,7 @@ class Store:
             a.status = status
             a.updated_at = utcnow()
             s.add(a)
+            s.flush()
             self._log(s, doc_id, ann.id, "set_status", {"before": before, "after": status})
             s.commit()
             return True
@@ -512,9 +617,20 @@ class Store:
     # stays in the log for the audit but is not on the undo stack
     UNDOABLE = ("add_span", "remove_span", "set_events", "set_status")
 
+    def _check_replay(self, action: Action, *, inverse: bool) -> None:
+        """Undo and redo write labels like any other change: each must be in the schema."""
+        p = action.payload
+        if action.kind in ("add_span", "remove_span"):
+            if (action.kind == "add_span") != inverse:
+                self._check_label("entity", p["span"]["label"])
+        elif action.kind == "set_events":
+            for label in p["before"] if inverse else p["after"]:
+                self._check_label("event", label)
+
     def _apply(self, s: Session, action: Action, *, inverse: bool) -> None:
         p = action.payload
         doc_id, ann_id = action.document_id, action.annotator_id
+        assert doc_id is not None
         if action.kind in ("add_span", "remove_span"):
             sp = p["span"]
             adding = (action.kind == "add_span") != inverse
@@ -532,48 +648,49 @@ class Store:
             a.status = p["before"] if inverse else p["after"]
             a.updated_at = utcnow()
             s.add(a)
+        s.flush()
+
+    def _step(self, doc_id: int, user: str, *, undo: bool) -> Action | None:
+        """Undo (redo) this user's latest (earliest undone) change on the document: one
+        transaction, logged as an `undo` (`redo`) row of its own time."""
+        self._not_gold(user)
+        with self.write(doc_id) as s:
+            ann = self._annotator(s, user)
+            order = col(Action.id).desc() if undo else col(Action.id)
+            action = s.exec(
+                select(Action)
+                .where(Action.document_id == doc_id, Action.annotator_id == ann.id,
+                       Action.state == ("done" if undo else "undone"),
+                       col(Action.kind).in_(self.UNDOABLE))
+                .order_by(order)
+            ).first()
+            if action is None:
+                return None
+            try:
+                self._check_replay(action, inverse=undo)
+            except StoreError as exc:
+                raise StoreError(f"cannot {'undo' if undo else 'redo'}: {exc}") from None
+            self._apply(s, action, inverse=undo)
+            action.state = "undone" if undo else "done"
+            s.add(action)
+            self._audit(s, doc_id, ann.id, "undo" if undo else "redo",
+                        {"action": action.id, "kind": action.kind, "payload": action.payload})
+            self._gold_follows(s, doc_id, ann.id)
+            s.commit()
+            return action
 
     def undo(self, doc_id: int, user: str) -> Action | None:
         """Revert this user's latest change on the document; None when there is none."""
-        with self.session() as s:
-            ann = self._annotator(s, user)
-            action = s.exec(
-                select(Action)
-                .where(Action.document_id == doc_id, Action.annotator_id == ann.id,
-                       Action.state == "done", col(Action.kind).in_(self.UNDOABLE))
-                .order_by(col(Action.id).desc())
-            ).first()
-            if action is None:
-                return None
-            self._apply(s, action, inverse=True)
-            action.state = "undone"
-            s.add(action)
-            s.commit()
-            return action
+        return self._step(doc_id, user, undo=True)
 
     def redo(self, doc_id: int, user: str) -> Action | None:
-        with self.session() as s:
-            ann = self._annotator(s, user)
-            action = s.exec(
-                select(Action)
-                .where(Action.document_id == doc_id, Action.annotator_id == ann.id,
-                       Action.state == "undone", col(Action.kind).in_(self.UNDOABLE))
-                .order_by(col(Action.id))
-            ).first()
-            if action is None:
-                return None
-            self._apply(s, action, inverse=False)
-            action.state = "done"
-            s.add(action)
-            s.commit()
-            return action
+        return self._step(doc_id, user, undo=False)
 
     def actions(self, doc_id: int, user: str | None = None) -> list[Action]:
         with self.session() as s:
             q = select(Action).where(Action.document_id == doc_id)
             if user is not None:
-                ann = self._annotator(s, user)
-                q = q.where(Action.annotator_id == ann.id)
+                q = q.where(Action.annotator_id == self._annotator_id(user))
             return list(s.exec(q.order_by(col(Action.id))))
 
     # -------------------------------------------------------------------- import
@@ -586,13 +703,15 @@ class Store:
         """Store annotations made elsewhere as this user's, in one transaction.
 
         `events` are (label, scope, start, end). Returns (spans added, event labels added).
+        Gold cannot be imported: it is made only by adjudication.
         """
         spans, events = list(spans), list(events)
+        self._not_gold(user)
         for _s, _e, label in spans:
             self._check_label("entity", label)
         for label, *_ in events:
             self._check_label("event", label)
-        with self.session() as s:
+        with self.write(doc_id) as s:
             ann = self._annotator(s, user)
             n_spans = 0
             for start, end, label in spans:
@@ -611,6 +730,7 @@ class Store:
             a.status = status
             a.updated_at = utcnow()
             s.add(a)
+            s.flush()
             self._log(s, doc_id, ann.id, "import", {"spans": n_spans, "events": n_events})
             s.commit()
             return n_spans, n_events
