@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 from annotator.commands.common import open_store, resolve_user
 from annotator.store.gold import AutoReport, auto_merge, require_adjudicator
+from annotator.store.service import Store
 from annotator.tui.layout import check_bidi
 
 
@@ -23,11 +26,10 @@ def run_adjudicate(db: str | None, *, user: str | None, auto: bool, bidi: str = 
     store, schema = open_store(db)
     try:
         require_adjudicator(store, name, "adjudicate --auto" if auto else "adjudicate")
-        # gold always starts from what everyone agrees on, also before interactive work
-        report = auto_merge(store)
         if auto:
-            print(auto_summary(report))
+            print(auto_summary(_auto_with_progress(store, name)))
             return 0
+        # the screen takes what everyone agrees on document by document, as it opens them
         from annotator.tui.base_app import run_session_app
         from annotator.tui.context import Session
         from annotator.tui.screens.adjudicate import AdjudicateApp
@@ -35,3 +37,19 @@ def run_adjudicate(db: str | None, *, user: str | None, auto: bool, bidi: str = 
         return run_session_app(AdjudicateApp, Session(store, schema, name, bidi))
     finally:
         store.close()
+
+
+def _auto_with_progress(store: Store, name: str) -> AutoReport:
+    """`auto_merge`, one short transaction per document, with a progress bar on a
+    terminal's stderr (a killed run is resumed by running it again)."""
+    if not sys.stderr.isatty():
+        return auto_merge(store, by=name)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("auto-merge", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("auto-merge", total=None)
+        return auto_merge(store, by=name,
+                          progress=lambda done, total: bar.update(task, completed=done,
+                                                                  total=total))

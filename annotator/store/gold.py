@@ -2,10 +2,13 @@
 
 Gold annotations live under the reserved annotator `gold`, each with provenance
 ``{"annotators": [...], "rule": ..., "by": ..., "at": ...}``. Every function that writes
-is one committed transaction and logs one `Action` under the gold annotator (kind
-``auto_merge`` or ``adjudicate``; ``payload["by"]`` names who did it), which is what
-`undo_decision` / `redo_decision` replay. The gold annotator's `Assignment` is ``done``
-when no disagreement of the document is left without a decision.
+is one short committed transaction on one document, holding the write lock from its
+start (`Store.write`), and logs one `Action` under the gold annotator (kind
+``auto_merge`` or ``adjudicate``; ``by`` and ``payload["by"]`` name the adjudicator),
+which is what `undo_decision` / `redo_decision` replay. The gold annotator's
+`Assignment` is ``done`` when no disagreement of the document is left without a
+decision. `auto_merge` commits document by document: annotators keep saving while it
+runs, and a killed run resumes where it stopped (it is idempotent).
 
 The decisions themselves are computed by `annotator.adjudication` from plain data.
 """
@@ -41,9 +44,10 @@ from annotator.store.models import (
     Span,
     utcnow,
 )
-from annotator.store.service import Store, StoreError
+from annotator.store.retry import retrying
+from annotator.store.service import Store, StoreError, default_user
 
-AUTO = "auto"  # the `by` of auto-merged gold items
+AUTO = "auto"  # what older databases recorded as the `by` of auto-merged gold items
 KIND_AUTO = "auto_merge"
 KIND_DECISION = "adjudicate"
 
@@ -126,12 +130,9 @@ def _table(model: Any) -> Table:
     return model.__table__  # type: ignore[no-any-return]
 
 
-def _gold_id(s: Session) -> int:
-    ann = s.exec(select(Annotator).where(Annotator.name == GOLD)).first()
-    if ann is None:
-        ann = Annotator(name=GOLD, role="gold")
-        s.add(ann)
-        s.flush()
+def _gold_id(store: Store, s: Session) -> int:
+    """The gold annotator's id (created, insert-or-ignore, inside a write session)."""
+    ann = store._annotator(s, GOLD)
     assert ann.id is not None
     return ann.id
 
@@ -189,16 +190,20 @@ def adjudicable_ids(store: Store) -> list[int]:
     return sorted((d for d, n in count.items() if n >= 2), key=lambda d: eid[d])
 
 
-def load_document(store: Store, doc_id: int) -> DocAdjudication | None:
-    """The document's adjudication state; None when fewer than two annotators finished it."""
+def load_document(store: Store, doc_id: int, *,
+                  merge_by: str | None = None) -> DocAdjudication | None:
+    """The document's adjudication state; None when fewer than two annotators finished it.
+
+    With `merge_by` (the adjudicator), what all finishers agree on is first taken into
+    gold for this one document (`merge_document`, its own short transaction)."""
+    if merge_by is not None:
+        retrying(lambda: merge_document(store, doc_id, by=merge_by))
+    gold_id = store._annotator_id(GOLD)
     with store.session() as s:
         doc = s.get(Document, doc_id)
         if doc is None:
             raise StoreError(f"no document with id {doc_id}")
-        gold_id = _gold_id(s)
-        state = _load_doc(s, doc, gold_id)
-        s.commit()
-        return state
+        return _load_doc(s, doc, gold_id)
 
 
 def gold_done_ids(store: Store) -> set[int]:
@@ -352,56 +357,74 @@ class AutoReport:
     def taken(self) -> int:
         return self.spans_taken + self.events_taken
 
+    def add(self, other: AutoReport) -> None:
+        for name in ("documents", "spans_taken", "events_taken", "disagreements_left",
+                     "documents_with_disagreements", "gold_done"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
-def auto_merge(store: Store, when: datetime | None = None) -> AutoReport:
-    """Copy into gold what all finishers of each document agree on; one transaction.
 
-    Idempotent: items already in gold are not taken again, and a second run changes
-    nothing. Gold's status becomes done where no disagreement is left undecided.
-    """
+def merge_document(store: Store, doc_id: int, *, by: str | None = None,
+                   when: datetime | None = None, report: AutoReport | None = None,
+                   ) -> AutoReport:
+    """Copy into gold what all finishers of one document agree on: one short transaction.
+
+    Idempotent: items already in gold are not taken again. Gold's status becomes done
+    where no disagreement is left undecided (and nothing agreed is missing)."""
+    when = when or utcnow()
+    by = by or default_user()
+    report = report if report is not None else AutoReport()
+    with store.write(doc_id) as s:
+        works = _works(s, doc_id)
+        if len(works) < 2:
+            return report
+        gold_id = _gold_id(store, s)
+        report.documents += 1
+        names = sorted(works)
+        prov = {"annotators": names, "rule": RULE_UNANIMOUS, "by": by, "at": _iso(when)}
+        plan = auto_plan(works, _work(s, doc_id, gold_id))
+        added_spans = []
+        for start, end, label in sorted(plan.spans):
+            if store._insert_span(s, doc_id, gold_id, start, end, label, dict(prov)):
+                added_spans.append({"start": start, "end": end, "label": label,
+                                    "provenance": dict(prov)})
+        units = []
+        for unit, new in sorted(plan.events.items(), key=_unit_order):
+            before = {r.label: r.provenance for r in _unit_rows(s, store, doc_id, gold_id,
+                                                                    unit)}
+            after = dict(before) | {lab: dict(prov) for lab in new}
+            _set_unit(s, store, doc_id, gold_id, unit, after)
+            units.append({"unit": list(unit), "before": before, "after": after})
+        items = find_disagreements(works)
+        left = sum(1 for d in items if d.key not in _decision_keys(s, doc_id))
+        report.spans_taken += len(added_spans)
+        report.events_taken += sum(len(plan.events[u]) for u in plan.events)
+        report.disagreements_left += left
+        report.documents_with_disagreements += left > 0
+        status = STATUS_IN_PROGRESS if left else STATUS_DONE
+        report.gold_done += status == STATUS_DONE
+        status_before = _set_status(s, store, doc_id, gold_id, status)
+        if added_spans or units or status_before != status:
+            _discard_redo(s, doc_id, gold_id)
+            store._audit(s, doc_id, gold_id, KIND_AUTO, {
+                "by": by, "spans_added": added_spans, "spans_removed": [], "events": units,
+                "status_before": status_before, "status_after": status}, by=by)
+        s.commit()
+    return report
+
+
+def auto_merge(store: Store, when: datetime | None = None, *, by: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> AutoReport:
+    """`merge_document` over every document at least two annotators finished, one short
+    transaction each (a transient failure is retried): never a lock held across the
+    corpus. `progress(done, total)` is called after each document."""
     when = when or utcnow()
     report = AutoReport()
-    # read before the write session opens: a second session inside it shares the one
-    # connection of an in-memory SQLite database and would roll back its pending writes
     doc_ids = adjudicable_ids(store)
-    with store.session() as s:
-        gold_id = _gold_id(s)
-        for doc_id in doc_ids:
-            works = _works(s, doc_id)
-            if len(works) < 2:
-                continue
-            report.documents += 1
-            names = sorted(works)
-            prov = {"annotators": names, "rule": RULE_UNANIMOUS, "by": AUTO, "at": _iso(when)}
-            plan = auto_plan(works, _work(s, doc_id, gold_id))
-            added_spans = []
-            for start, end, label in sorted(plan.spans):
-                if store._insert_span(s, doc_id, gold_id, start, end, label, dict(prov)):
-                    added_spans.append({"start": start, "end": end, "label": label,
-                                        "provenance": dict(prov)})
-            units = []
-            for unit, new in sorted(plan.events.items(), key=_unit_order):
-                before = {r.label: r.provenance for r in _unit_rows(s, store, doc_id, gold_id,
-                                                                        unit)}
-                after = dict(before) | {lab: dict(prov) for lab in new}
-                _set_unit(s, store, doc_id, gold_id, unit, after)
-                units.append({"unit": list(unit), "before": before, "after": after})
-            items = find_disagreements(works)
-            left = sum(1 for d in items if d.key not in _decision_keys(s, doc_id))
-            report.spans_taken += len(added_spans)
-            report.events_taken += sum(len(plan.events[u]) for u in plan.events)
-            report.disagreements_left += left
-            report.documents_with_disagreements += left > 0
-            status = STATUS_IN_PROGRESS if left else STATUS_DONE
-            report.gold_done += status == STATUS_DONE
-            status_before = _set_status(s, store, doc_id, gold_id, status)
-            if added_spans or units or status_before != status:
-                _discard_redo(s, doc_id, gold_id)
-                s.add(Action(document_id=doc_id, annotator_id=gold_id, kind=KIND_AUTO,
-                             payload={"by": AUTO, "spans_added": added_spans,
-                                      "spans_removed": [], "events": units,
-                                      "status_before": status_before, "status_after": status}))
-        s.commit()
+    for i, doc_id in enumerate(doc_ids, 1):
+        part = retrying(lambda d=doc_id: merge_document(store, d, by=by, when=when))
+        report.add(part)
+        if progress is not None:
+            progress(i, len(doc_ids))
     return report
 
 
@@ -449,17 +472,32 @@ def _put_decision(s: Session, doc_id: int, key: str, data: dict[str, Any] | None
     s.add(row)
 
 
+_UNSEEN = object()  # `decide` without a `seen`: no check of what the caller saw
+
+
+def _same_decision(row: Decision | None, seen: DecisionInfo | None) -> bool:
+    if row is None or seen is None:
+        return row is None and seen is None
+    return (row.by, row.outcome, _iso(row.at)) == (seen.by, seen.outcome, _iso(seen.at))
+
+
 def decide(store: Store, doc_id: int, user: str, outcome: Outcome,
-           when: datetime | None = None) -> DecisionResult:
+           when: datetime | None = None, *, seen: Any = _UNSEEN) -> DecisionResult:
     """Write one decision into gold: one transaction, one Action (undoable).
 
     Deciding an item that already has a decision replaces it (the spans the earlier
     decision added are removed). Refuses when the annotators' work changed since the
-    item was computed (its key no longer exists).
+    item was computed (its key no longer exists), and, given `seen` (the item's decision
+    as the caller saw it: a `DecisionInfo`, or None for none), when another adjudicator
+    has decided the item since.
     """
     when = when or utcnow()
-    with store.session() as s:
-        gold_id = _gold_id(s)
+    for (_start, _end, label), _holders in outcome.spans:
+        store._check_label("entity", label)
+    for label, _holders in outcome.labels:
+        store._check_label("event", label)
+    with store.write(doc_id) as s:
+        gold_id = _gold_id(store, s)
         works = _works(s, doc_id)
         items = {d.key: d for d in find_disagreements(works)}
         item = items.get(outcome.key)
@@ -468,6 +506,10 @@ def decide(store: Store, doc_id: int, user: str, outcome: Outcome,
                              "their work): reload")
         old = s.exec(select(Decision).where(Decision.document_id == doc_id,
                                             Decision.item_key == item.key)).first()
+        if seen is not _UNSEEN and not _same_decision(old, seen):
+            who = f"{old.by} ({old.outcome})" if old is not None else "an undo"
+            raise StoreError(f"this disagreement was decided by {who} since you loaded it: "
+                             "reloaded, look again")
         decision_before = _decision_dict(old)
         base = {"rule": outcome.rule, "by": user, "at": _iso(when), "outcome": outcome.outcome,
                 "item": item.key}
@@ -479,7 +521,6 @@ def decide(store: Store, doc_id: int, user: str, outcome: Outcome,
                 if store._delete_span(s, doc_id, gold_id, sp["start"], sp["end"], sp["label"]):
                     removed.append(sp)
         for (start, end, label), holders in outcome.spans:
-            store._check_label("entity", label)
             store._check_range(s, doc_id, start, end)
             prov = {"annotators": list(holders), **base}
             if store._insert_span(s, doc_id, gold_id, start, end, label, prov):
@@ -492,8 +533,6 @@ def decide(store: Store, doc_id: int, user: str, outcome: Outcome,
             after = {lab: (before[lab] if _unanimous(before.get(lab)) else
                            {"annotators": list(holders), **base})
                      for lab, holders in outcome.labels}
-            for lab in after:
-                store._check_label("event", lab)
             _set_unit(s, store, doc_id, gold_id, item.unit, after)
             events.append({"unit": list(item.unit), "before": before, "after": after})
         decision_after = {
@@ -509,20 +548,31 @@ def decide(store: Store, doc_id: int, user: str, outcome: Outcome,
         status = STATUS_DONE if left == 0 else STATUS_IN_PROGRESS
         status_before = _set_status(s, store, doc_id, gold_id, status)
         _discard_redo(s, doc_id, gold_id)
-        s.add(Action(document_id=doc_id, annotator_id=gold_id, kind=KIND_DECISION, payload={
+        store._audit(s, doc_id, gold_id, KIND_DECISION, {
             "by": user, "item_key": item.key, "spans_added": added, "spans_removed": removed,
             "events": events, "decision_before": decision_before,
             "decision_after": decision_after, "status_before": status_before,
             "status_after": status,
-        }))
+        }, by=user)
         s.commit()
         return DecisionResult(item.key, outcome.outcome, len(added), len(removed), left, status)
 
 
 # ---------------------------------------------------------------- undo/redo
+def _check_replay(store: Store, action: Action, *, inverse: bool) -> None:
+    """Undo and redo write gold labels like a decision does: each must be in the schema."""
+    p = action.payload
+    for sp in p["spans_removed"] if inverse else p["spans_added"]:
+        store._check_label("entity", sp["label"])
+    for ev in p["events"]:
+        for label in ev["before"] if inverse else ev["after"]:
+            store._check_label("event", label)
+
+
 def _apply(s: Session, store: Store, action: Action, *, inverse: bool) -> None:
     p = action.payload
     doc_id, gold_id = action.document_id, action.annotator_id
+    assert doc_id is not None
     to_remove = p["spans_added"] if inverse else p["spans_removed"]
     to_add = p["spans_removed"] if inverse else p["spans_added"]
     for sp in to_remove:
@@ -562,8 +612,8 @@ def _superseded(s: Session, action: Action) -> bool:
 
 
 def _step(store: Store, doc_id: int, user: str, *, undo: bool) -> Action | None:
-    with store.session() as s:
-        gold_id = _gold_id(s)
+    with store.write(doc_id) as s:
+        gold_id = _gold_id(store, s)
         q = select(Action).where(
             Action.document_id == doc_id, Action.annotator_id == gold_id,
             Action.kind == KIND_DECISION, Action.state == ("done" if undo else "undone"),
@@ -581,9 +631,16 @@ def _step(store: Store, doc_id: int, user: str, *, undo: bool) -> Action | None:
         if action is None:
             s.commit()
             return None
+        try:
+            _check_replay(store, action, inverse=undo)
+        except StoreError as exc:
+            raise StoreError(f"cannot {'undo' if undo else 'redo'}: {exc}") from None
         _apply(s, store, action, inverse=undo)
         action.state = "undone" if undo else "done"
         s.add(action)
+        store._audit(s, doc_id, gold_id, "undo" if undo else "redo",
+                     {"by": user, "action": action.id, "kind": action.kind,
+                      "item_key": action.payload.get("item_key")}, by=user)
         s.commit()
         return action
 
@@ -599,9 +656,8 @@ def redo_decision(store: Store, doc_id: int, user: str) -> Action | None:
 
 
 def gold_spans(store: Store, doc_id: int) -> list[SpanT]:
+    gold_id = store._annotator_id(GOLD)
     with store.session() as s:
-        gold_id = _gold_id(s)
-        s.commit()
         return [tuple(r) for r in s.exec(  # type: ignore[misc]
             select(Span.start, Span.end, Span.label)
             .where(Span.document_id == doc_id, Span.annotator_id == gold_id)
@@ -611,7 +667,7 @@ def gold_spans(store: Store, doc_id: int) -> list[SpanT]:
 __all__: Sequence[str] = (
     "AUTO", "AutoReport", "DecisionInfo", "DecisionResult", "DocAdjudication", "DocCount",
     "adjudicable_ids", "auto_merge", "corpus_counts", "decide", "gold_done_ids",
-    "gold_spans", "is_adjudicator",
+    "gold_spans", "is_adjudicator", "merge_document",
     "load_adjudication", "load_document", "redo_decision", "require_adjudicator",
     "undo_decision",
 )

@@ -68,6 +68,13 @@ def os_actor() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
+def default_user() -> str:
+    """$ANNOTATOR_USER, else the login name: who a change is by when no name is given."""
+    import os
+
+    return os.environ.get("ANNOTATOR_USER") or os_actor().split("@", 1)[0]
+
+
 GLOBAL_LOCK = 0  # advisory lock key of writes that belong to no document
 
 
@@ -489,7 +496,6 @@ class Store:
     ) -> Span | None:
         """Mark [start, end) with label; None when this user already has that exact span."""
         self._check_label("entity", label)
-        self._not_gold(user)
         with self.write(doc_id) as s:
             self._check_range(s, doc_id, start, end)
             ann = self._annotator(s, user)
@@ -572,7 +578,6 @@ class Store:
         wanted = sorted(set(labels))
         for label in wanted:
             self._check_label("event", label)
-        self._not_gold(user)
         if scope == SCOPE_DOCUMENT:
             start = end = None
         with self.write(doc_id) as s:
@@ -595,7 +600,6 @@ class Store:
     def set_status(self, doc_id: int, user: str, status: str) -> bool:
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r}")
-        self._not_gold(user)
         with self.write(doc_id) as s:
             ann = self._annotator(s, user)
             a = self._assignment(s, doc_id, ann.id)
@@ -653,7 +657,6 @@ class Store:
     def _step(self, doc_id: int, user: str, *, undo: bool) -> Action | None:
         """Undo (redo) this user's latest (earliest undone) change on the document: one
         transaction, logged as an `undo` (`redo`) row of its own time."""
-        self._not_gold(user)
         with self.write(doc_id) as s:
             ann = self._annotator(s, user)
             order = col(Action.id).desc() if undo else col(Action.id)

@@ -85,8 +85,11 @@ def build_corpus(db: Path) -> Corpus:
         prov = {"annotators": ["alice", "bob", "carol"], "rule": "unanimous", "by": "dina",
                 "at": "2024-05-01T10:00:00+00:00"}
         _spans(store, d1, GOLD, [pers, polisario, kingdom], prov)
-        _spans(store, d1, GOLD, [occ, kingdom_inner, madrid],
+        _spans(store, d1, GOLD, [occ, madrid],
                {"annotators": ["alice", "bob"], "rule": "adjudicated", "by": "dina",
+                "at": "2024-05-01T10:05:00+00:00"})
+        _spans(store, d1, GOLD, [kingdom_inner],
+               {"annotators": ["alice", "carol"], "rule": "adjudicated", "by": "dina",
                 "at": "2024-05-01T10:05:00+00:00"})
         store.set_events(d1, GOLD, "document", ["MEET"], provenance={"MEET": prov})
         store.set_events(d1, GOLD, "sentence", ["STATEMENT"], *s1[1])

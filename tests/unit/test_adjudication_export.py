@@ -36,7 +36,7 @@ def build(path: str) -> None:
         # d2: bob disagrees and nobody adjudicated yet, so it is not gold
         store.import_annotations(d2.id, "alice", [(18, 34, "PERS")], [])
         store.import_annotations(d2.id, "bob", [(18, 34, "ORG")], [])
-        auto_merge(store)
+        auto_merge(store, by="carol")
         state = load_document(store, d1.id)
         assert state is not None
         items = {d.kind: d for d in state.items}
@@ -69,7 +69,7 @@ def test_export_gold_after_adjudication(tmp_path: Path) -> None:
     meta = rec["meta"]
     assert meta["source"] == "gold" and meta["annotators"] == ["alice", "bob"]
     prov = {(p["start"], p["label"]): p for p in meta["provenance"]["spans"]}
-    assert prov[(4, "OCC")]["rule"] == "unanimous" and prov[(4, "OCC")]["by"] == "auto"
+    assert prov[(4, "OCC")]["rule"] == "unanimous" and prov[(4, "OCC")]["by"] == "carol"
     assert prov[(4, "OCC")]["annotators"] == ["alice", "bob"]
     assert prov[(18, "PERS")]["annotators"] == ["alice"] and prov[(18, "PERS")]["by"] == "carol"
     assert prov[(18, "PERS")]["rule"] == "adjudicated"

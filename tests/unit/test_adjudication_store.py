@@ -51,14 +51,14 @@ def gold_events(store: Store, doc_id: int) -> dict[tuple, dict]:
 
 def test_auto_merge_takes_agreed_items_and_is_idempotent(store: Store) -> None:
     d1, d2, d3 = build(store)
-    report = auto_merge(store, WHEN)
+    report = auto_merge(store, WHEN, by="carol")
     assert report.documents == 2
     assert (report.spans_taken, report.events_taken) == (3, 3)  # d1: 2+2, d2: 1+1
     assert report.disagreements_left == 5 and report.documents_with_disagreements == 1
     assert report.gold_done == 1
     assert gold_spans(store, d1) == [(4, 17, "OCC"), (57, 64, "GPE")]
     prov = store.spans(d1, GOLD)[0].provenance
-    assert prov == {"annotators": ["alice", "bob"], "rule": "unanimous", "by": "auto",
+    assert prov == {"annotators": ["alice", "bob"], "rule": "unanimous", "by": "carol",
                     "at": "2025-01-02T03:04:05+00:00"}
     assert set(gold_events(store, d1)) == {("document", None, "STATEMENT"),
                                            ("sentence", 0, "MEET")}
@@ -220,7 +220,7 @@ def test_undo_after_an_annotator_reopened_keeps_gold_unfinished(store: Store) ->
     assert undo_decision(store, d1, "carol") is not None
     with store.session() as s:
         from annotator.store.gold import _gold_id, _status
-        assert _status(s, d1, _gold_id(s)) != "done"
+        assert _status(s, d1, _gold_id(store, s)) != "done"
 
 
 def test_corpus_counts_agree_with_load_document(store: Store) -> None:
