@@ -1,12 +1,16 @@
 """Reading raw inputs: `.txt` articles and `.jsonl` records, validated into plain objects.
 
 No database here: the import command stores what these functions return. Every problem
-is an `InputError` naming the file and, for JSONL, the line.
+is an `InputError` naming the file and, for JSONL, the line. Whatever would be stored
+(text, title, id, labels, meta, the file's name) must be storable on every backend
+(`annotator.text.storable`), and a document's text may have at most `max_chars`
+characters (as read, before cleaning).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
+from annotator.text.storable import unstorable, unstorable_json
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl")
+MAX_CHARS = 1_000_000  # a longer document is rejected (--max-chars)
 
 
 @dataclass
@@ -55,21 +61,39 @@ class ArticleInput:
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[InputError]]:
     """Expand folders (recursively, sorted) into supported files; report unusable paths."""
-    files: list[Path] = []
+    found: list[Path] = []
     errors: list[InputError] = []
     for p in paths:
         if p.is_dir():
-            files.extend(
+            found.extend(
                 sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in SUPPORTED_SUFFIXES)
             )
         elif p.is_file():
             if p.suffix in SUPPORTED_SUFFIXES:
-                files.append(p)
+                found.append(p)
             else:
                 errors.append(InputError(str(p), "not a .txt or .jsonl file"))
         else:
             errors.append(InputError(str(p), "no such file or folder"))
+    files = []
+    for f in found:
+        # a name that is not UTF-8 comes out of the OS with lone surrogates
+        # (surrogateescape); it is stored as the source path (and a .txt's stem as its id)
+        if unstorable(str(f)):
+            errors.append(InputError(str(f), "file name is not UTF-8: rename the file"))
+        else:
+            files.append(f)
     return files, errors
+
+
+def _too_long(n: int, max_chars: int) -> str:
+    return f"document has {n:,} characters, more than --max-chars {max_chars:,}"
+
+
+def one_line(exc: BaseException) -> str:
+    """`Type: first line of the message`, for an unexpected error reported on one item."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 def decode_utf8(path: Path, data: bytes) -> str:
@@ -84,12 +108,24 @@ def decode_utf8(path: Path, data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_txt(path: Path) -> ArticleInput:
+def read_txt(path: Path, max_chars: int = MAX_CHARS) -> ArticleInput:
+    """One article. Strict UTF-8 decoding (no surrogates can come out) and no NUL byte
+    (`decode_utf8`) leave nothing unstorable in the text."""
+    limit = 4 * max_chars + 3  # bytes: UTF-8 takes at most 4 a character, plus a BOM
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > limit:  # more characters than max_chars, whatever they are: don't read
+                raise InputError(
+                    str(path), f"document is {size:,} bytes, longer than --max-chars "
+                    f"{max_chars:,} characters",
+                )
+            data = f.read(limit + 1)
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
     text = decode_utf8(path, data)
+    if len(text) > max_chars:
+        raise InputError(str(path), _too_long(len(text), max_chars))
     if not text.strip():
         raise InputError(str(path), "empty file")
     return ArticleInput(path=path, line=None, external_id=path.stem, text=text)
@@ -123,7 +159,13 @@ def _list(raw: dict[str, Any], key: str, path: Path, line: int) -> list[Any]:
     return value
 
 
-def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
+def _storable(value: str | None, what: str, path: Path, line: int) -> None:
+    reason = unstorable(value) if value is not None else None
+    if reason:
+        raise InputError(str(path), f"{what} {reason}, which cannot be stored", line)
+
+
+def parse_record(raw: Any, path: Path, line: int, max_chars: int = MAX_CHARS) -> ArticleInput:
     """Validate one JSONL record (only `text` is required)."""
     if not isinstance(raw, dict):
         raise InputError(str(path), "a record must be a JSON object", line)
@@ -131,8 +173,12 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
     if not isinstance(text, str) or not text.strip():
         raise InputError(str(path), "record has no 'text'", line)
     n = len(text)
+    if n > max_chars:
+        raise InputError(str(path), _too_long(n, max_chars), line)
+    _storable(text, "text", path, line)
     rid = raw.get("id")
     external_id = str(rid) if rid not in (None, "") else f"{path.stem}-{line}"
+    _storable(external_id, "id", path, line)
     sentences = None
     if raw.get("sentences") is not None:
         sentences = []
@@ -150,6 +196,7 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
         label = s.get("label")
         if not isinstance(label, str) or not label:
             raise InputError(str(path), f"span {i} has no label", line)
+        _storable(label, f"span {i} label", path, line)
         if "text" in s and s["text"] != text[start:end]:
             raise InputError(
                 str(path),
@@ -162,6 +209,7 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
     for i, e in enumerate(_list(raw, "events", path, line)):
         if not isinstance(e, dict) or not isinstance(e.get("label"), str) or not e["label"]:
             raise InputError(str(path), f"event {i} needs a label", line)
+        _storable(e["label"], f"event {i} label", path, line)
         scope = e.get("scope", "document")
         if scope == "document":
             events.append(ParsedEvent(e["label"], "document"))
@@ -176,13 +224,17 @@ def parse_record(raw: Any, path: Path, line: int) -> ArticleInput:
         )
     meta = raw.get("meta") if isinstance(raw.get("meta"), dict) else {}
     title = raw.get("title") if isinstance(raw.get("title"), str) else None
+    _storable(title, "title", path, line)
+    reason = unstorable_json(meta, "meta")
+    if reason:
+        raise InputError(str(path), f"{reason}, which cannot be stored", line)
     return ArticleInput(
         path=path, line=line, external_id=external_id, text=text, title=title,
         sentences=sentences, spans=spans, events=events, meta=meta, is_record=True,
     )
 
 
-def read_jsonl(path: Path) -> Iterator[ArticleInput | InputError]:
+def read_jsonl(path: Path, max_chars: int = MAX_CHARS) -> Iterator[ArticleInput | InputError]:
     """Yield each record, or the error that rejects that line; a bad line never stops the rest."""
     try:
         data = path.read_bytes()
@@ -212,6 +264,9 @@ def read_jsonl(path: Path) -> Iterator[ArticleInput | InputError]:
             yield InputError(str(path), f"invalid JSON: {reason}", number)
             continue
         try:
-            yield parse_record(raw, path, number)
+            item = parse_record(raw, path, number, max_chars)
         except InputError as exc:
-            yield exc
+            item = exc
+        except Exception as exc:  # a bug here must not stop the lines after this one
+            item = InputError(str(path), f"internal error: {one_line(exc)}", number)
+        yield item
