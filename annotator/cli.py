@@ -87,6 +87,12 @@ def import_cmd(
         ),
     ] = None,
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Keep the text as it is.")] = False,
+    max_chars: Annotated[
+        int,
+        typer.Option(
+            "--max-chars", min=1, help="Reject a document longer than this (characters, as read)."
+        ),
+    ] = 1_000_000,
 ) -> None:
     """Import articles: clean, split sentences, store; re-importing the same text is a no-op."""
     _run(
@@ -95,6 +101,7 @@ def import_cmd(
         paths,
         annotator=annotator,
         clean=not no_clean,
+        max_chars=max_chars,
     )
 
 
