@@ -35,12 +35,17 @@ def _ids(store: Store) -> set[str]:
     return {d.external_id for d in store.documents()}
 
 
+def _db(store: Store) -> str:
+    """The `--db` argument for the database `store` is open on (whatever the backend)."""
+    return store.engine.url.render_as_string(hide_password=False)
+
+
 def _error_lines(output: str) -> list[str]:
     return [ln for ln in output.splitlines() if ln.startswith("annotator: ")]
 
 
 def test_surrogate_and_nul_lines_rejected_rest_imported_cli(
-    store: Store, db_path: Path, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     # the escapes as a JSON writer leaves them: json.loads turns them into U+D800 / U+0000
     bad = _lines(tmp_path / "a.jsonl", [
@@ -50,7 +55,7 @@ def test_surrogate_and_nul_lines_rejected_rest_imported_cli(
         '{"id": "last", "text": "نص رابع."}',
     ])
     later = _lines(tmp_path / "b.jsonl", ['{"id": "later", "text": "نص لاحق."}'])
-    result = runner.invoke(app, ["--db", str(db_path), "import", str(bad), str(later)])
+    result = runner.invoke(app, ["--db", _db(store), "import", str(bad), str(later)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert _error_lines(result.output) == [
@@ -147,31 +152,31 @@ def test_max_chars(store: Store, schema: LabelSchema, tmp_path: Path) -> None:
         import_paths(store, schema, [tmp_path], max_chars=0)
 
 
-def test_max_chars_default_and_cli(store: Store, db_path: Path, tmp_path: Path) -> None:
+def test_max_chars_default_and_cli(store: Store, tmp_path: Path) -> None:
     assert article_input.MAX_CHARS == 1_000_000
     path = _lines(tmp_path / "r.jsonl", [
         json.dumps({"id": "big", "text": "ن" * 1_000_001}),
         json.dumps({"id": "small", "text": "نص قصير."}),
     ])
-    result = runner.invoke(app, ["--db", str(db_path), "import", str(path)])
+    result = runner.invoke(app, ["--db", _db(store), "import", str(path)])
     assert result.exit_code == 1
     assert _error_lines(result.output) == [
         f"annotator: {path}:1: document has 1,000,001 characters, more than --max-chars 1,000,000"
     ]
     assert _ids(store) == {"small"}
-    result = runner.invoke(app, ["--db", str(db_path), "import", "--max-chars", "5", str(path)])
+    result = runner.invoke(app, ["--db", _db(store), "import", "--max-chars", "5", str(path)])
     assert result.exit_code == 1
     assert len(_error_lines(result.output)) == 2 and "0 added" in result.output
-    result = runner.invoke(app, ["--db", str(db_path), "import", "--max-chars", "0", str(path)])
+    result = runner.invoke(app, ["--db", _db(store), "import", "--max-chars", "0", str(path)])
     assert result.exit_code == 2
 
 
 def test_annotator_gold_is_refused_before_anything_is_imported(
-    store: Store, db_path: Path, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     path = _lines(tmp_path / "g.jsonl", [json.dumps(
         {"id": "g", "text": "نص.", "events": [{"label": "MEET"}]}, ensure_ascii=False)])
-    result = runner.invoke(app, ["--db", str(db_path), "import", "--annotator", "gold", str(path)])
+    result = runner.invoke(app, ["--db", _db(store), "import", "--annotator", "gold", str(path)])
     assert result.exit_code == 2
     assert _error_lines(result.output) == [
         "annotator: --annotator gold: 'gold' is made only by adjudication "
@@ -234,7 +239,7 @@ def test_unexpected_error_on_one_item_is_reported_rest_imported(
 
 
 def test_unexpected_error_in_cli_is_one_line_exit_1(
-    store: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = Store.add_document
 
@@ -247,7 +252,7 @@ def test_unexpected_error_in_cli_is_one_line_exit_1(
     path = _lines(tmp_path / "a.jsonl", ['{"id": "a", "text": "نص أول."}',
                                          '{"id": "b", "text": "نص ثان."}',
                                          '{"id": "c", "text": "نص ثالث."}'])
-    result = runner.invoke(app, ["--db", str(db_path), "import", str(path)])
+    result = runner.invoke(app, ["--db", _db(store), "import", str(path)])
     assert result.exit_code == 1
     assert _error_lines(result.output) == [
         f"annotator: {path}:2: internal error: KeyError: 'sha256'"
