@@ -54,15 +54,24 @@ def describe(exc: BaseException) -> str:
 
 def retrying(
     fn: Callable[[], T], *, attempts: int = ATTEMPTS, base_delay: float = BASE_DELAY,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = time.sleep, budget: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Call `fn` (one whole transaction); on a transient error wait and call it again, up
-    to `attempts` times in all, then let the last error through."""
+    to `attempts` times in all, then let the last error through.
+
+    `budget` (seconds) bounds the waiting: no new attempt begins once the time spent so
+    far plus the next wait would pass it (the first attempt always runs; an attempt itself
+    may take as long as the busy timeout)."""
+    started = clock()
     for attempt in range(1, attempts + 1):
         try:
             return fn()
         except Exception as exc:
             if attempt == attempts or not is_transient(exc):
                 raise
-            sleep(base_delay * (2 ** (attempt - 1)) * (0.5 + random.random()))
+            delay = base_delay * (2 ** (attempt - 1)) * (0.5 + random.random())
+            if budget is not None and clock() - started + delay > budget:
+                raise
+            sleep(delay)
     raise AssertionError("unreachable")
