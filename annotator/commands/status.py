@@ -7,7 +7,7 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-from annotator.commands.common import open_store
+from annotator.commands.common import open_store, resolve_user
 
 
 def run_status(db: str | None, *, json_out: bool) -> int:
@@ -35,7 +35,7 @@ def run_status(db: str | None, *, json_out: bool) -> int:
 def run_role(db: str | None, name: str, role: str) -> int:
     store, _schema = open_store(db)
     try:
-        ann = store.set_role(name, role)
+        ann = store.set_role(name, role, by=resolve_user(None))
     finally:
         store.close()
     print(f"{ann.name}: {ann.role}")
