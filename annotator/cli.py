@@ -203,6 +203,29 @@ def role(
     _run("annotator.commands.status:run_role", CTX.db, name, role_name)
 
 
+@app.command("log")
+def log_cmd(
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Changes NAME made, and changes to NAME's annotations."),
+    ] = None,
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Changes to this document (external id).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="ISO date/date-time (UTC) or an age: 30m, 2h, 7d."),
+    ] = None,
+    last: Annotated[
+        int | None, typer.Option("--last", help="Only the N most recent matching changes.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON Lines on stdout.")] = False,
+) -> None:
+    """The audit trail: every change, who (and from which user@host), when, before/after."""
+    _run("annotator.commands.log:run_log", CTX.db, user=user, doc=doc, since=since,
+         json_out=json_out, last=last)
+
+
 @schema_app.command("show")
 def schema_show(
     file: Annotated[
