@@ -31,6 +31,9 @@ def add_disputed_corpus(store: Store, n: int, prefix: str = "c") -> list[int]:
     made unique by a suffix) with alice's and bob's work marked done, in a few bulk inserts
     (seconds for thousands of documents, where `add_disputed_document` takes milliseconds
     each). Return the new document ids in external-id order."""
+    from sqlalchemy import select
+
+    from annotator.store.engine import codepoint
     from annotator.store.models import (
         STATUS_DONE,
         Assignment,
@@ -50,9 +53,10 @@ def add_disputed_corpus(store: Store, n: int, prefix: str = "c") -> list[int]:
             {"external_id": f"{prefix}{i:05d}", "title": f"t{i}", "text": text,
              "sha256": sha256_text(text), "source_path": None, "meta": {},
              "created_at": now} for i, text in enumerate(texts)])
-        ids = [row[0] for row in conn.exec_driver_sql(
-            "SELECT id FROM document WHERE external_id LIKE ? ORDER BY external_id",
-            (f"{prefix}%",))]
+        ext = Document.__table__.c.external_id  # type: ignore[attr-defined]
+        ids = [row[0] for row in conn.execute(
+            select(Document.__table__.c.id)  # type: ignore[attr-defined]
+            .where(ext.startswith(prefix, autoescape=True)).order_by(codepoint(ext)))]
         conn.execute(Sentence.__table__.insert(), [  # type: ignore[attr-defined]
             {"document_id": d, "index": k, "start": s, "end": e}
             for d in ids for k, (s, e) in enumerate(SENTENCES)])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from export_corpus import build_corpus
+from export_corpus import Corpus, build_corpus
 
 
 @pytest.fixture
-def corpus(tmp_path: Path):
-    return build_corpus(tmp_path / "c.db")
+def corpus(databases) -> Corpus:
+    """The export corpus in a fresh database of the test's backend."""
+    return build_corpus(databases.new("c"))

@@ -39,7 +39,7 @@ def at(text: str, sub: str, n: int = 1) -> tuple[int, int]:
 
 @dataclass
 class Corpus:
-    db: Path
+    db: Path | str  # what `--db` takes: a SQLite path or a database URL
     ids: dict[str, int] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
 
@@ -50,7 +50,8 @@ def _spans(store: Store, doc: int, user: str, items: list[tuple[int, int, str]],
         store.add_span(doc, user, s, e, label, provenance=prov)
 
 
-def build_corpus(db: Path) -> Corpus:
+def build_corpus(db: Path | str) -> Corpus:
+    """The corpus in `db` (a SQLite path or a database URL; a fresh database)."""
     store = Store.open(str(db))
     corpus = Corpus(db)
     try:
@@ -149,7 +150,7 @@ def test_corpus_builds(tmp_path: Path) -> None:
         store.close()
 
 
-def export(db: Path, out: Path, *args: str):
+def export(db: Path | str, out: Path, *args: str):
     """`annotator --db DB export OUT ARGS...` through Typer's CliRunner."""
     from typer.testing import CliRunner
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
@@ -17,8 +15,8 @@ TEXT = ("أكد وزير الداخلية عبد الوافي لفتيت على 
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    path = str(tmp_path / "cli.db")
+def db(databases) -> str:
+    path = databases.new("cli")
     store = Store.open(path, label_checker=load_schema())
     doc, _ = store.add_document(external_id="d1", title="t", text=TEXT,
                                 sentences=[(0, 65), (66, 127)])

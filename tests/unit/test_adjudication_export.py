@@ -49,8 +49,8 @@ def build(path: str) -> None:
         store.close()
 
 
-def test_export_gold_after_adjudication(tmp_path: Path) -> None:
-    db = str(tmp_path / "g.db")
+def test_export_gold_after_adjudication(databases, tmp_path: Path) -> None:
+    db = databases.new("g")
     build(db)
     out = tmp_path / "gold.jsonl"
     result = CliRunner().invoke(app, ["--db", db, "export", str(out), "--source", "gold"])

@@ -19,8 +19,9 @@ VERSIONS = {
 }
 
 
-def _load(tmp_path: Path) -> Path:
-    db = tmp_path / "ag.db"
+def _load(databases, tmp_path: Path) -> str:
+    """Three annotators' versions of one document, in a fresh database of the backend."""
+    db = databases.new("ag")
     runner = CliRunner()
     for name, (spans, events) in VERSIONS.items():
         rec = {"id": "d1", "text": TEXT,
@@ -28,7 +29,7 @@ def _load(tmp_path: Path) -> Path:
                "events": [{"label": e, "scope": "document"} for e in events]}
         f = tmp_path / f"{name}.jsonl"
         f.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
-        result = runner.invoke(app, ["--db", str(db), "import", "--annotator", name, str(f)])
+        result = runner.invoke(app, ["--db", db, "import", "--annotator", name, str(f)])
         assert result.exit_code == 0, result.output
     return db
 
@@ -43,9 +44,9 @@ def _no_nan(value) -> bool:
     return True
 
 
-def test_agreement_json_keys(tmp_path: Path) -> None:
-    db = _load(tmp_path)
-    result = CliRunner().invoke(app, ["--db", str(db), "agreement", "--json"])
+def test_agreement_json_keys(databases, tmp_path: Path) -> None:
+    db = _load(databases, tmp_path)
+    result = CliRunner().invoke(app, ["--db", db, "agreement", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["annotators"] == ["alice", "bob", "carol"]
@@ -61,29 +62,29 @@ def test_agreement_json_keys(tmp_path: Path) -> None:
     assert _no_nan(report)
 
 
-def test_agreement_subset_and_markdown(tmp_path: Path) -> None:
-    db = _load(tmp_path)
+def test_agreement_subset_and_markdown(databases, tmp_path: Path) -> None:
+    db = _load(databases, tmp_path)
     result = CliRunner().invoke(
-        app, ["--db", str(db), "agreement", "--annotators", "alice,bob", "--markdown"]
+        app, ["--db", db, "agreement", "--annotators", "alice,bob", "--markdown"]
     )
     assert result.exit_code == 0, result.output
     assert "|" in result.output and "alice" in result.output and "carol" not in result.output
-    result = CliRunner().invoke(app, ["--db", str(db), "agreement", "--annotators", ","])
+    result = CliRunner().invoke(app, ["--db", db, "agreement", "--annotators", ","])
     assert result.exit_code == 2
 
 
-def test_all_disagreements_flag(tmp_path: Path) -> None:
-    db = _load(tmp_path)
+def test_all_disagreements_flag(databases, tmp_path: Path) -> None:
+    db = _load(databases, tmp_path)
     report = json.loads(
-        CliRunner().invoke(app, ["--db", str(db), "agreement", "--json",
+        CliRunner().invoke(app, ["--db", db, "agreement", "--json",
                                  "--all-disagreements"]).stdout
     )
     assert report["disagreements_truncated"] is False
     assert len(report["disagreements"]) == report["disagreements_total"] > 0
 
 
-def test_unknown_annotator_is_a_usage_error(tmp_path: Path) -> None:
-    db = _load(tmp_path)
-    result = CliRunner().invoke(app, ["--db", str(db), "agreement", "--annotators", "alice,zed"])
+def test_unknown_annotator_is_a_usage_error(databases, tmp_path: Path) -> None:
+    db = _load(databases, tmp_path)
+    result = CliRunner().invoke(app, ["--db", db, "agreement", "--annotators", "alice,zed"])
     assert result.exit_code == 2
     assert "no annotator named 'zed' (known: alice, bob, carol)" in result.output

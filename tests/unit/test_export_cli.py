@@ -15,8 +15,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    return build_corpus(tmp_path_factory.mktemp("cli") / "c.db").db
+def db(module_databases) -> str:
+    """The export corpus, built once per backend for this module."""
+    return str(build_corpus(module_databases.new("c")).db)
 
 
 def one_line_error(result, code: int) -> str:
@@ -38,9 +39,9 @@ def one_line_error(result, code: int) -> str:
     (["--source", "annotator:nobody"], "no annotator named 'nobody'"),
     (["--format", "xml"], "--format"),
 ])
-def test_usage_errors(db: Path, tmp_path: Path, args: list[str], needle: str) -> None:
+def test_usage_errors(db: str, tmp_path: Path, args: list[str], needle: str) -> None:
     out = tmp_path / "o.jsonl"
-    result = runner.invoke(app, ["--db", str(db), "export", str(out), *args])
+    result = runner.invoke(app, ["--db", db, "export", str(out), *args])
     assert needle in one_line_error(result, 2)
     assert not out.exists()
 
@@ -52,18 +53,18 @@ def test_missing_database(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()
 
 
-def test_out_kind_mismatch(db: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["--db", str(db), "export", str(tmp_path)])
+def test_out_kind_mismatch(db: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--db", db, "export", str(tmp_path)])
     assert "is a folder" in one_line_error(result, 2)
     f = tmp_path / "file"
     f.write_text("x")
-    result = runner.invoke(app, ["--db", str(db), "export", str(f), "--format", "brat"])
+    result = runner.invoke(app, ["--db", db, "export", str(f), "--format", "brat"])
     assert "needs a folder" in one_line_error(result, 2)
 
 
-def test_json_summary_is_all_of_stdout(db: Path, tmp_path: Path) -> None:
+def test_json_summary_is_all_of_stdout(db: str, tmp_path: Path) -> None:
     out = tmp_path / "m.jsonl"
-    result = runner.invoke(app, ["--db", str(db), "export", str(out), "--source", "majority",
+    result = runner.invoke(app, ["--db", db, "export", str(out), "--source", "majority",
                                  "--split", "train=0.8,dev=0.1,test=0.1", "--seed", "5",
                                  "--json"])
     assert result.exit_code == 0
@@ -94,8 +95,8 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         stop()
 
 
-def test_never_exports_over_the_database(tmp_path: Path) -> None:
-    db = build_corpus(tmp_path / "c.db").db
+def test_never_exports_over_the_database(tmp_path: Path) -> None:  # a SQLite file
+    db = Path(build_corpus(tmp_path / "c.db").db)
     before = db.read_bytes()
     for out, extra in ((db, []), (Path(f"{db}-wal"), ["--format", "conll"]),
                        (tmp_path / "." / db.name, ["--format", "spacy"])):
@@ -105,11 +106,11 @@ def test_never_exports_over_the_database(tmp_path: Path) -> None:
     assert db.read_bytes() == before
 
 
-def test_unwritable_out_is_one_line(db: Path, tmp_path: Path) -> None:
+def test_unwritable_out_is_one_line(db: str, tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a folder")
     for fmt in ("jsonl", "conll", "brat"):
-        result = runner.invoke(app, ["--db", str(db), "export", str(blocker / "sub" / "o"),
+        result = runner.invoke(app, ["--db", db, "export", str(blocker / "sub" / "o"),
                                      "--format", fmt, "--source", "majority"])
         err = one_line_error(result, 1)
         assert "cannot write" in err and "internal error" not in err, err

@@ -98,7 +98,7 @@ def test_majority_three_voters_and_tie(corpus, tmp_path: Path) -> None:
     assert d3["events"] == [{"label": "MEET", "scope": "document"}]
 
 
-def test_round_trip_is_byte_identical(corpus, tmp_path: Path) -> None:
+def test_round_trip_is_byte_identical(corpus, databases, tmp_path: Path) -> None:
     importing = pytest.importorskip("annotator.commands.importing")
     from annotator.commands.common import open_store
 
@@ -106,8 +106,8 @@ def test_round_trip_is_byte_identical(corpus, tmp_path: Path) -> None:
     args = ("--source", "annotator:alice", "--split", "train=0.5,dev=0.25,test=0.25",
             "--seed", "7")
     assert export(corpus.db, first, *args).exit_code == 0
-    db2 = tmp_path / "fresh.db"
-    store, schema = open_store(str(db2))
+    db2 = databases.new("fresh")
+    store, schema = open_store(db2)
     try:
         summary = importing.import_paths(store, schema, [first], annotator="alice")
     finally:
@@ -134,8 +134,8 @@ def test_split_is_deterministic(corpus, tmp_path: Path) -> None:
     assert outs[0] == outs[1]
 
 
-def test_nothing_to_export_warns(tmp_path: Path) -> None:
-    corpus = build_corpus(tmp_path / "c.db")
+def test_nothing_to_export_warns(databases, tmp_path: Path) -> None:
+    corpus = build_corpus(databases.new("c"))
     out = tmp_path / "x.jsonl"
     result = export(corpus.db, out, "--source", "annotator:alice", "--json")
     assert result.exit_code == 0

@@ -90,21 +90,21 @@ def test_layout_merges_sentences_a_span_crosses() -> None:
     assert len(layout(text, sents, []).blocks) == 2
 
 
-def test_export_with_whitespace_edge_exits_1(tmp_path: Path) -> None:
+def test_export_with_whitespace_edge_exits_1(databases, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from annotator.cli import app
     from annotator.store.service import Store
 
-    db = tmp_path / "w.db"
-    store = Store.open(str(db))
+    db = databases.new("w")
+    store = Store.open(db)
     text = "قال الوزير إن التعاون مستمر."
     doc, _ = store.add_document(external_id="w", title="w", text=text,
                                 sentences=split_sentences(text))
     store.add_span(doc.id, "alice", 3, 10, "OCC")  # " الوزير": leading space
     store.set_status(doc.id, "alice", "done")
     store.close()
-    result = CliRunner().invoke(app, ["--db", str(db), "export", str(tmp_path / "w.conll"),
+    result = CliRunner().invoke(app, ["--db", db, "export", str(tmp_path / "w.conll"),
                                       "--format", "conll", "--source", "annotator:alice"])
     assert result.exit_code == 1
     assert "whitespace at an edge" in result.stderr

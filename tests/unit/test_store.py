@@ -26,11 +26,15 @@ def doc_id(store: Store) -> int:
     return doc.id
 
 
-def test_pragmas(store: Store) -> None:
-    with store.engine.connect() as conn:
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+def test_pragmas(db_path: Path) -> None:  # SQLite only
+    store = Store.open(str(db_path))
+    try:
+        with store.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    finally:
+        store.close()
 
 
 def test_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,9 +114,9 @@ def test_every_change_is_logged_and_undoable(store: Store, doc_id: int) -> None:
     assert store.undo(doc_id, "bob") is None
 
 
-def test_second_connection_sees_committed_work(db_path: Path, store: Store, doc_id: int) -> None:
+def test_second_connection_sees_committed_work(db: str, store: Store, doc_id: int) -> None:
     store.add_span(doc_id, "alice", 18, 34, "PERS")
-    other = Store.open(str(db_path))
+    other = Store.open(db)
     try:
         other.add_span(doc_id, "bob", 18, 34, "PERS")
         assert len(other.spans(doc_id, "alice")) == 1
