@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Table, select, union
 from sqlalchemy.engine import Connection
 
+from annotator.store.engine import codepoint
 from annotator.store.models import (
     STATUS_DONE,
     Annotator,
@@ -60,13 +61,14 @@ def annotator_ids(store: Store) -> dict[str, int]:
 
 
 def statuses_by_document(store: Store, status: str = STATUS_DONE) -> dict[int, list[str]]:
-    """document id -> sorted names of the annotators (gold included) with this status."""
+    """document id -> names of the annotators (gold included) with this status, in code
+    point order."""
     a, n = _t(Assignment), _t(Annotator)
     q = (
         select(a.c.document_id, n.c.name)
         .join(n, n.c.id == a.c.annotator_id)
         .where(a.c.status == status)
-        .order_by(a.c.document_id, n.c.name)
+        .order_by(a.c.document_id, codepoint(n.c.name))
     )
     out: dict[int, list[str]] = {}
     with store.engine.connect() as conn:
@@ -87,11 +89,12 @@ def documents_annotated_by(store: Store, annotator_id: int) -> set[int]:
 
 
 def ordered_documents(store: Store) -> list[tuple[int, str]]:
-    """(id, external_id) of every document, in external id order (the export order)."""
+    """(id, external_id) of every document, in external id order (the export order: code
+    point order on every backend, whatever the database's collation)."""
     d = _t(Document)
     with store.engine.connect() as conn:
         return [(i, e) for i, e in conn.execute(
-            select(d.c.id, d.c.external_id).order_by(d.c.external_id))]
+            select(d.c.id, d.c.external_id).order_by(codepoint(d.c.external_id)))]
 
 
 def _annotation_rows(
