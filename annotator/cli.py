@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from annotator.errors import AnnotatorError, UsageError
-from annotator.store.engine import database_url
+from annotator.store.engine import database_url, safe_url
 
 app = typer.Typer(
     name="annotator",
@@ -54,7 +55,14 @@ def _run(target: str, *args: object, **kwargs: object) -> None:
         raise typer.Exit(1) from None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        typer.echo(f"annotator: database {database_url(CTX.db)}: {reason}", err=True)
+        url = database_url(CTX.db)
+        try:  # a driver's message could quote the connection string: never its password
+            password = make_url(url).password
+        except ArgumentError:
+            password = None
+        if password:
+            reason = reason.replace(str(password), "***")
+        typer.echo(f"annotator: database {safe_url(url)}: {reason}", err=True)
         raise typer.Exit(1) from None
     except Exception as exc:  # last line of defence: one line, no traceback
         first = (str(exc).splitlines() or [""])[0]
