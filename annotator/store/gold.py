@@ -1,4 +1,5 @@
-"""Gold: the store side of adjudication (auto-merge, decisions, undo/redo, loading).
+"""Gold: the store side of adjudication (loading, decisions, undo/redo; auto-merge is in
+`gold_auto`, batch reads in `gold_batch`, row primitives in `gold_rows`).
 
 Gold annotations live under the reserved annotator `gold`, each with provenance
 ``{"annotators": [...], "rule": ..., "by": ..., "at": ...}``. Every function that writes
@@ -7,30 +8,42 @@ start (`Store.write`), and logs one `Action` under the gold annotator (kind
 ``auto_merge`` or ``adjudicate``; ``by`` and ``payload["by"]`` name the adjudicator),
 which is what `undo_decision` / `redo_decision` replay. The gold annotator's
 `Assignment` is ``done`` when no disagreement of the document is left without a
-decision. `auto_merge` commits document by document: annotators keep saving while it
-runs, and a killed run resumes where it stopped (it is idempotent).
+decision. Annotators' later changes are followed by `gold_sync`.
 
 The decisions themselves are computed by `annotator.adjudication` from plain data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from annotator.adjudication import Disagreement, Outcome, Work, auto_plan, find_disagreements
-from annotator.adjudication.model import DOCUMENT_UNIT, RULE_UNANIMOUS, SpanT, Unit
+from annotator.adjudication import Disagreement, Outcome, Work, find_disagreements
+from annotator.adjudication.model import RULE_UNANIMOUS, SpanT
 from annotator.errors import PermissionDenied
+from annotator.store.gold_auto import AutoReport, auto_merge, merge_document
+from annotator.store.gold_batch import DocCount, corpus_counts
+from annotator.store.gold_rows import (
+    KIND_AUTO,
+    KIND_DECISION,
+    _decision_keys,
+    _discard_redo,
+    _gold_id,
+    _iso,
+    _set_status,
+    _set_unit,
+    _status,
+    _unit_rows,
+    _work,
+    _works,
+)
 from annotator.store.models import (
     GOLD,
     ROLE_ADJUDICATOR,
-    SCOPE_SENTENCE,
     STATUS_DONE,
     STATUS_IN_PROGRESS,
     STATUS_NEW,
@@ -39,17 +52,14 @@ from annotator.store.models import (
     Assignment,
     Decision,
     Document,
-    EventLabel,
     Sentence,
     Span,
     utcnow,
 )
 from annotator.store.retry import retrying
-from annotator.store.service import Store, StoreError, default_user
+from annotator.store.service import Store, StoreError
 
 AUTO = "auto"  # what older databases recorded as the `by` of auto-merged gold items
-KIND_AUTO = "auto_merge"
-KIND_DECISION = "adjudicate"
 
 
 # --------------------------------------------------------------------- roles
@@ -104,47 +114,6 @@ class DocAdjudication:
     @property
     def remaining(self) -> int:
         return sum(1 for d in self.items if d.key not in self.decisions)
-
-
-def _works(s: Session, doc_id: int) -> dict[str, Work]:
-    """The work of every annotator (not gold) who marked the document done."""
-    rows = s.exec(
-        select(Annotator.id, Annotator.name)
-        .join(Assignment, col(Assignment.annotator_id) == col(Annotator.id))
-        .where(Assignment.document_id == doc_id, Assignment.status == STATUS_DONE,
-               Annotator.name != GOLD)
-    ).all()
-    return {name: _work(s, doc_id, ann_id) for ann_id, name in rows}
-
-
-def _work(s: Session, doc_id: int, ann_id: int | None) -> Work:
-    spans = s.exec(select(Span.start, Span.end, Span.label).where(
-        Span.document_id == doc_id, Span.annotator_id == ann_id)).all()
-    events = s.exec(select(EventLabel.label, EventLabel.scope, EventLabel.start,
-                           EventLabel.end).where(
-        EventLabel.document_id == doc_id, EventLabel.annotator_id == ann_id)).all()
-    return Work.from_rows([tuple(r) for r in spans], [tuple(r) for r in events])
-
-
-def _table(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
-
-
-def _gold_id(store: Store, s: Session) -> int:
-    """The gold annotator's id (created, insert-or-ignore, inside a write session)."""
-    ann = store._annotator(s, GOLD)
-    assert ann.id is not None
-    return ann.id
-
-
-def _decision_keys(s: Session, doc_id: int) -> set[str]:
-    return set(s.exec(select(Decision.item_key).where(Decision.document_id == doc_id)))
-
-
-def _status(s: Session, doc_id: int, gold_id: int) -> str:
-    a = s.exec(select(Assignment).where(Assignment.document_id == doc_id,
-                                        Assignment.annotator_id == gold_id)).first()
-    return a.status if a else STATUS_NEW
 
 
 def _load_doc(s: Session, doc: Document, gold_id: int) -> DocAdjudication | None:
@@ -218,71 +187,6 @@ def gold_done_ids(store: Store) -> set[int]:
         ).all())
 
 
-@dataclass(frozen=True)
-class DocCount:
-    """How many disagreements a document has, and how many of them have no decision."""
-
-    items: int
-    remaining: int
-
-
-COUNT_BATCH = 500  # documents per round of queries in `corpus_counts`
-
-
-def corpus_counts(store: Store, doc_ids: Sequence[int],
-                  cancelled: Callable[[], bool] | None = None) -> dict[int, DocCount] | None:
-    """`DocCount` of every document of `doc_ids` at least two annotators finished (the
-    others are left out): the disagreements `load_document` finds, counted with four
-    queries per batch of documents instead of a handful per document. None when
-    `cancelled()` turned true between two batches."""
-    a, n, sp, ev, dec = (_table(m) for m in (Assignment, Annotator, Span, EventLabel,
-                                              Decision))
-    out: dict[int, DocCount] = {}
-    with store.engine.connect() as conn:
-        for lo in range(0, len(doc_ids), COUNT_BATCH):
-            if cancelled is not None and cancelled():
-                return None
-            ids = list(doc_ids[lo:lo + COUNT_BATCH])
-            finishers: dict[int, dict[int, str]] = {}
-            for doc_id, ann_id, name in conn.execute(
-                sa_select(a.c.document_id, a.c.annotator_id, n.c.name)
-                .join(n, n.c.id == a.c.annotator_id)
-                .where(a.c.document_id.in_(ids), a.c.status == STATUS_DONE, n.c.name != GOLD)
-            ):
-                finishers.setdefault(doc_id, {})[ann_id] = name
-            finishers = {d: f for d, f in finishers.items() if len(f) >= 2}
-            if not finishers:
-                continue
-            spans: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
-            for doc_id, ann_id, start, end, label in conn.execute(
-                sa_select(sp.c.document_id, sp.c.annotator_id, sp.c.start, sp.c.end,
-                          sp.c.label).where(sp.c.document_id.in_(list(finishers)))
-            ):
-                if ann_id in finishers[doc_id]:
-                    spans.setdefault((doc_id, ann_id), []).append((start, end, label))
-            events: dict[tuple[int, int], list[tuple[str, str, int | None, int | None]]] = {}
-            for doc_id, ann_id, label, scope, start, end in conn.execute(
-                sa_select(ev.c.document_id, ev.c.annotator_id, ev.c.label, ev.c.scope,
-                          ev.c.start, ev.c.end).where(ev.c.document_id.in_(list(finishers)))
-            ):
-                if ann_id in finishers[doc_id]:
-                    events.setdefault((doc_id, ann_id), []).append((label, scope, start, end))
-            decided: dict[int, set[str]] = {}
-            for doc_id, key in conn.execute(
-                sa_select(dec.c.document_id, dec.c.item_key)
-                .where(dec.c.document_id.in_(list(finishers)))
-            ):
-                decided.setdefault(doc_id, set()).add(key)
-            for doc_id, names in finishers.items():
-                works = {name: Work.from_rows(spans.get((doc_id, ann_id), ()),
-                                              events.get((doc_id, ann_id), ()))
-                         for ann_id, name in names.items()}
-                items = find_disagreements(works)
-                keys = decided.get(doc_id, set())
-                out[doc_id] = DocCount(len(items), sum(1 for d in items if d.key not in keys))
-    return out
-
-
 def load_adjudication(store: Store) -> list[DocAdjudication]:
     """Every document at least two annotators finished, by external id."""
     out = []
@@ -291,146 +195,6 @@ def load_adjudication(store: Store) -> list[DocAdjudication]:
         if state is not None:
             out.append(state)
     return out
-
-
-# --------------------------------------------------------------- primitives
-def _iso(when: datetime) -> str:
-    return when.isoformat(timespec="seconds")
-
-
-def _discard_redo(s: Session, doc_id: int, gold_id: int) -> None:
-    for old in s.exec(select(Action).where(
-        Action.document_id == doc_id, Action.annotator_id == gold_id,
-        Action.state == "undone", col(Action.kind).in_([KIND_AUTO, KIND_DECISION]),
-    )):
-        old.state = "dead"
-        s.add(old)
-
-
-def _set_status(s: Session, store: Store, doc_id: int, gold_id: int, status: str) -> str:
-    """Set gold's status on the document; return the status before."""
-    a = store._assignment(s, doc_id, gold_id)
-    assert a is not None
-    before = a.status
-    if before != status:
-        a.status = status
-        a.updated_at = utcnow()
-        s.add(a)
-    return before
-
-
-def _unit_rows(s: Session, store: Store, doc_id: int, gold_id: int,
-               unit: Unit) -> list[EventLabel]:
-    return store._event_rows(s, doc_id, gold_id, unit[0], unit[1], unit[2])
-
-
-def _set_unit(s: Session, store: Store, doc_id: int, gold_id: int, unit: Unit,
-              labels: dict[str, Any]) -> None:
-    """Make gold's labels on `unit` exactly `labels` (label -> provenance)."""
-    rows = _unit_rows(s, store, doc_id, gold_id, unit)
-    for r in rows:
-        if r.label not in labels:
-            s.delete(r)
-        elif r.provenance != labels[r.label]:
-            r.provenance = labels[r.label]
-            s.add(r)
-    have = {r.label for r in rows}
-    sentence = unit[0] == SCOPE_SENTENCE
-    for label in sorted(set(labels) - have):
-        s.add(EventLabel(document_id=doc_id, annotator_id=gold_id, label=label, scope=unit[0],
-                         start=unit[1] if sentence else None, end=unit[2] if sentence else None,
-                         provenance=labels[label]))
-    s.flush()
-
-
-# -------------------------------------------------------------------- auto
-@dataclass
-class AutoReport:
-    documents: int = 0  # documents at least two annotators finished
-    spans_taken: int = 0
-    events_taken: int = 0
-    disagreements_left: int = 0
-    documents_with_disagreements: int = 0
-    gold_done: int = 0
-
-    @property
-    def taken(self) -> int:
-        return self.spans_taken + self.events_taken
-
-    def add(self, other: AutoReport) -> None:
-        for name in ("documents", "spans_taken", "events_taken", "disagreements_left",
-                     "documents_with_disagreements", "gold_done"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-def merge_document(store: Store, doc_id: int, *, by: str | None = None,
-                   when: datetime | None = None, report: AutoReport | None = None,
-                   ) -> AutoReport:
-    """Copy into gold what all finishers of one document agree on: one short transaction.
-
-    Idempotent: items already in gold are not taken again. Gold's status becomes done
-    where no disagreement is left undecided (and nothing agreed is missing)."""
-    when = when or utcnow()
-    by = by or default_user()
-    report = report if report is not None else AutoReport()
-    with store.write(doc_id) as s:
-        works = _works(s, doc_id)
-        if len(works) < 2:
-            return report
-        gold_id = _gold_id(store, s)
-        report.documents += 1
-        names = sorted(works)
-        prov = {"annotators": names, "rule": RULE_UNANIMOUS, "by": by, "at": _iso(when)}
-        plan = auto_plan(works, _work(s, doc_id, gold_id))
-        added_spans = []
-        for start, end, label in sorted(plan.spans):
-            if store._insert_span(s, doc_id, gold_id, start, end, label, dict(prov)):
-                added_spans.append({"start": start, "end": end, "label": label,
-                                    "provenance": dict(prov)})
-        units = []
-        for unit, new in sorted(plan.events.items(), key=_unit_order):
-            before = {r.label: r.provenance for r in _unit_rows(s, store, doc_id, gold_id,
-                                                                    unit)}
-            after = dict(before) | {lab: dict(prov) for lab in new}
-            _set_unit(s, store, doc_id, gold_id, unit, after)
-            units.append({"unit": list(unit), "before": before, "after": after})
-        items = find_disagreements(works)
-        left = sum(1 for d in items if d.key not in _decision_keys(s, doc_id))
-        report.spans_taken += len(added_spans)
-        report.events_taken += sum(len(plan.events[u]) for u in plan.events)
-        report.disagreements_left += left
-        report.documents_with_disagreements += left > 0
-        status = STATUS_IN_PROGRESS if left else STATUS_DONE
-        report.gold_done += status == STATUS_DONE
-        status_before = _set_status(s, store, doc_id, gold_id, status)
-        if added_spans or units or status_before != status:
-            _discard_redo(s, doc_id, gold_id)
-            store._audit(s, doc_id, gold_id, KIND_AUTO, {
-                "by": by, "spans_added": added_spans, "spans_removed": [], "events": units,
-                "status_before": status_before, "status_after": status}, by=by)
-        s.commit()
-    return report
-
-
-def auto_merge(store: Store, when: datetime | None = None, *, by: str | None = None,
-               progress: Callable[[int, int], None] | None = None) -> AutoReport:
-    """`merge_document` over every document at least two annotators finished, one short
-    transaction each (a transient failure is retried): never a lock held across the
-    corpus. `progress(done, total)` is called after each document."""
-    when = when or utcnow()
-    report = AutoReport()
-    doc_ids = adjudicable_ids(store)
-    for i, doc_id in enumerate(doc_ids, 1):
-        part = retrying(lambda d=doc_id: merge_document(store, d, by=by, when=when))
-        report.add(part)
-        if progress is not None:
-            progress(i, len(doc_ids))
-    return report
-
-
-def _unit_order(item: tuple[Unit, Any]) -> tuple[bool, int, int]:
-    unit = item[0]
-    return (unit != DOCUMENT_UNIT, unit[1] or 0, unit[2] or 0)
 
 
 # --------------------------------------------------------------- decisions
@@ -665,7 +429,8 @@ def gold_spans(store: Store, doc_id: int) -> list[SpanT]:
 
 
 __all__: Sequence[str] = (
-    "AUTO", "AutoReport", "DecisionInfo", "DecisionResult", "DocAdjudication", "DocCount",
+    "AUTO", "KIND_AUTO", "AutoReport", "DecisionInfo", "DecisionResult", "DocAdjudication",
+    "DocCount",
     "adjudicable_ids", "auto_merge", "corpus_counts", "decide", "gold_done_ids",
     "gold_spans", "is_adjudicator", "merge_document",
     "load_adjudication", "load_document", "redo_decision", "require_adjudicator",

@@ -89,8 +89,13 @@ def finishers(s: Session, doc_id: int) -> list[str]:
 def reconcile_gold(store: Store, s: Session, doc_id: int, *,
                    changed_by: int | None) -> None:
     """Bring gold on `doc_id` in line with the annotators' current work (see module)."""
-    gid = gold_id(s)
-    if gid is None or changed_by == gid:
+    gid = store._ids.get(GOLD)
+    if gid is None:
+        gid = gold_id(s)
+        if gid is None:
+            return  # no gold anywhere yet
+        store._ids[GOLD] = gid
+    if changed_by == gid:
         return
     gold_status = s.exec(select(Assignment).where(
         Assignment.document_id == doc_id, Assignment.annotator_id == gid)).first()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import case, func, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -96,6 +96,9 @@ class Store:
         self.engine = engine
         # object with .entity_names() and .event_names(); None = accept any label
         self.label_checker = label_checker
+        # facts that never change once committed: annotator ids, document lengths
+        self._ids: dict[str, int] = {}
+        self._lengths: dict[int, int] = {}
 
     @classmethod
     def open(cls, db: str | None = None, label_checker: Any | None = None) -> Store:
@@ -112,19 +115,22 @@ class Store:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def write(self, doc_id: int | None = None) -> Iterator[Session]:
+    def write(self, doc_id: int | Sequence[int] | None = None) -> Iterator[Session]:
         """A session whose transaction holds the write lock from its start: SQLite
-        ``BEGIN IMMEDIATE``; PostgreSQL an advisory lock on the document (or on the
-        corpus-wide key). The caller commits; leaving without a commit rolls back."""
+        ``BEGIN IMMEDIATE``; PostgreSQL an advisory lock on the document(s) (taken in id
+        order, so two writers never wait on each other crosswise), or on the corpus-wide
+        key. The caller commits; leaving without a commit rolls back."""
         if self.is_sqlite:
             bind = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
             with Session(bind, expire_on_commit=False) as s:
                 s.connection()  # BEGIN IMMEDIATE now, not at the first statement
                 yield s
             return
+        keys = ([GLOBAL_LOCK] if doc_id is None else [doc_id] if isinstance(doc_id, int)
+                else sorted(set(doc_id)))
         with Session(self.engine, expire_on_commit=False) as s:
-            s.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                      {"k": GLOBAL_LOCK if doc_id is None else doc_id})
+            for key in keys:
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
             yield s
 
     def close(self) -> None:
@@ -171,16 +177,32 @@ class Store:
             ann = s.exec(select(Annotator).where(Annotator.name == name)).one()
         return ann
 
+    def _ann_id(self, s: Session, name: str) -> int:
+        """The annotator's id inside a write session (created when new). Ids found in the
+        database are remembered; one created here is not until it is committed."""
+        found = self._ids.get(name)
+        if found is None:
+            found = s.exec(select(Annotator.id).where(Annotator.name == name)).first()
+            if found is None:
+                ann = self._annotator(s, name)
+                assert ann.id is not None
+                return ann.id
+            self._ids[name] = found
+        return found
+
     def _annotator_id(self, name: str) -> int:
         """The annotator's id, created in its own short transaction when new (so a reading
         method never writes inside its read)."""
+        if name in self._ids:
+            return self._ids[name]
         with self.session() as s:
             found = s.exec(select(Annotator.id).where(Annotator.name == name)).first()
-        if found is not None:
-            return found
-        ann = self.annotator(name)
-        assert ann.id is not None
-        return ann.id
+        if found is None:
+            ann = self.annotator(name)
+            assert ann.id is not None
+            found = ann.id
+        self._ids[name] = found
+        return found
 
     def annotator(self, name: str) -> Annotator:
         with self.write() as s:
@@ -398,12 +420,19 @@ class Store:
         return a
 
     def _touch(self, s: Session, doc_id: int, annotator_id: int | None) -> None:
-        a = self._assignment(s, doc_id, annotator_id)
-        assert a is not None
-        if a.status == STATUS_NEW:
-            a.status = STATUS_IN_PROGRESS
-        a.updated_at = utcnow()
-        s.add(a)
+        """The annotator is working on the document: new becomes in progress."""
+        table = Assignment.__table__  # type: ignore[attr-defined]
+        now = utcnow()
+        done = s.execute(
+            table.update()
+            .where(table.c.document_id == doc_id, table.c.annotator_id == annotator_id)
+            .values(status=case((table.c.status == STATUS_NEW, STATUS_IN_PROGRESS),
+                                else_=table.c.status), updated_at=now))
+        if not done.rowcount:  # type: ignore[attr-defined]
+            self._insert_ignore(s, Assignment, {
+                "document_id": doc_id, "annotator_id": annotator_id,
+                "status": STATUS_IN_PROGRESS, "updated_at": now},
+                ["document_id", "annotator_id"])
 
     def _check_label(self, kind: str, label: str) -> None:
         if self.label_checker is None:
@@ -416,11 +445,14 @@ class Store:
             raise StoreError(f"label {label!r} is not an {kind} type of the label schema")
 
     def _check_range(self, s: Session, doc_id: int, start: int, end: int) -> None:
-        doc = s.get(Document, doc_id)
-        if doc is None:
-            raise StoreError(f"no document with id {doc_id}")
-        if not (0 <= start < end <= len(doc.text)):
-            raise StoreError(f"span [{start}, {end}) is outside the document (0..{len(doc.text)})")
+        n = self._lengths.get(doc_id)
+        if n is None:
+            n = s.exec(select(func.length(Document.text)).where(Document.id == doc_id)).first()
+            if n is None:
+                raise StoreError(f"no document with id {doc_id}")
+            self._lengths[doc_id] = n
+        if not (0 <= start < end <= n):
+            raise StoreError(f"span [{start}, {end}) is outside the document (0..{n})")
 
     def _audit(
         self, s: Session, doc_id: int | None, annotator_id: int | None, kind: str,
@@ -437,19 +469,15 @@ class Store:
         return action
 
     def _log(
-        self, s: Session, doc_id: int, annotator_id: int | None, kind: str, payload: dict[str, Any]
+        self, s: Session, doc_id: int, annotator_id: int | None, kind: str,
+        payload: dict[str, Any], by: str | None = None,
     ) -> None:
         # a new change discards the redo stack of this user on this document
-        for old in s.exec(
-            select(Action).where(
-                Action.document_id == doc_id,
-                Action.annotator_id == annotator_id,
-                Action.state == "undone",
-            )
-        ):
-            old.state = "dead"
-            s.add(old)
-        self._audit(s, doc_id, annotator_id, kind, payload)
+        table = Action.__table__  # type: ignore[attr-defined]
+        s.execute(table.update().where(
+            table.c.document_id == doc_id, table.c.annotator_id == annotator_id,
+            table.c.state == "undone").values(state="dead"))
+        self._audit(s, doc_id, annotator_id, kind, payload, by=by)
         self._gold_follows(s, doc_id, annotator_id)
 
     def _gold_follows(self, s: Session, doc_id: int, annotator_id: int | None) -> None:
@@ -498,13 +526,13 @@ class Store:
         self._check_label("entity", label)
         with self.write(doc_id) as s:
             self._check_range(s, doc_id, start, end)
-            ann = self._annotator(s, user)
-            span = self._insert_span(s, doc_id, ann.id, start, end, label, provenance)
+            ann_id = self._ann_id(s, user)
+            span = self._insert_span(s, doc_id, ann_id, start, end, label, provenance)
             if span is None:
                 return None
-            self._touch(s, doc_id, ann.id)
+            self._touch(s, doc_id, ann_id)
             record = {"start": start, "end": end, "label": label, "provenance": provenance}
-            self._log(s, doc_id, ann.id, "add_span", {"span": record})
+            self._log(s, doc_id, ann_id, "add_span", {"span": record}, by=user)
             s.commit()
             return span
 
@@ -514,15 +542,16 @@ class Store:
         if doc_id is None:
             return False
         with self.write(doc_id) as s:
-            ann = self._annotator(s, user)
+            ann_id = self._ann_id(s, user)
             span = s.get(Span, span_id)
-            if span is None or span.annotator_id != ann.id:
+            if span is None or span.annotator_id != ann_id:
                 return False
             record = {"start": span.start, "end": span.end, "label": span.label,
                       "provenance": span.provenance}
             s.delete(span)
-            self._touch(s, span.document_id, ann.id)
-            self._log(s, span.document_id, ann.id, "remove_span", {"span": record})
+            self._touch(s, span.document_id, ann_id)
+            self._log(s, span.document_id, ann_id, "remove_span", {"span": record},
+                      by=user)
             s.commit()
             return True
 
@@ -585,15 +614,15 @@ class Store:
                 if start is None or end is None:
                     raise StoreError("a sentence event label needs the sentence's start and end")
                 self._check_range(s, doc_id, start, end)
-            ann = self._annotator(s, user)
-            before = self._replace_events(s, doc_id, ann.id, scope, start, end, wanted, provenance)
+            ann_id = self._ann_id(s, user)
+            before = self._replace_events(s, doc_id, ann_id, scope, start, end, wanted, provenance)
             if before == wanted:
                 s.rollback()
                 return False
-            self._touch(s, doc_id, ann.id)
-            self._log(s, doc_id, ann.id, "set_events", {
+            self._touch(s, doc_id, ann_id)
+            self._log(s, doc_id, ann_id, "set_events", {
                 "scope": scope, "start": start, "end": end, "before": before, "after": wanted,
-            })
+            }, by=user)
             s.commit()
             return True
 
@@ -601,8 +630,8 @@ class Store:
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r}")
         with self.write(doc_id) as s:
-            ann = self._annotator(s, user)
-            a = self._assignment(s, doc_id, ann.id)
+            ann_id = self._ann_id(s, user)
+            a = self._assignment(s, doc_id, ann_id)
             assert a is not None
             if a.status == status:
                 s.rollback()
@@ -612,7 +641,8 @@ class Store:
             a.updated_at = utcnow()
             s.add(a)
             s.flush()
-            self._log(s, doc_id, ann.id, "set_status", {"before": before, "after": status})
+            self._log(s, doc_id, ann_id, "set_status", {"before": before, "after": status},
+                      by=user)
             s.commit()
             return True
 
@@ -658,11 +688,11 @@ class Store:
         """Undo (redo) this user's latest (earliest undone) change on the document: one
         transaction, logged as an `undo` (`redo`) row of its own time."""
         with self.write(doc_id) as s:
-            ann = self._annotator(s, user)
+            ann_id = self._ann_id(s, user)
             order = col(Action.id).desc() if undo else col(Action.id)
             action = s.exec(
                 select(Action)
-                .where(Action.document_id == doc_id, Action.annotator_id == ann.id,
+                .where(Action.document_id == doc_id, Action.annotator_id == ann_id,
                        Action.state == ("done" if undo else "undone"),
                        col(Action.kind).in_(self.UNDOABLE))
                 .order_by(order)
@@ -676,9 +706,10 @@ class Store:
             self._apply(s, action, inverse=undo)
             action.state = "undone" if undo else "done"
             s.add(action)
-            self._audit(s, doc_id, ann.id, "undo" if undo else "redo",
-                        {"action": action.id, "kind": action.kind, "payload": action.payload})
-            self._gold_follows(s, doc_id, ann.id)
+            self._audit(s, doc_id, ann_id, "undo" if undo else "redo",
+                        {"action": action.id, "kind": action.kind, "payload": action.payload},
+                        by=user)
+            self._gold_follows(s, doc_id, ann_id)
             s.commit()
             return action
 
@@ -715,25 +746,26 @@ class Store:
         for label, *_ in events:
             self._check_label("event", label)
         with self.write(doc_id) as s:
-            ann = self._annotator(s, user)
+            ann_id = self._ann_id(s, user)
             n_spans = 0
             for start, end, label in spans:
                 self._check_range(s, doc_id, start, end)
-                n_spans += self._insert_span(s, doc_id, ann.id, start, end, label) is not None
+                n_spans += self._insert_span(s, doc_id, ann_id, start, end, label) is not None
             units: dict[tuple[str, int | None, int | None], set[str]] = {}
             for label, scope, start, end in events:
                 units.setdefault((scope, start, end), set()).add(label)
             n_events = 0
             for (scope, start, end), labels in units.items():
-                had = {r.label for r in self._event_rows(s, doc_id, ann.id, scope, start, end)}
-                before = self._replace_events(s, doc_id, ann.id, scope, start, end, labels | had)
+                had = {r.label for r in self._event_rows(s, doc_id, ann_id, scope, start, end)}
+                before = self._replace_events(s, doc_id, ann_id, scope, start, end, labels | had)
                 n_events += len(labels - set(before))
-            a = self._assignment(s, doc_id, ann.id)
+            a = self._assignment(s, doc_id, ann_id)
             assert a is not None
             a.status = status
             a.updated_at = utcnow()
             s.add(a)
             s.flush()
-            self._log(s, doc_id, ann.id, "import", {"spans": n_spans, "events": n_events})
+            self._log(s, doc_id, ann_id, "import", {"spans": n_spans, "events": n_events},
+                      by=user)
             s.commit()
             return n_spans, n_events
