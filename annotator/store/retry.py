@@ -3,12 +3,15 @@
 Transient: the write lock is held by another writer past the busy timeout (SQLite
 ``database is locked``), a PostgreSQL serialization failure or deadlock, or a connection
 that dropped (the pool replaces it). Anything else (a read-only file, a constraint, a
-refused label) is final: retrying would only repeat it.
+refused label) is final: retrying would only repeat it. The error may be SQLAlchemy's
+wrapper or the driver's own (one raised where SQLAlchemy does not wrap it, e.g. in an
+event listener).
 """
 
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -26,9 +29,15 @@ ATTEMPTS = 4
 BASE_DELAY = 0.05  # seconds; doubled each attempt, with jitter
 
 
+def _driver_error(exc: BaseException) -> BaseException:
+    """The driver's exception: SQLAlchemy's `.orig`, or `exc` itself when unwrapped."""
+    orig = getattr(exc, "orig", None) if isinstance(exc, DBAPIError) else None
+    return orig if isinstance(orig, BaseException) else exc
+
+
 def _sqlstate(exc: BaseException) -> str | None:
-    orig = getattr(exc, "orig", None)
-    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    driver = _driver_error(exc)
+    return getattr(driver, "sqlstate", None) or getattr(driver, "pgcode", None)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -38,8 +47,8 @@ def is_transient(exc: BaseException) -> bool:
     state = _sqlstate(exc)
     if state is not None:
         return state in _PG_TRANSIENT or state.startswith("08")
-    if isinstance(exc, OperationalError):
-        message = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, OperationalError | sqlite3.OperationalError):
+        message = str(_driver_error(exc)).lower()
         return any(m in message for m in _SQLITE_TRANSIENT) or "server closed" in message
     return False
 

@@ -127,3 +127,13 @@ def test_the_first_attempt_always_runs() -> None:
     with pytest.raises(OperationalError):
         retrying(fn, attempts=4, budget=0.0, sleep=lambda _s: None)
     assert len(calls) == 1
+
+
+def test_the_drivers_own_errors_too() -> None:
+    """An error raised where SQLAlchemy does not wrap it (an event listener) is judged the
+    same way as the wrapped one."""
+    assert is_transient(sqlite3.OperationalError("database is locked"))
+    assert not is_transient(sqlite3.OperationalError("attempt to write a readonly database"))
+    assert is_transient(PgError("could not serialize access", "40001"))
+    assert not is_transient(PgError("duplicate key", "23505"))
+    assert describe(sqlite3.OperationalError("database is locked")) == "database is locked"
