@@ -13,6 +13,7 @@ from annotator.tui.palette import AnnotatorCommands
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.documents import DocumentsScreen
 from annotator.tui.screens.help import HelpScreen
+from annotator.tui.store_calls import Failed
 
 CSS_DIR = Path(__file__).parent
 
@@ -27,10 +28,19 @@ class AnnotatorApp(SessionApp):
     ENABLE_COMMAND_PALETTE = True
 
     def first_screens(self) -> list[Screen]:
-        screens: list[Screen] = [DocumentsScreen(self.session)]
+        documents = DocumentsScreen(self.session)
+        screens: list[Screen] = [documents]
         if self.start_doc is not None:
-            screens.append(AnnotateScreen(self.session, self.start_doc))
+            opened = self._annotate_screen(self.start_doc, on=documents)
+            if opened is not None:
+                screens.append(opened)
         return screens
+
+    def _annotate_screen(self, doc_id: int, on: Screen | None = None) -> AnnotateScreen | None:
+        """The annotate screen on the document; None (and a ✗ line) when it cannot be read."""
+        screen = self.guarded("open the document", lambda: AnnotateScreen(self.session, doc_id),
+                              saving=False, on=on)
+        return None if isinstance(screen, Failed) else screen
 
     # ----------------------------------------------------------------- actions
     def action_help(self) -> None:
@@ -38,16 +48,24 @@ class AnnotatorApp(SessionApp):
             self.push_screen(HelpScreen(self.session.schema))
 
     def open_document(self, doc_id: int) -> None:
+        screen = self._annotate_screen(doc_id)
+        if screen is None:
+            return
         if isinstance(self.screen, AnnotateScreen):
-            self.switch_screen(AnnotateScreen(self.session, doc_id))
+            self.switch_screen(screen)
         else:
-            self.push_screen(AnnotateScreen(self.session, doc_id))
+            self.push_screen(screen)
 
     def on_documents_screen_open(self, event: DocumentsScreen.Open) -> None:
         self.open_document(event.doc_id)
 
     def on_annotate_screen_switch_document(self, event: AnnotateScreen.SwitchDocument) -> None:
-        ids = [r.id for r in self.session.store.document_rows(self.session.user)]
+        rows = self.guarded("list the documents",
+                            lambda: self.session.store.document_rows(self.session.user),
+                            saving=False)
+        if isinstance(rows, Failed):
+            return
+        ids = [r.id for r in rows]
         if event.doc_id not in ids or len(ids) < 2:
             self.bell()
             return

@@ -1,11 +1,21 @@
-"""What the annotate and adjudicate apps share: the session, the theme, how they are run."""
+"""What the annotate and adjudicate apps share: the session, the theme, how they are run,
+and how a store call that fails outside a screen (or slips past one) is shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from textual.actions import ActionParseResult
 from textual.app import App
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from annotator.tui.context import Session
+from annotator.tui.screens.guarded import GuardedScreen
+from annotator.tui.store_calls import STORE_ERRORS, Failed, call_store, failed
+
+T = TypeVar("T")
 
 
 class SessionApp(App[None]):
@@ -23,6 +33,42 @@ class SessionApp(App[None]):
         self.theme = "textual-dark"
         for screen in self.first_screens():
             self.push_screen(screen)
+
+    # ------------------------------------------------------------- store failures
+    def guarded(
+        self, what: str, fn: Callable[[], T], *, saving: bool = True,
+        on: Screen | None = None,
+    ) -> T | Failed:
+        """A store call made by the app itself; a failure is shown on `on` (by default the
+        current screen)."""
+        result = call_store(what, fn, saving=saving)
+        if isinstance(result, Failed):
+            self.report_failure(result.line, on)
+        return result
+
+    def report_failure(self, line: str, on: Screen | None = None) -> None:
+        screen = on if on is not None else self.screen
+        if isinstance(screen, GuardedScreen):
+            screen.report_failure(line)
+        else:  # a modal (help, a picker) has no status line
+            self.bell()
+            self.notify(line, severity="error")
+
+    async def run_action(
+        self, action: str | ActionParseResult, default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Last resort: a store error that a key's action let through is a ✗ line and the
+        screen reads the database again, instead of the app ending with a traceback.
+        (Every store call of a screen goes through `guarded`; this catches a slip.)"""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except STORE_ERRORS as exc:
+            name = action if isinstance(action, str) else action[1]
+            self.report_failure(failed(name.split("(")[0].replace("_", " "), exc).line)
+            if isinstance(self.screen, GuardedScreen):
+                self.screen.resync()
+            return True
 
 
 def run_session_app(app_class: type[SessionApp], session: Session, **kwargs) -> int:

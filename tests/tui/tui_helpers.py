@@ -105,3 +105,20 @@ async def opened_at(
 def span_rows(store: Store, doc_id: int, user: str) -> list[tuple[int, int, str, str]]:
     text = store.document(doc_id).text
     return [(s.start, s.end, s.label, text[s.start:s.end]) for s in store.spans(doc_id, user)]
+
+
+@asynccontextmanager
+async def adjudicate_running(
+    store: Store, schema: LabelSchema, user: str = "carol", size: tuple[int, int] = (120, 36)
+) -> AsyncIterator[Pilot]:
+    """Run the adjudicate app as `user`; yield the pilot once the screen has settled (the
+    corpus counted by its worker)."""
+    from annotator.tui.context import Session
+    from annotator.tui.screens.adjudicate import AdjudicateApp
+
+    app = AdjudicateApp(Session(store, schema, user, "app"))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        yield pilot

@@ -11,6 +11,9 @@ when they are reached (cached); the corpus-wide counts are computed by a thread 
 (`corpus_counts`, which posts `CorpusCounted`) and then kept up to date by each decision's
 change to its document.
 
+Every store call goes through `guarded` (retried; a failure is a ✗ line under the
+screen, and the document is read again so that the screen shows what gold holds).
+
 Modes: *pick* (1…9 accept a version), *tick* (m: 1…9 tick versions, Enter accepts the
 ticked ones), *edit* (e: draw the span as in annotation, then press its label key).
 """
@@ -41,11 +44,13 @@ from annotator.store.gold import (
     redo_decision,
     undo_decision,
 )
-from annotator.store.service import Store, StoreError
+from annotator.store.service import Store
 from annotator.tui.base_app import SessionApp
 from annotator.tui.bindings import GLOBAL, KeySpec, bindings_for, entity_bindings, spec
 from annotator.tui.context import Session
+from annotator.tui.screens.guarded import GuardedScreen
 from annotator.tui.span_index import SpanRec
+from annotator.tui.store_calls import Failed
 from annotator.tui.textops import tokens_of
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.versions_panel import VersionsPanel
@@ -114,7 +119,7 @@ def _in_memory(store: Store) -> bool:
         url.database in (None, "", ":memory:") or "mode=memory" in str(url))
 
 
-class AdjudicateScreen(Screen[None]):
+class AdjudicateScreen(GuardedScreen):
     BINDINGS = adjudicate_bindings()
 
     class CorpusCounted(Message):
@@ -129,7 +134,10 @@ class AdjudicateScreen(Screen[None]):
     def __init__(self, session: Session, start_doc: int | None = None) -> None:
         super().__init__()
         self.session = session
-        self.doc_ids = adjudicable_ids(session.store)
+        ids = self.guarded("list the documents to adjudicate",
+                           lambda: adjudicable_ids(session.store), saving=False)
+        self.unread = isinstance(ids, Failed)  # the list could not be read
+        self.doc_ids: list[int] = [] if isinstance(ids, Failed) else ids
         self.states: dict[int, DocAdjudication] = {}  # the documents loaded so far
         self.remaining: dict[int, int] = {}  # their disagreements without a decision
         # corpus-wide, from the counting worker; None until it reports
@@ -137,7 +145,9 @@ class AdjudicateScreen(Screen[None]):
         self.corpus_left: int | None = None
         self.corpus_done: int | None = None
         self.count_error = ""
-        self._gold_done = gold_done_ids(session.store) if self.doc_ids else set()
+        done = self.guarded("read gold's status", lambda: gold_done_ids(session.store),
+                            saving=False) if self.doc_ids else set()
+        self._gold_done: set[int] = set() if isinstance(done, Failed) else done
         self._shown: int | None = None  # the document in the article view
         self.doc_pos = 0
         self.item_pos = 0
@@ -169,7 +179,10 @@ class AdjudicateScreen(Screen[None]):
     def _reload(self, doc_id: int) -> DocAdjudication | None:
         """(Re)load one document; one that is no longer adjudicable leaves the list."""
         before = self._known_left(doc_id)
-        state = load_document(self.session.store, doc_id)
+        state = self.guarded("load the document",
+                             lambda: load_document(self.session.store, doc_id), saving=False)
+        if isinstance(state, Failed):  # a failed read changes nothing
+            return self.states.get(doc_id)
         if state is None:
             self.states.pop(doc_id, None)
             self.remaining.pop(doc_id, None)
@@ -207,9 +220,11 @@ class AdjudicateScreen(Screen[None]):
 
     def _load_current(self) -> None:
         """Load the current document; one that is no longer adjudicable gives its place
-        to the next."""
-        while self.doc_ids and self._load(self.doc_ids[self.doc_pos]) is None:
-            pass
+        to the next (one that failed to load keeps it)."""
+        while self.doc_ids:
+            doc_id = self.doc_ids[self.doc_pos]
+            if self._load(doc_id) is not None or doc_id in self.doc_ids:
+                return
 
     @property
     def state(self) -> DocAdjudication | None:
@@ -304,8 +319,11 @@ class AdjudicateScreen(Screen[None]):
 
     def _start_count(self) -> None:
         if _in_memory(self.session.store):
-            self.post_message(self.CorpusCounted(corpus_counts(self.session.store,
-                                                               self.doc_ids)))
+            counts = self.guarded("count the corpus",
+                                  lambda: corpus_counts(self.session.store, self.doc_ids),
+                                  saving=False)
+            self.post_message(self.CorpusCounted(None, error=counts.reason)
+                              if isinstance(counts, Failed) else self.CorpusCounted(counts))
         elif self.doc_ids:
             self._count_corpus(list(self.doc_ids))
         else:
@@ -373,6 +391,9 @@ class AdjudicateScreen(Screen[None]):
         panel = self.query_one(VersionsPanel)
         self.query_one("#adj-help", Static).update(help_line(self.mode))
         self._header()
+        if state is None and (self.unread or self.doc_ids):
+            panel.show_empty("This could not be read from the database: see the line below.")
+            return
         if state is None:
             panel.show_empty("Nothing to adjudicate: no document has been marked done by "
                              "two or more annotators.")
@@ -425,6 +446,14 @@ class AdjudicateScreen(Screen[None]):
     def say(self, message: str) -> None:
         self.query_one("#adj-notice", Static).update(Text(message, style="bold"))
 
+    def show_failure(self, line: str) -> None:
+        self.query_one("#adj-notice", Static).update(Text(line, style="bold red"))
+
+    def resync(self) -> None:
+        state = self.state
+        if state is not None and self._reload(state.doc_id) is not None:
+            self._show_item()
+
     # ------------------------------------------------------------- check keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         modes = _ONLY_IN.get(action)
@@ -440,18 +469,26 @@ class AdjudicateScreen(Screen[None]):
         self._show_item()
 
     # --------------------------------------------------------------- deciding
-    async def _commit(self, make_outcome) -> None:  # noqa: ANN001 (callable -> Outcome)
+    async def _commit(self, what: str, make_outcome) -> None:  # noqa: ANN001 (-> Outcome)
         state, item = self.state, self.item
         if state is None or item is None:
             self.app.bell()
             return
         try:
             outcome = make_outcome(item)
-            result = decide(self.session.store, state.doc_id, self.session.user, outcome)
-        except (ValueError, StoreError) as exc:
+        except ValueError as exc:
             self.say(str(exc))
             self.app.bell()
-            if self._reload(state.doc_id) is None:
+            self._set_mode(PICK)
+            return
+        result = self.guarded(what, lambda: decide(self.session.store, state.doc_id,
+                                                   self.session.user, outcome))
+        if isinstance(result, Failed):
+            # refused or failed: read the document again (what gold holds now); the
+            # failure stays the line shown, whatever the reading says
+            reloaded = self._reload(state.doc_id)
+            self.show_failure(result.line)
+            if reloaded is None:
                 await self._left_the_list()
                 return
             self._set_mode(PICK)
@@ -489,7 +526,7 @@ class AdjudicateScreen(Screen[None]):
             self.ticked ^= {n - 1}
             self._show_item()
             return
-        await self._commit(lambda it: choose(it, [n - 1]))
+        await self._commit(f"accept version {n}", lambda it: choose(it, [n - 1]))
 
     def action_tick_mode(self) -> None:
         if self.item is None:
@@ -503,10 +540,11 @@ class AdjudicateScreen(Screen[None]):
             self.app.bell()
             return
         ticked = sorted(self.ticked)
-        await self._commit(lambda it: choose(it, ticked))
+        await self._commit("accept versions " + "+".join(str(i + 1) for i in ticked),
+                           lambda it: choose(it, ticked))
 
     async def action_reject(self) -> None:
-        await self._commit(reject)
+        await self._commit("reject all versions", reject)
 
     def action_edit_mode(self) -> None:
         item, article = self.item, self.article
@@ -529,7 +567,7 @@ class AdjudicateScreen(Screen[None]):
             self.app.bell()
             return
         start, end = target
-        await self._commit(lambda it: edit(it, (start, end, label)))
+        await self._commit(f"save {label} span", lambda it: edit(it, (start, end, label)))
 
     def action_cancel(self) -> None:
         if self.mode != PICK:
@@ -570,7 +608,12 @@ class AdjudicateScreen(Screen[None]):
         if state is None:
             return
         fn = undo_decision if undo else redo_decision
-        action = fn(self.session.store, state.doc_id, self.session.user)
+        action = self.guarded("undo" if undo else "redo",
+                              lambda: fn(self.session.store, state.doc_id, self.session.user))
+        if isinstance(action, Failed):
+            self.resync()
+            self.show_failure(action.line)
+            return
         if action is None:
             self.say(f"nothing to {'undo' if undo else 'redo'} in this document")
             return

@@ -2,7 +2,9 @@
 
 Every change goes straight through the store as one committed transaction (there is no
 save key); the widgets are then updated from what the store returned, touching only the
-lines that changed.
+lines that changed. Every store call goes through `guarded` (retried, and a failure is a ✗
+line in the status line): after a failed change the screen shows again what the database
+holds, and the selection stays, so the same key tries again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from annotator.store.models import (
@@ -29,8 +30,10 @@ from annotator.tui.bindings import ANNOTATE, bindings_for, entity_bindings
 from annotator.tui.caret import Range
 from annotator.tui.context import Session
 from annotator.tui.screens.event_picker import EventPicker
+from annotator.tui.screens.guarded import GuardedScreen
 from annotator.tui.screens.span_picker import SpanPicker
 from annotator.tui.span_index import SpanRec
+from annotator.tui.store_calls import Failed, call_store
 from annotator.tui.textops import search_hits, tokens_of
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.event_panel import EventPanel
@@ -38,8 +41,22 @@ from annotator.tui.widgets.search_bar import SearchBar, SearchRow
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
 
+EventSets = tuple[list[str], dict[Range, list[str]]]  # the document's, each sentence's
 
-class AnnotateScreen(Screen[None]):
+
+@dataclass(frozen=True)
+class Held:
+    """What the database holds of this user's work on the document."""
+
+    status: str
+    spans: list[SpanRec]
+    events: EventSets
+
+
+class AnnotateScreen(GuardedScreen):
+    """Opening it reads the document: the constructor lets a store error through (the app
+    opens it through `guarded`, so a failed read is a ✗ line, not a screen)."""
+
     BINDINGS = bindings_for(ANNOTATE)
 
     @dataclass
@@ -56,16 +73,17 @@ class AnnotateScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.doc_id = doc_id
-        store, user = session.store, session.user
+        store = session.store
         doc = store.document(doc_id)
         self.external_id = doc.external_id
         self.text = doc.text
         self.sentences: list[Range] = [(s.start, s.end) for s in store.sentences(doc_id)]
         self._sentence_starts = [s for s, _ in self.sentences]
         self.tokens = tokens_of(self.text)
-        self.status = store.status(doc_id, user)
-        self.initial_spans = self._load_spans()
-        self._load_events()
+        held = self._read_held()
+        self.status = held.status
+        self.initial_spans = held.spans
+        self.doc_events, self.sentence_events = held.events
         self.search_query = ""
         extra = BindingsMap(entity_bindings(session.schema))
         for key, bindings in extra.key_to_bindings.items():
@@ -76,14 +94,37 @@ class AnnotateScreen(Screen[None]):
         return [SpanRec.of(s.id or 0, s.start, s.end, s.label)
                 for s in self.session.store.spans(self.doc_id, self.session.user)]
 
-    def _load_events(self) -> None:
-        self.doc_events: list[str] = []
-        self.sentence_events: dict[Range, list[str]] = {}
+    def _load_events(self) -> EventSets:
+        doc_events: list[str] = []
+        sentence_events: dict[Range, list[str]] = {}
         for ev in self.session.store.events(self.doc_id, self.session.user):
             if ev.scope == SCOPE_DOCUMENT:
-                self.doc_events.append(ev.label)
+                doc_events.append(ev.label)
             elif ev.start is not None and ev.end is not None:
-                self.sentence_events.setdefault((ev.start, ev.end), []).append(ev.label)
+                sentence_events.setdefault((ev.start, ev.end), []).append(ev.label)
+        return doc_events, sentence_events
+
+    def _read_held(self) -> Held:
+        status = self.session.store.status(self.doc_id, self.session.user)
+        return Held(status, self._load_spans(), self._load_events())
+
+    def _show_held(self, held: Held) -> None:
+        self.status = held.status
+        self.doc_events, self.sentence_events = held.events
+        self.article.set_spans(held.spans)
+        self._spans_changed()
+        self._caret_panels()
+        self.query_one(StatusLine).status = self.status
+
+    def resync(self) -> None:
+        """After a failed change: show what the database holds (a change whose commit was
+        lost on the way may be there after all); a failed read keeps the screen."""
+        held = call_store("reload the document", self._read_held, saving=False)
+        if not isinstance(held, Failed):
+            self._show_held(held)
+
+    def show_failure(self, line: str) -> None:
+        self.query_one(StatusLine).fail(line)
 
     def compose(self) -> ComposeResult:
         s = self.session
@@ -182,9 +223,14 @@ class AnnotateScreen(Screen[None]):
         if target is None:
             return
         start, end = target
-        span = self.session.store.add_span(self.doc_id, self.session.user, start, end, label)
+        span = self.guarded(f"save {label} span", lambda: self.session.store.add_span(
+            self.doc_id, self.session.user, start, end, label))
+        if isinstance(span, Failed):
+            self.resync()
+            return
         self.article.caret.clear()
         if span is None:
+            self.resync()  # the screen may not have it yet (a commit whose reply was lost)
             self.query_one(StatusLine).say(f"already marked {label}")
             self.article.caret_changed()
             return
@@ -216,7 +262,13 @@ class AnnotateScreen(Screen[None]):
                                         self.session.bidi), chosen)
 
     def remove_span(self, span_id: int) -> None:
-        if self.session.store.remove_span(span_id, self.session.user):
+        label = next((s.label for s in self.article.index.spans if s.id == span_id), "")
+        done = self.guarded(f"remove {label} span" if label else "remove span",
+                            lambda: self.session.store.remove_span(span_id, self.session.user))
+        if isinstance(done, Failed):
+            self.resync()
+            return
+        if done:
             removed = self.article.remove_span(span_id)
             self._spans_changed()
             self._saved(f"removed {removed.label}" if removed else "removed")
@@ -247,24 +299,26 @@ class AnnotateScreen(Screen[None]):
 
     def set_events(self, scope: str, rng: Range | None, labels: list[str]) -> None:
         start, end = rng if rng else (None, None)
-        changed = self.session.store.set_events(self.doc_id, self.session.user, scope, labels,
-                                                start, end)
-        if not changed:
+        changed = self.guarded("save events", lambda: self.session.store.set_events(
+            self.doc_id, self.session.user, scope, labels, start, end))
+        if isinstance(changed, Failed):
+            self.resync()
             return
+        # unchanged or changed, the database now holds `labels` there
         if scope == SCOPE_DOCUMENT:
             self.doc_events = sorted(labels)
         elif rng is not None:
             self.sentence_events[rng] = sorted(labels)
         self._caret_panels()
-        self._saved("saved events")
+        if changed:
+            self._saved("saved events")
 
     def _reload_after_history(self, notice: str) -> None:
-        self.status = self.session.store.status(self.doc_id, self.session.user)
-        self.article.set_spans(self._load_spans())
-        self._load_events()
-        self._spans_changed()
-        self._caret_panels()
-        self.query_one(StatusLine).status = self.status
+        held = self.guarded(f"{notice}, but reload the document", self._read_held,
+                            saving=False)
+        if isinstance(held, Failed):
+            return
+        self._show_held(held)
         self.query_one(StatusLine).say(notice)
 
     def action_undo(self) -> None:
@@ -274,23 +328,31 @@ class AnnotateScreen(Screen[None]):
         self._history(self.session.store.redo, "redo", "redone")
 
     def _history(self, step: Callable[[int, str], Action | None], verb: str, done: str) -> None:
-        action = step(self.doc_id, self.session.user)
+        action = self.guarded(verb, lambda: step(self.doc_id, self.session.user))
+        if isinstance(action, Failed):
+            self.resync()
+            return
         if action is None:
             self.query_one(StatusLine).say(f"nothing to {verb}")
             return
         self._reload_after_history(f"{done} {action.kind.replace('_', ' ')}")
 
-    def _set_status(self, status: str, notice: str) -> None:
-        if self.session.store.set_status(self.doc_id, self.session.user, status):
-            self.status = status
-            self.query_one(StatusLine).status = status
+    def _set_status(self, status: str, notice: str, what: str) -> None:
+        changed = self.guarded(what, lambda: self.session.store.set_status(
+            self.doc_id, self.session.user, status))
+        if isinstance(changed, Failed):
+            self.resync()
+            return
+        self.status = status  # unchanged or changed, the database now holds it
+        self.query_one(StatusLine).status = status
+        if changed:
             self.query_one(StatusLine).say(notice)
 
     def action_mark_done(self) -> None:
-        self._set_status(STATUS_DONE, "marked done")
+        self._set_status(STATUS_DONE, "marked done", "mark done")
 
     def action_reopen(self) -> None:
-        self._set_status(STATUS_IN_PROGRESS, "reopened")
+        self._set_status(STATUS_IN_PROGRESS, "reopened", "reopen")
 
     # ------------------------------------------------------------------ search
     def action_search(self) -> None:
