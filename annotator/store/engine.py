@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FunctionElement
@@ -34,6 +34,8 @@ DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_MS = 10_000
 # execution option naming how an SQLite transaction begins: DEFERRED | IMMEDIATE | EXCLUSIVE
 BEGIN_OPTION = "annotator_begin"
+# execution option: how long (seconds) a write transaction waits for SQLite's write lock
+LOCK_WAIT_OPTION = "annotator_lock_wait"
 
 
 def database_url(db: str | None = None) -> str:
@@ -74,15 +76,17 @@ def _sqlite_begin(conn) -> None:  # noqa: ANN001 (sqlalchemy Connection)
     if mode == "DEFERRED":
         conn.exec_driver_sql("BEGIN DEFERRED")
         return
-    _begin_writing(conn.connection.driver_connection, mode)
+    wait = conn.get_execution_options().get(LOCK_WAIT_OPTION, BUSY_TIMEOUT_MS / 1000)
+    _begin_writing(conn.connection.driver_connection, mode, wait)
 
 
-def _begin_writing(dbapi_connection: sqlite3.Connection, mode: str) -> None:
+def _begin_writing(dbapi_connection: sqlite3.Connection, mode: str,
+                   wait: float = BUSY_TIMEOUT_MS / 1000) -> None:
     """BEGIN IMMEDIATE / EXCLUSIVE, waiting for the write lock by polling it every
     millisecond or so. SQLite's own busy handler sleeps longer and longer (up to 100 ms a
     try) and lets a waiter lose to newcomers again and again: with eight writers some
     saves waited seconds. Polling keeps every wait close to the time the lock is held."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + wait
     dbapi_connection.execute("PRAGMA busy_timeout = 0")
     try:
         while True:
@@ -93,7 +97,7 @@ def _begin_writing(dbapi_connection: sqlite3.Connection, mode: str) -> None:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 if time.monotonic() >= deadline:
-                    raise
+                    raise OperationalError(f"BEGIN {mode}", None, exc) from None
                 time.sleep(random.uniform(0.0002, 0.0015))
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -25,7 +25,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from annotator.errors import AnnotatorError
-from annotator.store.engine import BEGIN_OPTION, codepoint, make_engine
+from annotator.store import engine as engine_settings
+from annotator.store.engine import BEGIN_OPTION, LOCK_WAIT_OPTION, codepoint, make_engine
 from annotator.store.migrations import migrate
 from annotator.store.models import (
     GOLD,
@@ -99,6 +100,8 @@ class Store:
         # facts that never change once committed: annotator ids, document lengths
         self._ids: dict[str, int] = {}
         self._lengths: dict[int, int] = {}
+        # how long a write waits for SQLite's write lock before it fails (transient)
+        self.lock_wait = engine_settings.BUSY_TIMEOUT_MS / 1000
 
     @classmethod
     def open(cls, db: str | None = None, label_checker: Any | None = None) -> Store:
@@ -121,7 +124,8 @@ class Store:
         order, so two writers never wait on each other crosswise), or on the corpus-wide
         key. The caller commits; leaving without a commit rolls back."""
         if self.is_sqlite:
-            bind = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+            bind = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE",
+                                                    LOCK_WAIT_OPTION: self.lock_wait})
             with Session(bind, expire_on_commit=False) as s:
                 s.connection()  # BEGIN IMMEDIATE now, not at the first statement
                 yield s
@@ -478,13 +482,27 @@ class Store:
             table.c.document_id == doc_id, table.c.annotator_id == annotator_id,
             table.c.state == "undone").values(state="dead"))
         self._audit(s, doc_id, annotator_id, kind, payload, by=by)
-        self._gold_follows(s, doc_id, annotator_id)
+        self._gold_follows(s, doc_id, annotator_id, kind)
 
-    def _gold_follows(self, s: Session, doc_id: int, annotator_id: int | None) -> None:
+    def _gold_follows(self, s: Session, doc_id: int, annotator_id: int | None,
+                      kind: str) -> None:
         """An annotator's change on a document gold took items from: gold drops what no
-        longer stands and reopens what is disputed again (same transaction)."""
+        longer stands and reopens what is disputed again (same transaction).
+
+        Gold rests only on the work of annotators who finished the document, so an edit by
+        someone who has never finished it (no status change, no import on record) cannot
+        touch gold: that common case costs one indexed query."""
         from annotator.store.gold_sync import reconcile_gold
 
+        if kind not in ("set_status", "import"):
+            t = Action.__table__  # type: ignore[attr-defined]
+            ever_finished = s.execute(
+                select(t.c.id).where(t.c.document_id == doc_id,
+                                     t.c.annotator_id == annotator_id,
+                                     t.c.kind.in_(("set_status", "import"))).limit(1)
+            ).first()
+            if ever_finished is None:
+                return
         reconcile_gold(self, s, doc_id, changed_by=annotator_id)
 
     # span primitives, shared by the public methods, import, undo and redo
@@ -709,7 +727,7 @@ class Store:
             self._audit(s, doc_id, ann_id, "undo" if undo else "redo",
                         {"action": action.id, "kind": action.kind, "payload": action.payload},
                         by=user)
-            self._gold_follows(s, doc_id, ann_id)
+            self._gold_follows(s, doc_id, ann_id, action.kind)
             s.commit()
             return action
 

@@ -16,6 +16,7 @@ from annotator.tui.screens.guarded import GuardedScreen
 from annotator.tui.store_calls import STORE_ERRORS, Failed, call_store, failed
 
 T = TypeVar("T")
+TUI_LOCK_WAIT = 2.0  # seconds
 
 
 class SessionApp(App[None]):
@@ -25,6 +26,9 @@ class SessionApp(App[None]):
         super().__init__(**kwargs)
         self.session = session
         self.start_doc = start_doc
+        # a screen must not freeze for the whole busy timeout: a save waits at most this
+        # long for the write lock, then is retried once or twice, then shown as not saved
+        session.store.lock_wait = min(session.store.lock_wait, TUI_LOCK_WAIT)
 
     def first_screens(self) -> list[Screen]:
         raise NotImplementedError

@@ -41,6 +41,7 @@ from annotator.store.gold import (
     decide,
     gold_done_ids,
     load_document,
+    merge_document,
     redo_decision,
     undo_decision,
 )
@@ -179,6 +180,10 @@ class AdjudicateScreen(GuardedScreen):
     def _reload(self, doc_id: int) -> DocAdjudication | None:
         """(Re)load one document; one that is no longer adjudicable leaves the list."""
         before = self._known_left(doc_id)
+        if doc_id not in self.states:  # first time here: gold takes what all agree on
+            self.guarded("take the agreed items into gold",
+                         lambda: merge_document(self.session.store, doc_id,
+                                                by=self.session.user))
         state = self.guarded("load the document",
                              lambda: load_document(self.session.store, doc_id), saving=False)
         if isinstance(state, Failed):  # a failed read changes nothing
@@ -481,8 +486,11 @@ class AdjudicateScreen(GuardedScreen):
             self.app.bell()
             self._set_mode(PICK)
             return
+        # what this screen showed of the item: a decision made since by someone else
+        # is not silently replaced
+        seen = state.decisions.get(item.key)
         result = self.guarded(what, lambda: decide(self.session.store, state.doc_id,
-                                                   self.session.user, outcome))
+                                                   self.session.user, outcome, seen=seen))
         if isinstance(result, Failed):
             # refused or failed: read the document again (what gold holds now); the
             # failure stays the line shown, whatever the reading says
