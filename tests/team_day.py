@@ -134,9 +134,9 @@ def annotator_process(db: str, name: str, seed: int, n_actions: int, doc_ids: li
     return out
 
 
-def adjudicator_process(db: str, name: str, seed: int, seconds: float) -> Outcome:
+def adjudicator_process(db: str, name: str, seed: int, until: Any) -> Outcome:
     """Decide open disagreements (as the screen does: load, then decide on what was
-    seen) for `seconds`."""
+    seen) until `until` (an Event) is set."""
     from annotator.adjudication import choose, reject
     from annotator.labelschema import load_schema
     from annotator.store.gold import adjudicable_ids, decide, load_document
@@ -145,9 +145,8 @@ def adjudicator_process(db: str, name: str, seed: int, seconds: float) -> Outcom
     rng = random.Random(seed)
     out = Outcome(name, Mirror())
     store = Store.open(db, label_checker=load_schema())
-    deadline = time.monotonic() + seconds
     try:
-        while time.monotonic() < deadline:
+        while not until.is_set():
             ids = adjudicable_ids(store)
             if not ids:
                 time.sleep(0.05)
@@ -174,15 +173,14 @@ def adjudicator_process(db: str, name: str, seed: int, seconds: float) -> Outcom
     return out
 
 
-def auto_process(db: str, name: str, seconds: float) -> Outcome:
-    """Run `adjudicate --auto` again and again for `seconds` (at least once)."""
+def auto_process(db: str, name: str, until: Any) -> Outcome:
+    """Run `adjudicate --auto` again and again until `until` is set (at least once)."""
     from annotator.labelschema import load_schema
     from annotator.store.gold import auto_merge
     from annotator.store.service import Store
 
     out = Outcome(name, Mirror())
     store = Store.open(db, label_checker=load_schema())
-    deadline = time.monotonic() + seconds
     try:
         while True:
             try:
@@ -190,7 +188,7 @@ def auto_process(db: str, name: str, seconds: float) -> Outcome:
                 out.done += 1
             except Exception as exc:  # noqa: BLE001
                 out.errors.append(f"{name}: {type(exc).__name__}: {exc}"[:300])
-            if time.monotonic() >= deadline:
+            if until.is_set():
                 break
     finally:
         store.close()
