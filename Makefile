@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/tui_latency.py
 	$(BIN)/python benchmarks/adjudicate_open.py
 	$(BIN)/python benchmarks/export_agreement.py
+	$(BIN)/python benchmarks/contention.py
 
 clean:
 	rm -rf $(VENV)
