@@ -573,6 +573,51 @@ class Store:
             s.commit()
             return True
 
+    def relabel_span(self, span_id: int, user: str, label: str) -> Span | None:
+        """Give this user's span another label, same extent: one transaction, logged as
+        `relabel_span` (before/after), undoable. None when the span is gone or not theirs;
+        a refusal when they already have a span of that label there."""
+        self._check_label("entity", label)
+        with self.session() as s:
+            doc_id = s.exec(select(Span.document_id).where(Span.id == span_id)).first()
+        if doc_id is None:
+            return None
+        with self.write(doc_id) as s:
+            ann_id = self._ann_id(s, user)
+            span = s.get(Span, span_id)
+            if span is None or span.annotator_id != ann_id:
+                return None
+            before = span.label
+            if before == label:
+                return span
+            taken = s.exec(select(Span.id).where(
+                Span.document_id == doc_id, Span.annotator_id == ann_id,
+                Span.start == span.start, Span.end == span.end, Span.label == label,
+            )).first()
+            if taken is not None:
+                raise StoreError(f"[{span.start}, {span.end}) is already marked {label}")
+            span.label = label
+            s.add(span)
+            s.flush()
+            self._touch(s, doc_id, ann_id)
+            record = {"start": span.start, "end": span.end, "label": label,
+                      "provenance": span.provenance}
+            self._log(s, doc_id, ann_id, "relabel_span",
+                      {"span": record, "before": before, "after": label}, by=user)
+            s.commit()
+            return span
+
+    def _relabel(self, s: Session, doc_id: int, ann_id: int | None, start: int, end: int,
+                 old: str, new: str) -> None:
+        """Replay of a relabel: the span [start, end) labelled `old` takes `new`."""
+        table = Span.__table__  # type: ignore[attr-defined]
+        where = (table.c.document_id == doc_id, table.c.annotator_id == ann_id,
+                 table.c.start == start, table.c.end == end)
+        if s.execute(select(table.c.id).where(*where, table.c.label == new)).first():
+            s.execute(table.delete().where(*where, table.c.label == old))
+        else:
+            s.execute(table.update().where(*where, table.c.label == old).values(label=new))
+
     def _not_gold(self, user: str) -> None:
         if user == GOLD:
             raise StoreError(f"{GOLD!r} is made only by adjudication")
@@ -667,7 +712,7 @@ class Store:
     # ------------------------------------------------------------------ undo/redo
     # the kinds `_apply` can replay; an "import" (annotations made elsewhere, merged in)
     # stays in the log for the audit but is not on the undo stack
-    UNDOABLE = ("add_span", "remove_span", "set_events", "set_status")
+    UNDOABLE = ("add_span", "remove_span", "relabel_span", "set_events", "set_status")
 
     def _check_replay(self, action: Action, *, inverse: bool) -> None:
         """Undo and redo write labels like any other change: each must be in the schema."""
@@ -675,6 +720,8 @@ class Store:
         if action.kind in ("add_span", "remove_span"):
             if (action.kind == "add_span") != inverse:
                 self._check_label("entity", p["span"]["label"])
+        elif action.kind == "relabel_span":
+            self._check_label("entity", p["before"] if inverse else p["after"])
         elif action.kind == "set_events":
             for label in p["before"] if inverse else p["after"]:
                 self._check_label("event", label)
@@ -691,6 +738,10 @@ class Store:
                                   sp.get("provenance"))
             else:
                 self._delete_span(s, doc_id, ann_id, sp["start"], sp["end"], sp["label"])
+        elif action.kind == "relabel_span":
+            sp = p["span"]
+            old, new = (p["after"], p["before"]) if inverse else (p["before"], p["after"])
+            self._relabel(s, doc_id, ann_id, sp["start"], sp["end"], old, new)
         elif action.kind == "set_events":
             labels = p["before"] if inverse else p["after"]
             self._replace_events(s, doc_id, ann_id, p["scope"], p["start"], p["end"], labels)

@@ -174,3 +174,33 @@ def test_undo_never_claims_to_revert_an_import(store: Store, doc_id: int) -> Non
     assert redone is not None and redone.kind == "add_span"
     assert store.redo(doc_id, "alice") is None
     assert len(store.spans(doc_id, "alice")) == 2 and store.status(doc_id, "alice") == "done"
+
+
+def test_relabel_is_one_undoable_action(store: Store, doc_id: int) -> None:
+    span = store.add_span(doc_id, "alice", 65, 71, "GPE")
+    assert span is not None and span.id is not None
+    relabelled = store.relabel_span(span.id, "alice", "LOC")
+    assert relabelled is not None and relabelled.id == span.id
+    assert [(s.start, s.end, s.label) for s in store.spans(doc_id, "alice")] == [
+        (65, 71, "LOC")]
+    last = store.actions(doc_id, "alice")[-1]
+    assert last.kind == "relabel_span"
+    assert last.payload["before"] == "GPE" and last.payload["after"] == "LOC"
+    undone = store.undo(doc_id, "alice")
+    assert undone is not None and undone.kind == "relabel_span"
+    assert [(s.start, s.end, s.label) for s in store.spans(doc_id, "alice")] == [
+        (65, 71, "GPE")]
+    assert store.redo(doc_id, "alice") is not None
+    assert [s.label for s in store.spans(doc_id, "alice")] == ["LOC"]
+
+
+def test_relabel_refuses_a_taken_label_and_others_spans(store: Store, doc_id: int) -> None:
+    gpe = store.add_span(doc_id, "alice", 65, 71, "GPE")
+    assert store.add_span(doc_id, "alice", 65, 71, "LOC") is not None
+    assert gpe is not None and gpe.id is not None
+    with pytest.raises(StoreError, match="already marked LOC"):
+        store.relabel_span(gpe.id, "alice", "LOC")
+    assert store.relabel_span(gpe.id, "bob", "ORG") is None  # not bob's span
+    assert store.relabel_span(10**6, "alice", "ORG") is None  # gone
+    assert sorted(s.label for s in store.spans(doc_id, "alice")) == ["GPE", "LOC"]
+    assert [a.kind for a in store.actions(doc_id, "alice")] == ["add_span", "add_span"]
