@@ -11,7 +11,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test,spacy,postgres]'
 	touch $(STAMP)
 
+# the seed articles are imported here, explicitly, only when the database has no document
+# (`annotator annotate` itself never imports demo data: it refuses an empty database)
 annotate: $(STAMP)
+	@if $(BIN)/annotator status --json | $(BIN)/python -c \
+		'import json, sys; sys.exit(json.load(sys.stdin)["documents"] != 0)' 2>/dev/null; \
+	then echo "empty database: importing the seed articles (annotator import seeds/)"; \
+		$(BIN)/annotator import seeds/; fi
 	$(BIN)/annotator annotate $(ARGS)
 
 test: $(STAMP)

@@ -129,7 +129,7 @@ def annotate(
         typer.Option("--bidi", help="app (we lay out RTL), terminal (the terminal reorders), off."),
     ] = "app",
 ) -> None:
-    """Open the annotation TUI (imports seeds/ into an empty database first)."""
+    """Open the annotation TUI (on a database that holds documents: import them first)."""
     _run("annotator.commands.annotate:run_annotate", CTX.db, user=user, doc=doc, bidi=bidi)
 
 

@@ -1,27 +1,47 @@
-"""`annotator annotate`: open the TUI for one user (importing seeds/ into an empty database)."""
+"""`annotator annotate`: open the TUI for one user, on a database that holds documents.
+
+An empty or missing database is refused with one line telling how to import articles
+(`make annotate` imports seeds/ into ./annotations.db explicitly): a mistyped `--db` never
+gets demo articles, and a missing file is not created.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-import annotator
 from annotator.commands.common import open_store, resolve_user
-from annotator.errors import PermissionDenied, UsageError
-from annotator.labelschema import LabelSchema
+from annotator.errors import AnnotatorError, PermissionDenied, UsageError
+from annotator.store.engine import DEFAULT_DB
 from annotator.store.models import GOLD
-from annotator.store.service import Store
 from annotator.tui.layout import check_bidi
 
-SEEDS_DIR = Path(annotator.__file__).resolve().parent.parent / "seeds"
+
+def _db_flag(db: str | None) -> str:
+    """How to name this database on a command line (empty for the default)."""
+    return f"--db {db} " if db else ""
 
 
-def import_seeds_if_empty(store: Store, schema: LabelSchema, seeds: Path = SEEDS_DIR) -> int:
-    """Import the seed articles when the database holds no document; returns how many."""
-    if store.count_documents() or not seeds.is_dir():
-        return 0
-    from annotator.commands.importing import import_paths
+def _db_path(db: str | None) -> Path | None:
+    """The SQLite file this database is (None for an SQLAlchemy URL)."""
+    value = db or os.environ.get("ANNOTATOR_DB") or DEFAULT_DB
+    return None if "://" in value else Path(value).expanduser()
 
-    return import_paths(store, schema, [seeds]).added
+
+def empty_database_line(db: str | None, missing: bool) -> str:
+    """The one line shown when there is nothing to annotate, with the command that fixes it."""
+    path = _db_path(db)
+    where = str(path) if path is not None else "the database"
+    what = f"no database at {where}" if missing else f"{where} holds no documents"
+    return (f"{what}: import articles first, e.g. 'annotator {_db_flag(db)}import seeds/' "
+            "(make annotate does this for ./annotations.db)")
+
+
+def check_has_database(db: str | None) -> None:
+    """Refuse a database file that does not exist, before anything creates it."""
+    path = _db_path(db)
+    if path is not None and not path.exists():
+        raise AnnotatorError(empty_database_line(db, missing=True))
 
 
 def run_annotate(db: str | None, *, user: str | None = None, doc: str | None = None,
@@ -33,9 +53,11 @@ def run_annotate(db: str | None, *, user: str | None = None, doc: str | None = N
             f"{GOLD!r} is the reserved name of adjudicated annotations: "
             "adjudicators work on gold with 'annotator adjudicate'"
         )
+    check_has_database(db)
     store, schema = open_store(db)
     try:
-        import_seeds_if_empty(store, schema)
+        if not store.count_documents():
+            raise AnnotatorError(empty_database_line(db, missing=False))
         start_doc: int | None = None
         if doc is not None:
             found = store.document_by_external_id(doc)

@@ -1,14 +1,18 @@
-"""`annotator annotate`: argument checks, seeds on a fresh database, the bidi driver."""
+"""`annotator annotate`: argument checks, no demo data in an empty database, the bidi driver."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from tui_helpers import SEED_000, seed_store
 
-from annotator.commands.annotate import import_seeds_if_empty, run_annotate
+from annotator.commands.annotate import run_annotate
 from annotator.commands.common import open_store
-from annotator.errors import PermissionDenied, UsageError
+from annotator.errors import AnnotatorError, PermissionDenied, UsageError
 from annotator.tui import driver as driver_module
 from annotator.tui.driver import BIDI_EXPLICIT, BIDI_IMPLICIT, BidiAppDriver
 
@@ -26,20 +30,52 @@ def test_gold_cannot_annotate(tmp_path: Path) -> None:
 
 
 def test_unknown_document_is_a_usage_error(tmp_path: Path) -> None:
+    seed_store(tmp_path / "a.db", [SEED_000])[0].close()
     with pytest.raises(UsageError, match="no document"):
         run_annotate(str(tmp_path / "a.db"), user="alice", doc="nope")
 
 
-def test_fresh_database_gets_the_seeds_once(tmp_path: Path) -> None:
-    store, schema = open_store(str(tmp_path / "a.db"))
+def test_mistyped_database_path_is_refused_and_not_created(tmp_path: Path) -> None:
+    typo = tmp_path / "anotations.db"
+    with pytest.raises(AnnotatorError, match="no database at .*anotations.db") as caught:
+        run_annotate(str(typo), user="alice")
+    assert "import seeds/" in str(caught.value) and "\n" not in str(caught.value)
+    assert not typo.exists()  # no file, and so no demo articles in it
+
+
+def test_empty_database_gets_no_demo_articles(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    open_store(str(db))[0].close()  # a database that exists but holds no document
+    with pytest.raises(AnnotatorError, match="holds no documents: import articles first"):
+        run_annotate(str(db), user="alice")
+    store, _ = open_store(str(db))
     try:
-        added = import_seeds_if_empty(store, schema)
-        n_seeds = len(list((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt")))
-        assert added == n_seeds == store.count_documents()
-        assert import_seeds_if_empty(store, schema) == 0  # not empty any more
-        assert store.document_by_external_id("000_190ea0e51b7b56d2") is not None
+        assert store.count_documents() == 0
     finally:
         store.close()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_annotate_imports_the_seeds_explicitly(tmp_path: Path) -> None:
+    """`make annotate` on a fresh database imports seeds/ itself, then opens the TUI (here
+    refused by an unknown --doc, so it exits at once); on a database with documents it
+    imports nothing."""
+    root = Path(__file__).resolve().parents[2]
+    db = tmp_path / "fresh.db"
+    env = {**os.environ, "ANNOTATOR_DB": str(db)}
+    make = ["make", "-s", "-C", str(root), "-o", ".venv/.installed", "annotate",
+            "ARGS=--user alice --doc nope"]
+    done = subprocess.run(make, env=env, capture_output=True, text=True, timeout=120)
+    assert "no document with external id 'nope'" in done.stderr, done.stderr
+    n_seeds = len(list((root / "seeds").glob("*.txt")))
+    store, _ = open_store(str(db))
+    try:
+        assert store.count_documents() == n_seeds
+        assert store.document_by_external_id(SEED_000) is not None
+    finally:
+        store.close()
+    again = subprocess.run(make, env=env, capture_output=True, text=True, timeout=120)
+    assert "added" not in again.stdout  # not empty any more: nothing imported
 
 
 def test_driver_turns_terminal_bidi_off_and_back_on(monkeypatch) -> None:

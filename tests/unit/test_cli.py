@@ -123,3 +123,18 @@ def test_schema_change_that_drops_a_used_label_is_refused(tmp_path: Path) -> Non
     assert errors == [] and "OCC" not in without_occ.entity_names()
     with pytest.raises(AnnotatorError, match="no longer has OCC"):
         open_store(db, without_occ)
+
+
+def test_annotate_on_an_empty_or_mistyped_database_says_how_to_import(tmp_path: Path) -> None:
+    typo = tmp_path / "anotations.db"
+    result = invoke(typo, "annotate", "--user", "alice")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "no database at" in lines[0]
+    assert f"annotator --db {typo} import seeds/" in lines[0]
+    assert not typo.exists()  # never created, never given demo articles
+    empty = tmp_path / "empty.db"
+    assert invoke(empty, "status", "--json").exit_code == 0  # creates an empty database
+    result = invoke(empty, "annotate", "--user", "alice")
+    assert result.exit_code == 1 and "holds no documents" in result.output
+    assert json.loads(invoke(empty, "status", "--json").stdout)["documents"] == 0
