@@ -13,6 +13,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from annotator.bidi.cell import table_cell
+
 DASH = "—"
 MAX_DISAGREEMENTS = 30
 MAX_TEXT = 40
@@ -208,14 +210,19 @@ def sections(report: dict[str, Any]) -> list[Section]:
     return out
 
 
-def render_rich(report: dict[str, Any]) -> Group:
-    """Rich tables of the report, as one renderable (``console.print(render_rich(r))``)."""
+def render_rich(report: dict[str, Any], *, terminal: bool = False) -> Group:
+    """Rich tables of the report, as one renderable (``console.print(render_rich(r))``).
+
+    ``terminal``: the output is a terminal, so cells holding Arabic (a disputed span's text,
+    an annotator's name) are laid out right to left and shaped by the app's bidi engine;
+    otherwise (a pipe, a file) every cell stays in logical order.
+    """
     tables = []
     for sec in sections(report):
         table = Table(title=sec.title, title_justify="left", caption=sec.caption or None)
         for i, col in enumerate(sec.columns):
             table.add_column(
-                col,
+                table_cell(col, terminal),
                 justify="left"
                 if i == 0
                 else "right"
@@ -223,7 +230,7 @@ def render_rich(report: dict[str, Any]) -> Group:
                 else "left",
             )
         for row in sec.rows:
-            table.add_row(*(Text(cell) for cell in row))
+            table.add_row(*(Text(table_cell(cell, terminal)) for cell in row))
         tables.append(table)
     return Group(*tables)
 

@@ -116,5 +116,6 @@ def run_agreement(
     elif markdown:
         print(render_markdown(report))
     else:
-        Console().print(render_rich(report))
+        console = Console()
+        console.print(render_rich(report, terminal=console.is_terminal))
     return 0

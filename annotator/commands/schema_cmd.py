@@ -12,13 +12,18 @@ from annotator.labelschema import load_schema, read_schema
 
 def run_show(file: Path | None) -> int:
     schema = load_schema(file)
+    from annotator.bidi.cell import table_cell
+
     console = Console()
+    terminal = console.is_terminal  # Arabic right to left, shaped; a pipe keeps logical order
     for title, types in (("Entity types", schema.entities), ("Event types", schema.events)):
         table = Table(title=f"{title} ({schema.name} v{schema.version})")
-        for column in ("name", "key", "colour", "English", "العربية"):
+        for column in ("name", "key", "colour", "English"):
             table.add_column(column)
+        table.add_column(table_cell("العربية", terminal), justify="right")
         for t in types:
-            table.add_row(t.name, t.hotkey, f"[{t.color}]■[/] {t.color}", t.en, t.ar)
+            table.add_row(t.name, t.hotkey, f"[{t.color}]■[/] {t.color}", t.en,
+                          table_cell(t.ar, terminal))
         console.print(table)
     return 0
 

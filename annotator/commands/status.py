@@ -7,6 +7,7 @@ import json
 from rich.console import Console
 from rich.table import Table
 
+from annotator.bidi.cell import table_cell
 from annotator.commands.common import open_store, resolve_user
 
 
@@ -22,8 +23,9 @@ def run_status(db: str | None, *, json_out: bool) -> int:
     console = Console()
     console.print(f"[bold]{report['documents']}[/] documents")
     table = Table("annotator", "role", "new", "in progress", "done", "spans", "event labels")
+    terminal = console.is_terminal  # Arabic names right to left; a pipe keeps logical order
     for name, row in report["annotators"].items():
-        table.add_row(name, row["role"], *(str(row[k]) for k in
+        table.add_row(table_cell(name, terminal), row["role"], *(str(row[k]) for k in
                       ("new", "in_progress", "done", "spans", "events")))
     if report["annotators"]:
         console.print(table)

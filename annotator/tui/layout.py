@@ -33,20 +33,12 @@ def layout_article(text: str, width: int, mode: str) -> Any:
 def one_line(text: str, width: int, mode: str) -> str:
     """A short text (a title, a span's text) as it should be drawn on one line of `width`.
 
-    The text is laid out like the article and cut to its first visual line; the padding
-    on the left of a right-aligned line is dropped.
+    The text is laid out like the article and cut to its first visual line, its beginning
+    kept (``annotator.bidi.cell.visual_cell``); the padding of a right-aligned line is dropped.
     """
-    if width <= 0 or not text:
-        return ""
-    flat = " ".join(text.split())
-    layout = layout_article(flat, width, mode)
-    if not layout.lines:
-        return ""
-    line = layout.lines[0]
-    drawn = "".join(line.cells).strip()
-    if len(layout.lines) > 1 and width > 1:
-        drawn = drawn[: width - 1] + "…" if mode == "off" else "…" + drawn[-(width - 1):]
-    return drawn
+    from annotator.bidi.cell import visual_cell
+
+    return visual_cell(text, width, mode=mode)
 
 
 def field_line(text: str, width: int, mode: str) -> Any:
