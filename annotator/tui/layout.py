@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -41,17 +42,48 @@ def one_line(text: str, width: int, mode: str) -> str:
     return visual_cell(text, width, mode=mode)
 
 
-def field_line(text: str, width: int, mode: str) -> Any:
-    """A one-line field (the search query) laid out like the article, for a preview.
+@dataclass(frozen=True)
+class FieldView:
+    """A one-line field (the search query) drawn right to left like the article.
 
-    The ``VisualLine`` to draw at `width` cells, right-aligned in the RTL modes; when the
-    text needs more than one line the last one is kept, since that is where typing goes.
-    ``None`` for empty text.
+    ``cells`` left to right (a blank cell on the left leaves room for the caret after the
+    text's end), ``offsets`` the query offset drawn in each cell (-1 on padding), ``caret``
+    the column of the cursor.
     """
-    if width <= 0 or not text:
+
+    cells: tuple[str, ...]
+    offsets: tuple[int, ...]
+    caret: int
+    length: int
+
+    def index_at(self, col: int) -> int:
+        """The cursor position a click on column ``col`` puts: before the character there,
+        or after the text's end on the padding."""
+        if 0 <= col < len(self.offsets) and self.offsets[col] >= 0:
+            return self.offsets[col]
+        return self.length
+
+
+def field_view(text: str, width: int, cursor: int, mode: str = "app") -> FieldView | None:
+    """The visual line of ``text`` that holds ``cursor``, at ``width`` cells, with the
+    column of the caret; ``None`` for empty text."""
+    if not text or width <= 0:
         return None
     from annotator.bidi import layout_document
 
-    layout = layout_document(text.replace("\n", " "), width, mode=mode,
+    flat = text.replace("\n", " ")
+    layout = layout_document(flat, max(1, width - 1), mode=mode,  # type: ignore[arg-type]
                              shape=(mode == "app"), paragraph_gap=False)
-    return layout.lines[-1] if layout.lines else None
+    cursor = min(max(cursor, 0), len(flat))
+    row, _ = layout.locate(cursor)
+    line = layout.lines[row]
+    cells = (" ", *line.cells)
+    offsets = (-1, *line.col_to_logical)
+    col = line.logical_to_col(cursor) if cursor < len(flat) else None
+    if col is not None:
+        caret = col + 1
+    else:  # after the end: the cell left of the text (its logical end), on padding
+        end = line.eol_col
+        caret = end + 1 if 0 <= end < len(line.cells) and line.col_to_logical[end] < 0 else end
+        caret = min(max(caret, 0), len(cells) - 1)
+    return FieldView(cells, offsets, caret, len(flat))

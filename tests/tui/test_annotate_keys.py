@@ -421,9 +421,9 @@ def test_left_right_follow_the_screen_inside_a_latin_run(make_app, seeded, tmp_p
     run(scenario())
 
 
-def test_search_preview_shows_the_query_right_to_left(make_app, seeded) -> None:
-    """The Input holds the query in logical order; the preview draws it like the article."""
-    from annotator.tui.widgets.search_bar import SearchBar, SearchPreview
+def test_search_field_draws_the_query_right_to_left(make_app, seeded) -> None:
+    """The Input holds the query in logical order and draws it like the article."""
+    from annotator.tui.widgets.search_bar import SearchBar
 
     query = "مارس 2022"
 
@@ -432,26 +432,41 @@ def test_search_preview_shows_the_query_right_to_left(make_app, seeded) -> None:
             await pilot.press("slash", *query)
             await pilot.pause()
             screen = annotate_screen(pilot)
-            assert screen.query_one(SearchBar).value == query  # editing stays logical
-            preview = screen.query_one(SearchPreview)
-            assert preview.display and preview.region.width > 0
-            line = preview.visual_line
-            assert line is not None and len(line.cells) == preview.content_size.width
-            drawn = [(col, off) for col, off in enumerate(line.col_to_logical) if off >= 0]
+            bar = screen.query_one(SearchBar)
+            assert bar.value == query  # editing stays logical
+            view = bar.visual
+            assert view is not None
+            width = bar.scrollable_content_region.width
+            assert len(view.cells) == width
+            drawn = [(col, off) for col, off in enumerate(view.offsets) if off >= 0]
             assert sorted(off for _, off in drawn) == list(range(len(query)))
             col = dict((off, c) for c, off in drawn)
             # right-aligned, the word right to left, the number left to right on its left
-            assert max(col.values()) == len(line.cells) - 1
+            assert max(col.values()) == width - 1
             assert col[0] > col[1] > col[2] > col[3]  # م ا ر س from right to left
             assert col[5] < col[6] < col[7] < col[8] < col[3]  # 2 0 2 2, left of the word
             # shaped like the article (one glyph per letter), the digits as typed
-            assert line.cells[col[5]:col[8] + 1] == tuple("2022")
-            assert [line.cells[col[i]] for i in range(4)] == ["\ufee3", "\ufe8e", "ر", "س"]
-            assert preview.render().plain == "".join(line.cells)
-            await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+            assert view.cells[col[5]:col[8] + 1] == tuple("2022")
+            assert [view.cells[col[i]] for i in range(4)] == ["\ufee3", "\ufe8e", "ر", "س"]
+            assert view.caret == col[5] - 1  # after the end: left of the text
+            row = "".join(seg.text for seg in bar.render_line(0))
+            assert "".join(view.cells) in row
+            # a click lands on the character clicked (here the first digit)
+            dx = bar.content_region.x - bar.region.x
+            dy = bar.content_region.y - bar.region.y
+            await pilot.click(SearchBar, offset=(dx + col[5], dy))
+            assert bar.cursor_position == 5
+            # Left goes forward in reading order (like the article), Right backward
+            await pilot.press("home")
+            assert bar.cursor_position == 0 and bar.visual.caret == col[0]
+            await pilot.press("left")
+            assert bar.cursor_position == 1 and bar.visual.caret == col[1]
+            await pilot.press("right")
+            assert bar.cursor_position == 0
+            await pilot.press("end", "backspace", "backspace", "backspace", "backspace",
+                              "backspace")
             await pilot.pause()
-            line = preview.visual_line
-            assert [off for off in line.col_to_logical if off >= 0] == [3, 2, 1, 0]
+            assert [off for off in bar.visual.offsets if off >= 0] == [3, 2, 1, 0]
             await pilot.press("escape")
             await pilot.pause()
             assert not screen.query_one("#search-row").display
@@ -459,25 +474,31 @@ def test_search_preview_shows_the_query_right_to_left(make_app, seeded) -> None:
     run(scenario())
 
 
-def test_no_search_preview_when_the_terminal_reorders(make_app) -> None:
-    from annotator.tui.widgets.search_bar import SearchPreview
+def test_search_field_is_logical_when_the_terminal_reorders(make_app) -> None:
+    from annotator.tui.widgets.search_bar import SearchBar
 
     async def scenario() -> None:
         for mode in ("terminal", "off"):
             async with make_app(bidi=mode).run_test(size=(100, 30)) as pilot:
                 await pilot.press("slash", *"مارس")
                 await pilot.pause()
-                assert not annotate_screen(pilot).query(SearchPreview)
+                bar = annotate_screen(pilot).query_one(SearchBar)
+                assert bar.visual is None
+                assert "مارس" in "".join(seg.text for seg in bar.render_line(0))
 
     run(scenario())
 
 
-def test_a_long_query_previews_its_last_line() -> None:
-    from annotator.tui.layout import field_line
+def test_a_long_query_shows_the_line_with_the_cursor() -> None:
+    from annotator.tui.layout import field_view
 
-    assert field_line("", 20, "app") is None
+    assert field_view("", 20, 0) is None
     query = "الاجتماع الوزاري للتحالف الأمني"
-    line = field_line(query, 12, "app")
-    offsets = [off for off in line.col_to_logical if off >= 0]
-    assert len(line.cells) == 12 and max(offsets) == len(query) - 1  # where typing goes
+    end = field_view(query, 12, len(query))
+    offsets = [off for off in end.offsets if off >= 0]
+    assert len(end.cells) == 12 and max(offsets) == len(query) - 1  # where typing goes
     assert offsets == sorted(offsets, reverse=True)
+    assert end.caret == min(c for c, off in enumerate(end.offsets) if off >= 0) - 1
+    start = field_view(query, 12, 0)
+    assert start.offsets[start.caret] == 0 and start.caret == 11  # first letter, rightmost
+    assert start.index_at(start.caret) == 0 and start.index_at(0) == len(query)
