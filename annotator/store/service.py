@@ -14,7 +14,6 @@ import hashlib
 import socket
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -24,9 +23,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
-from annotator.errors import AnnotatorError
 from annotator.store import engine as engine_settings
-from annotator.store.engine import BEGIN_OPTION, LOCK_WAIT_OPTION, codepoint, make_engine
+from annotator.store.engine import BEGIN_OPTION, LOCK_WAIT_OPTION, make_engine
+from annotator.store.errors import StoreError
+from annotator.store.history import StoreHistory
 from annotator.store.migrations import migrate
 from annotator.store.models import (
     GOLD,
@@ -49,10 +49,9 @@ from annotator.store.models import (
     Span,
     utcnow,
 )
+from annotator.store.reads import DocumentRow, StoreReads
 
-
-class StoreError(AnnotatorError):
-    pass
+__all__ = ["DocumentRow", "Store", "StoreError", "default_user", "os_actor", "sha256_text"]
 
 
 def sha256_text(text: str) -> str:
@@ -79,20 +78,10 @@ def default_user() -> str:
 GLOBAL_LOCK = 0  # advisory lock key of writes that belong to no document
 
 
-@dataclass(frozen=True)
-class DocumentRow:
-    """One line of the documents screen / status report, for one user."""
+class Store(StoreReads, StoreHistory):
+    """Writes (each one transaction, logged) and the helpers they share; the reads are in
+    `StoreReads`, undo/redo in `StoreHistory`."""
 
-    id: int
-    external_id: str
-    title: str
-    length: int
-    status: str
-    spans: int
-    events: int
-
-
-class Store:
     def __init__(self, engine: Engine, label_checker: Any | None = None) -> None:
         self.engine = engine
         # object with .entity_names() and .event_names(); None = accept any label
@@ -148,11 +137,6 @@ class Store:
         s.execute(make(table).values(**values).on_conflict_do_nothing(index_elements=keys))
 
     # ------------------------------------------------------------------ settings
-    def get_setting(self, key: str) -> str | None:
-        with self.session() as s:
-            row = s.get(Setting, key)
-            return row.value if row else None
-
     def set_setting(self, key: str, value: str) -> None:
         table = Setting.__table__  # type: ignore[attr-defined]
         make = sqlite_insert if self.is_sqlite else pg_insert
@@ -161,13 +145,6 @@ class Store:
         with self.write() as s:
             s.execute(stmt)
             s.commit()
-
-    def labels_in_use(self) -> tuple[set[str], set[str]]:
-        """Every entity label and every event label stored, by anyone (gold included)."""
-        with self.session() as s:
-            entities = set(s.exec(select(Span.label).distinct()))
-            events = set(s.exec(select(EventLabel.label).distinct()))
-            return entities, events
 
     # ---------------------------------------------------------------- annotators
     def _annotator(self, s: Session, name: str, role: str | None = None) -> Annotator:
@@ -214,10 +191,6 @@ class Store:
             s.commit()
             return ann
 
-    def annotators(self) -> list[Annotator]:
-        with self.session() as s:
-            return list(s.exec(select(Annotator).order_by(codepoint(col(Annotator.name)))))
-
     def set_role(self, name: str, role: str, by: str | None = None) -> Annotator:
         """Grant `name` the role; logged (who granted it, from where, before/after)."""
         if role not in (ROLE_ANNOTATOR, ROLE_ADJUDICATOR):
@@ -236,10 +209,6 @@ class Store:
             return ann
 
     # ----------------------------------------------------------------- documents
-    def document_by_sha(self, sha: str) -> Document | None:
-        with self.session() as s:
-            return s.exec(select(Document).where(Document.sha256 == sha)).first()
-
     def add_document(
         self,
         *,
@@ -272,139 +241,7 @@ class Store:
             s.commit()
             return doc, True
 
-    def documents(self) -> list[Document]:
-        with self.session() as s:
-            return list(s.exec(select(Document).order_by(codepoint(
-                col(Document.external_id)))))
-
-    def document(self, doc_id: int) -> Document:
-        with self.session() as s:
-            doc = s.get(Document, doc_id)
-            if doc is None:
-                raise StoreError(f"no document with id {doc_id}")
-            return doc
-
-    def document_by_external_id(self, external_id: str) -> Document | None:
-        with self.session() as s:
-            return s.exec(select(Document).where(Document.external_id == external_id)).first()
-
-    def count_documents(self) -> int:
-        with self.session() as s:
-            return s.exec(select(func.count()).select_from(Document)).one()
-
-    def sentences(self, doc_id: int) -> list[Sentence]:
-        with self.session() as s:
-            q = select(Sentence).where(Sentence.document_id == doc_id).order_by(Sentence.index)
-            return list(s.exec(q))
-
-    def document_rows(self, user: str) -> list[DocumentRow]:
-        """Every document with this user's status and counts (their own annotations only)."""
-        ann_id = self._annotator_id(user)
-        with self.session() as s:
-            statuses = dict(
-                s.exec(
-                    select(Assignment.document_id, Assignment.status).where(
-                        Assignment.annotator_id == ann_id
-                    )
-                ).all()
-            )
-            span_counts = dict(
-                s.exec(
-                    select(Span.document_id, func.count())
-                    .where(Span.annotator_id == ann_id)
-                    .group_by(Span.document_id)
-                ).all()
-            )
-            event_counts = dict(
-                s.exec(
-                    select(EventLabel.document_id, func.count())
-                    .where(EventLabel.annotator_id == ann_id)
-                    .group_by(EventLabel.document_id)
-                ).all()
-            )
-            rows = s.exec(
-                select(Document.id, Document.external_id, Document.title,
-                       func.length(Document.text))
-                .order_by(codepoint(col(Document.external_id)))
-            ).all()
-            return [
-                DocumentRow(
-                    id=i, external_id=e, title=t, length=n,
-                    status=statuses.get(i, STATUS_NEW),
-                    spans=span_counts.get(i, 0), events=event_counts.get(i, 0),
-                )
-                for i, e, t, n in rows
-            ]
-
-    def status_report(self) -> dict[str, Any]:
-        """Documents, and per annotator: documents new/in_progress/done, spans, event labels."""
-        with self.session() as s:
-            n_docs = s.exec(select(func.count()).select_from(Document)).one()
-            report: dict[str, Any] = {"documents": n_docs, "annotators": {}}
-            for ann in s.exec(select(Annotator).order_by(codepoint(col(Annotator.name)))):
-                by_status = dict(
-                    s.exec(
-                        select(Assignment.status, func.count())
-                        .where(Assignment.annotator_id == ann.id)
-                        .group_by(Assignment.status)
-                    ).all()
-                )
-                started = sum(by_status.get(k, 0) for k in (STATUS_IN_PROGRESS, STATUS_DONE))
-                n_spans = s.exec(
-                    select(func.count()).select_from(Span).where(Span.annotator_id == ann.id)
-                ).one()
-                n_events = s.exec(
-                    select(func.count())
-                    .select_from(EventLabel)
-                    .where(EventLabel.annotator_id == ann.id)
-                ).one()
-                report["annotators"][ann.name] = {
-                    "role": ann.role,
-                    "new": n_docs - started,
-                    "in_progress": by_status.get(STATUS_IN_PROGRESS, 0),
-                    "done": by_status.get(STATUS_DONE, 0),
-                    "spans": n_spans,
-                    "events": n_events,
-                }
-            return report
-
     # --------------------------------------------------------------- annotations
-    def spans(self, doc_id: int, user: str) -> list[Span]:
-        ann_id = self._annotator_id(user)
-        with self.session() as s:
-            q = (
-                select(Span)
-                .where(Span.document_id == doc_id, Span.annotator_id == ann_id)
-                .order_by(Span.start, col(Span.end).desc(), Span.label)
-            )
-            return list(s.exec(q))
-
-    def events(self, doc_id: int, user: str) -> list[EventLabel]:
-        ann_id = self._annotator_id(user)
-        with self.session() as s:
-            q = (
-                select(EventLabel)
-                .where(EventLabel.document_id == doc_id, EventLabel.annotator_id == ann_id)
-                .order_by(EventLabel.scope, EventLabel.start, EventLabel.label)
-            )
-            return list(s.exec(q))
-
-    def status(self, doc_id: int, user: str) -> str:
-        ann_id = self._annotator_id(user)
-        with self.session() as s:
-            a = self._assignment(s, doc_id, ann_id, create=False)
-            return a.status if a else STATUS_NEW
-
-    def annotators_with_status(self, doc_id: int, status: str = STATUS_DONE) -> list[str]:
-        with self.session() as s:
-            q = (
-                select(Annotator.name)
-                .join(Assignment, col(Assignment.annotator_id) == col(Annotator.id))
-                .where(Assignment.document_id == doc_id, Assignment.status == status)
-                .order_by(codepoint(col(Annotator.name)))
-            )
-            return list(s.exec(q))
-
     def _assignment(
         self, s: Session, doc_id: int, annotator_id: int | None, *, create: bool = True
     ) -> Assignment | None:
@@ -708,93 +545,6 @@ class Store:
                       by=user)
             s.commit()
             return True
-
-    # ------------------------------------------------------------------ undo/redo
-    # the kinds `_apply` can replay; an "import" (annotations made elsewhere, merged in)
-    # stays in the log for the audit but is not on the undo stack
-    UNDOABLE = ("add_span", "remove_span", "relabel_span", "set_events", "set_status")
-
-    def _check_replay(self, action: Action, *, inverse: bool) -> None:
-        """Undo and redo write labels like any other change: each must be in the schema."""
-        p = action.payload
-        if action.kind in ("add_span", "remove_span"):
-            if (action.kind == "add_span") != inverse:
-                self._check_label("entity", p["span"]["label"])
-        elif action.kind == "relabel_span":
-            self._check_label("entity", p["before"] if inverse else p["after"])
-        elif action.kind == "set_events":
-            for label in p["before"] if inverse else p["after"]:
-                self._check_label("event", label)
-
-    def _apply(self, s: Session, action: Action, *, inverse: bool) -> None:
-        p = action.payload
-        doc_id, ann_id = action.document_id, action.annotator_id
-        assert doc_id is not None
-        if action.kind in ("add_span", "remove_span"):
-            sp = p["span"]
-            adding = (action.kind == "add_span") != inverse
-            if adding:
-                self._insert_span(s, doc_id, ann_id, sp["start"], sp["end"], sp["label"],
-                                  sp.get("provenance"))
-            else:
-                self._delete_span(s, doc_id, ann_id, sp["start"], sp["end"], sp["label"])
-        elif action.kind == "relabel_span":
-            sp = p["span"]
-            old, new = (p["after"], p["before"]) if inverse else (p["before"], p["after"])
-            self._relabel(s, doc_id, ann_id, sp["start"], sp["end"], old, new)
-        elif action.kind == "set_events":
-            labels = p["before"] if inverse else p["after"]
-            self._replace_events(s, doc_id, ann_id, p["scope"], p["start"], p["end"], labels)
-        elif action.kind == "set_status":
-            a = self._assignment(s, doc_id, ann_id)
-            assert a is not None
-            a.status = p["before"] if inverse else p["after"]
-            a.updated_at = utcnow()
-            s.add(a)
-        s.flush()
-
-    def _step(self, doc_id: int, user: str, *, undo: bool) -> Action | None:
-        """Undo (redo) this user's latest (earliest undone) change on the document: one
-        transaction, logged as an `undo` (`redo`) row of its own time."""
-        with self.write(doc_id) as s:
-            ann_id = self._ann_id(s, user)
-            order = col(Action.id).desc() if undo else col(Action.id)
-            action = s.exec(
-                select(Action)
-                .where(Action.document_id == doc_id, Action.annotator_id == ann_id,
-                       Action.state == ("done" if undo else "undone"),
-                       col(Action.kind).in_(self.UNDOABLE))
-                .order_by(order)
-            ).first()
-            if action is None:
-                return None
-            try:
-                self._check_replay(action, inverse=undo)
-            except StoreError as exc:
-                raise StoreError(f"cannot {'undo' if undo else 'redo'}: {exc}") from None
-            self._apply(s, action, inverse=undo)
-            action.state = "undone" if undo else "done"
-            s.add(action)
-            self._audit(s, doc_id, ann_id, "undo" if undo else "redo",
-                        {"action": action.id, "kind": action.kind, "payload": action.payload},
-                        by=user)
-            self._gold_follows(s, doc_id, ann_id, action.kind)
-            s.commit()
-            return action
-
-    def undo(self, doc_id: int, user: str) -> Action | None:
-        """Revert this user's latest change on the document; None when there is none."""
-        return self._step(doc_id, user, undo=True)
-
-    def redo(self, doc_id: int, user: str) -> Action | None:
-        return self._step(doc_id, user, undo=False)
-
-    def actions(self, doc_id: int, user: str | None = None) -> list[Action]:
-        with self.session() as s:
-            q = select(Action).where(Action.document_id == doc_id)
-            if user is not None:
-                q = q.where(Action.annotator_id == self._annotator_id(user))
-            return list(s.exec(q.order_by(col(Action.id))))
 
     # -------------------------------------------------------------------- import
     def import_annotations(

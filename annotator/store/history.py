@@ -1,0 +1,111 @@
+"""Undo and redo of an annotator's own changes, per document (a mixin of `Store`).
+
+Each step is one write transaction: it replays the latest (earliest undone) undoable
+action of this user on the document inversely (forwards), checks its labels against the
+schema like any other write, logs an `undo` / `redo` row of its own time, and lets gold
+follow. An `import` stays in the log for the audit but is not on the undo stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from annotator.store.errors import StoreError
+from annotator.store.models import Action, utcnow
+
+
+class StoreHistory:
+    """Undo/redo (mixed into `Store`, which provides the primitives used here)."""
+
+    # provided by Store
+    write: Any
+    _ann_id: Any
+    _check_label: Any
+    _insert_span: Any
+    _delete_span: Any
+    _replace_events: Any
+    _relabel: Any
+    _assignment: Any
+    _audit: Any
+    _gold_follows: Any
+
+    # the kinds `_apply` can replay; an "import" (annotations made elsewhere, merged in)
+    # stays in the log for the audit but is not on the undo stack
+    UNDOABLE = ("add_span", "remove_span", "relabel_span", "set_events", "set_status")
+
+    def _check_replay(self, action: Action, *, inverse: bool) -> None:
+        """Undo and redo write labels like any other change: each must be in the schema."""
+        p = action.payload
+        if action.kind in ("add_span", "remove_span"):
+            if (action.kind == "add_span") != inverse:
+                self._check_label("entity", p["span"]["label"])
+        elif action.kind == "relabel_span":
+            self._check_label("entity", p["before"] if inverse else p["after"])
+        elif action.kind == "set_events":
+            for label in p["before"] if inverse else p["after"]:
+                self._check_label("event", label)
+
+    def _apply(self, s: Session, action: Action, *, inverse: bool) -> None:
+        p = action.payload
+        doc_id, ann_id = action.document_id, action.annotator_id
+        assert doc_id is not None
+        if action.kind in ("add_span", "remove_span"):
+            sp = p["span"]
+            adding = (action.kind == "add_span") != inverse
+            if adding:
+                self._insert_span(s, doc_id, ann_id, sp["start"], sp["end"], sp["label"],
+                                  sp.get("provenance"))
+            else:
+                self._delete_span(s, doc_id, ann_id, sp["start"], sp["end"], sp["label"])
+        elif action.kind == "relabel_span":
+            sp = p["span"]
+            old, new = (p["after"], p["before"]) if inverse else (p["before"], p["after"])
+            self._relabel(s, doc_id, ann_id, sp["start"], sp["end"], old, new)
+        elif action.kind == "set_events":
+            labels = p["before"] if inverse else p["after"]
+            self._replace_events(s, doc_id, ann_id, p["scope"], p["start"], p["end"], labels)
+        elif action.kind == "set_status":
+            a = self._assignment(s, doc_id, ann_id)
+            assert a is not None
+            a.status = p["before"] if inverse else p["after"]
+            a.updated_at = utcnow()
+            s.add(a)
+        s.flush()
+
+    def _step(self, doc_id: int, user: str, *, undo: bool) -> Action | None:
+        """Undo (redo) this user's latest (earliest undone) change on the document: one
+        transaction, logged as an `undo` (`redo`) row of its own time."""
+        with self.write(doc_id) as s:
+            ann_id = self._ann_id(s, user)
+            order = col(Action.id).desc() if undo else col(Action.id)
+            action = s.exec(
+                select(Action)
+                .where(Action.document_id == doc_id, Action.annotator_id == ann_id,
+                       Action.state == ("done" if undo else "undone"),
+                       col(Action.kind).in_(self.UNDOABLE))
+                .order_by(order)
+            ).first()
+            if action is None:
+                return None
+            try:
+                self._check_replay(action, inverse=undo)
+            except StoreError as exc:
+                raise StoreError(f"cannot {'undo' if undo else 'redo'}: {exc}") from None
+            self._apply(s, action, inverse=undo)
+            action.state = "undone" if undo else "done"
+            s.add(action)
+            self._audit(s, doc_id, ann_id, "undo" if undo else "redo",
+                        {"action": action.id, "kind": action.kind, "payload": action.payload},
+                        by=user)
+            self._gold_follows(s, doc_id, ann_id, action.kind)
+            s.commit()
+            return action
+
+    def undo(self, doc_id: int, user: str) -> Action | None:
+        """Revert this user's latest change on the document; None when there is none."""
+        return self._step(doc_id, user, undo=True)
+
+    def redo(self, doc_id: int, user: str) -> Action | None:
+        return self._step(doc_id, user, undo=False)
