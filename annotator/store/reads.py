@@ -29,6 +29,7 @@ from annotator.store.models import (
     Span,
 )
 
+
 @dataclass(frozen=True)
 class DocumentRow:
     """One line of the documents screen / status report, for one user."""
