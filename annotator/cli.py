@@ -128,9 +128,15 @@ def annotate(
         str,
         typer.Option("--bidi", help="app (we lay out RTL), terminal (the terminal reorders), off."),
     ] = "app",
+    max_width: Annotated[
+        int,
+        typer.Option("--max-width", help="The article's widest line in columns on a wide "
+                     "terminal (0: no limit).", show_default=True),
+    ] = 110,
 ) -> None:
     """Open the annotation TUI (on a database that holds documents: import them first)."""
-    _run("annotator.commands.annotate:run_annotate", CTX.db, user=user, doc=doc, bidi=bidi)
+    _run("annotator.commands.annotate:run_annotate", CTX.db, user=user, doc=doc, bidi=bidi,
+         max_width=max_width)
 
 
 @app.command()

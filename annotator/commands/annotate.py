@@ -16,6 +16,8 @@ from annotator.store.engine import DEFAULT_DB
 from annotator.store.models import GOLD
 from annotator.tui.layout import check_bidi
 
+DEFAULT_MAX_WIDTH = 110  # the article's widest line on a wide terminal, in cells
+
 
 def _db_flag(db: str | None) -> str:
     """How to name this database on a command line (empty for the default)."""
@@ -45,8 +47,11 @@ def check_has_database(db: str | None) -> None:
 
 
 def run_annotate(db: str | None, *, user: str | None = None, doc: str | None = None,
-                 bidi: str = "app") -> int:
+                 bidi: str = "app", max_width: int = DEFAULT_MAX_WIDTH) -> int:
     check_bidi(bidi)
+    if max_width < 0:
+        raise UsageError(f"--max-width must be 0 (no limit) or a number of columns, "
+                         f"not {max_width}")
     name = resolve_user(user)
     if name == GOLD:
         raise PermissionDenied(
@@ -68,7 +73,7 @@ def run_annotate(db: str | None, *, user: str | None = None, doc: str | None = N
         from annotator.tui.base_app import run_session_app
         from annotator.tui.context import Session
 
-        return run_session_app(AnnotatorApp, Session(store, schema, name, bidi),
+        return run_session_app(AnnotatorApp, Session(store, schema, name, bidi, max_width),
                                start_doc=start_doc)
     finally:
         store.close()

@@ -23,8 +23,8 @@ class SessionApp(App[None]):
     """An app over one user's session; subclasses say which screens it opens on."""
 
     def __init__(self, session: Session, *, start_doc: int | None = None, **kwargs) -> None:
+        self.session = session  # first: the stylesheet's variables read its max_width
         super().__init__(**kwargs)
-        self.session = session
         self.start_doc = start_doc
         # a screen must not freeze for the whole busy timeout: a save waits at most this
         # long for the write lock, then is retried once or twice, then shown as not saved
@@ -32,6 +32,12 @@ class SessionApp(App[None]):
 
     def first_screens(self) -> list[Screen]:
         raise NotImplementedError
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, and `$article-max-width` (annotate's `--max-width`)."""
+        limit = getattr(getattr(self, "session", None), "max_width", 0)
+        return {**super().get_css_variables(),
+                "article-max-width": str(limit) if limit > 0 else "100%"}
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"

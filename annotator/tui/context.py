@@ -14,6 +14,8 @@ class Session:
     schema: LabelSchema
     user: str
     bidi: str = "app"
+    #: the article's widest line, in cells, on a wide terminal (0: as wide as the screen)
+    max_width: int = 0
 
     @property
     def colors(self) -> dict[str, str]:

@@ -87,3 +87,21 @@ def field_view(text: str, width: int, cursor: int, mode: str = "app") -> FieldVi
         caret = end + 1 if 0 <= end < len(line.cells) and line.col_to_logical[end] < 0 else end
         caret = min(max(caret, 0), len(cells) - 1)
     return FieldView(cells, offsets, caret, len(flat))
+
+
+def wrapped_lines(text: str, width: int, mode: str, max_lines: int = 3) -> list[str]:
+    """A short text (a span's text) laid out like the article on at most ``max_lines`` lines
+    of ``width`` cells, in reading order of lines; padding dropped; a cut is marked "…"
+    (on the left of the last line in the RTL modes, on its right in ``off``)."""
+    flat = " ".join(text.split())
+    if width <= 0 or not flat or max_lines <= 0:
+        return []
+    lines = ["".join(line.cells).strip() for line in layout_article(flat, width, mode).lines]
+    if len(lines) <= max_lines:
+        return lines
+    last = lines[max_lines - 1][: width - 1] if mode == "off" else lines[max_lines - 1]
+    if mode == "off":
+        last = last + "…"
+    else:
+        last = "…" + last[-(width - 1):] if width > 1 else "…"
+    return [*lines[: max_lines - 1], last]

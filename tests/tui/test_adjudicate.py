@@ -265,7 +265,7 @@ def test_large_corpus_opens_on_one_document_and_counts_in_a_worker(
             # on the first document with an open disagreement, the only one loaded
             assert s.state is not None and s.state.doc_id == ids[3]
             assert loaded == [ids[3]]
-            assert "(4/300)" in header(s) and "left in corpus: counting…" in header(s)
+            assert "document 4/300" in header(s) and "left in corpus: counting…" in header(s)
             assert s.corpus_remaining is None
             release.set()
             await app.workers.wait_for_complete()

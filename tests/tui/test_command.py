@@ -29,6 +29,12 @@ def test_gold_cannot_annotate(tmp_path: Path) -> None:
     assert not (tmp_path / "a.db").exists()
 
 
+def test_negative_max_width_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="--max-width"):
+        run_annotate(str(tmp_path / "a.db"), user="alice", max_width=-5)
+    assert not (tmp_path / "a.db").exists()
+
+
 def test_unknown_document_is_a_usage_error(tmp_path: Path) -> None:
     seed_store(tmp_path / "a.db", [SEED_000])[0].close()
     with pytest.raises(UsageError, match="no document"):

@@ -84,3 +84,45 @@ def test_mark_person_in_tmux(tmux_session: tuple[str, Path]) -> None:
     finally:
         store.close()
     assert rows == [(start, start + len(PERSON), "PERS", PERSON)]
+
+
+def test_documents_list_survives_a_live_resize_in_tmux(tmux_session: tuple[str, Path]) -> None:
+    """120 -> 60 -> 200 columns with `tmux resize-window`: every row keeps its status and
+    counts on screen, the titles keep their beginning, long ids are cut in the middle."""
+    from annotator.tui.columns import middle_cut
+    from annotator.tui.layout import one_line
+
+    name, db = tmux_session
+    store, _ = seed_store(db, [SEED_000])
+    url = "https://www.example-news.ma/politique/2022/03/30/alliance-securitaire-dubai"
+    store.add_document(external_id=url, title="تحالف أمني دولي لمكافحة الإرهاب في الساحل",
+                       text="قال الوزير إن التعاون مستمر.", sentences=[])
+    titles = [d.title for d in (store.document_by_external_id(e) for e in (SEED_000, url))
+              if d is not None]
+    store.close()
+    tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "30",
+         "-e", f"ANNOTATOR_DB={db}", "-e", "ANNOTATOR_USER=alice",
+         f"{annotator_command()} annotate")
+
+    def rows() -> list[str]:
+        screen = tmux("capture-pane", "-p", "-t", name).splitlines()
+        return [line for line in screen if line.rstrip().endswith("new              0       0")]
+
+    def first_words_shown() -> bool:
+        shown = rows()
+        return len(shown) == 2 and all(
+            any(one_line(t.split()[0], 20, "app") in line for line in shown) for t in titles)
+
+    wait_for(first_words_shown, what="the documents list at 120 columns")
+    for width, height in ((60, 20), (200, 50), (60, 20)):
+        tmux("resize-window", "-t", name, "-x", str(width), "-y", str(height))
+
+        def reflowed(width: int = width) -> bool:
+            shown = rows()
+            return first_words_shown() and all(len(line) <= width for line in shown)
+
+        wait_for(reflowed, what=f"the documents list at {width} columns")
+    narrow = "\n".join(rows())
+    assert url not in narrow and "https" not in narrow  # cut in the middle at 60 columns
+    assert any(middle_cut(url, n) in narrow for n in range(6, 30))
+    tmux("send-keys", "-t", name, "q")

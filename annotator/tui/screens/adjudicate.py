@@ -425,28 +425,49 @@ class AdjudicateScreen(GuardedScreen):
                 article.caret_changed()
 
     def _header(self) -> None:
+        """Who, which document (``document i/N``), which disagreement, what is left: one
+        line when it fits the screen's width, else abbreviated or wrapped to two lines."""
+        from annotator.tui.columns import middle_cut, pack_parts
+
         state, item = self.state, self.item
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {self.session.user} ", style="bold")
-        text.append("│ adjudicate ")
+        n = len(self.doc_ids)
+        parts: list[tuple[str, str, str]] = [
+            (self.session.user, self.session.user, "bold"), ("adjudicate", "adj.", "")]
         if state is not None:
-            text.append(f"│ {state.external_id} ", style="bold")
-            text.append(f"({self.doc_pos + 1}/{len(self.doc_ids)}) ")
+            ext = state.external_id
+            parts.append((ext, middle_cut(ext, 16), "bold"))
+            parts.append((f"document {self.doc_pos + 1}/{n}", f"doc {self.doc_pos + 1}/{n}", ""))
             if item is not None:
-                text.append(f"│ disagreement {self.item_pos + 1}/{len(state.items)} ")
-            text.append(f"│ {state.remaining} left in document ")
-            gold = "gold done" if state.remaining == 0 else "gold in progress"
-            text.append(f"│ {gold} ", style="bold green" if state.remaining == 0 else "yellow")
+                at = f"{self.item_pos + 1}/{len(state.items)}"
+                parts.append((f"disagreement {at}", f"dis. {at}", ""))
+            parts.append((f"{state.remaining} left in document",
+                          f"{state.remaining} left here", ""))
+            done = state.remaining == 0
+            parts.append(("gold done" if done else "gold in progress",
+                          "gold done" if done else "gold: open",
+                          "bold green" if done else "yellow"))
         if self.corpus_left is not None and self.corpus_done is not None:
-            text.append(f"│ {self.corpus_left} left in corpus ")
-            text.append(f"│ {self.corpus_done}/{len(self.doc_ids)} documents gold-done ")
+            parts.append((f"{self.corpus_left} left in corpus",
+                           f"{self.corpus_left} left in corpus", ""))
+            parts.append((f"{self.corpus_done}/{n} documents gold-done",
+                           f"{self.corpus_done}/{n} gold-done", ""))
         elif self.count_error:
-            text.append("│ left in corpus: ? (counting failed) ", style="red")
+            parts.append(("left in corpus: ? (counting failed)", "corpus: ? (failed)", "red"))
         else:
-            text.append("│ left in corpus: counting… ", style="dim")
+            parts.append(("left in corpus: counting…", "corpus: counting…", "dim"))
         if self.mode != PICK:
-            text.append(f"│ {self.mode.upper()} ", style="reverse bold")
-        self.query_one("#adj-header", Static).update(text)
+            parts.append((self.mode.upper(), self.mode.upper(), "reverse bold"))
+        header = self.query_one("#adj-header", Static)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for row, line in enumerate(pack_parts(parts, self.size.width or 120)):
+            text.append("\n" if row else " ")
+            for i, (piece, style) in enumerate(line):
+                text.append(" │ " if i else "")
+                text.append(piece, style=style)
+        header.update(text)
+
+    def on_resize(self) -> None:
+        self._header()  # re-packed to the new width
 
     def say(self, message: str) -> None:
         self.query_one("#adj-notice", Static).update(Text(message, style="bold"))

@@ -11,13 +11,13 @@ from textual.widgets import DataTable, Footer, Static
 
 from annotator.store.service import DocumentRow
 from annotator.tui.bindings import DOCUMENTS, bindings_for
+from annotator.tui.columns import document_columns, middle_cut
 from annotator.tui.context import Session
 from annotator.tui.layout import one_line
 from annotator.tui.screens.guarded import GuardedScreen
 from annotator.tui.store_calls import Failed
 
-TITLE_WIDTH = 40  # at most; narrower terminals get a shorter title column
-OTHER_COLUMNS = 54  # document id, status, counts, cell padding
+COLUMNS = ("document", "title", "status", "spans", "events")
 STATUS_STYLE = {"done": "bold green", "in_progress": "yellow", "new": "dim"}
 
 
@@ -34,7 +34,8 @@ class DocumentsScreen(GuardedScreen):
         super().__init__()
         self.session = session
         self.rows: list[DocumentRow] = []
-        self._drawn_width = 0
+        self._drawn_widths: tuple[int, ...] = ()
+        self._left_doc: int | None = None  # the document last opened from here (or n/p)
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
@@ -51,43 +52,65 @@ class DocumentsScreen(GuardedScreen):
         self.query_one("#documents-failure", Static).remove_class("failed")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("document", "title", "status", "spans", "events")
+        self.app.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         self.reload()
 
+    def _screen_changed(self, screen: object) -> None:
+        """Remember the document of the annotate screen shown (opened here, or reached with
+        n/p), so that going back puts the cursor on it."""
+        doc_id = getattr(screen, "doc_id", None)
+        if screen is not self and isinstance(doc_id, int):
+            self._left_doc = doc_id
+
     def on_screen_resume(self) -> None:
-        if self.reload():
+        if self.reload(keep=self._left_doc):
             self._clear_failure()
 
     def on_resize(self) -> None:
-        if self.rows and self._title_width() != self._drawn_width:
+        if self.rows and self._widths() != self._drawn_widths:
             self.reload()
 
-    def _title_width(self) -> int:
-        return max(8, min(TITLE_WIDTH, (self.size.width or 100) - OTHER_COLUMNS))
+    def _widths(self) -> tuple[int, ...]:
+        """The columns' widths at the screen's width (every column stays on screen)."""
+        rows = self.rows
+        return document_columns(
+            self.size.width or 100,
+            max((len(r.external_id) for r in rows), default=8),
+            max((r.spans for r in rows), default=0),
+            max((r.events for r in rows), default=0),
+        ).widths
 
-    def reload(self) -> bool:
-        """Re-read the rows from the store, keeping the highlighted row (a failed read
-        keeps the rows shown)."""
+    def reload(self, keep: int | None = None) -> bool:
+        """Re-read the rows from the store, keeping the cursor on document `keep`, else on
+        the highlighted document (a failed read keeps the rows shown)."""
         rows = self.guarded("list the documents",
                             lambda: self.session.store.document_rows(self.session.user),
                             saving=False)
         if isinstance(rows, Failed):
             return False
-        self.rows = rows
         table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        self._drawn_width = width = self._title_width()
+        row = table.cursor_row
+        if keep is None and self.rows and 0 <= row < len(self.rows):
+            keep = self.rows[row].id
+        self.rows = rows
+        table.clear(columns=True)
+        self._drawn_widths = widths = self._widths()
+        for name, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(name, width=width, key=name)
+        id_width, title_width = widths[0], widths[1]
+        rtl = self.session.bidi != "off"
         for r in self.rows:
-            title = one_line(r.title or "", width, self.session.bidi)
+            title = one_line(r.title or "", title_width, self.session.bidi)
             table.add_row(
-                r.external_id, Text(title, justify="right"),
+                middle_cut(r.external_id, id_width),
+                Text(title, justify="right" if rtl else "left"),
                 Text(r.status.replace("_", " "), style=STATUS_STYLE.get(r.status, "")),
-                str(r.spans), str(r.events), key=str(r.id),
+                Text(str(r.spans), justify="right"), Text(str(r.events), justify="right"),
+                key=str(r.id),
             )
         if self.rows:
-            table.move_cursor(row=min(keep, len(self.rows) - 1))
+            ids = [r.id for r in self.rows]
+            table.move_cursor(row=ids.index(keep) if keep in ids else min(row, len(ids) - 1))
         self.query_one("#progress", Static).update(self.progress_text())
         return True
 
@@ -97,13 +120,20 @@ class DocumentsScreen(GuardedScreen):
         going = sum(r.status == "in_progress" for r in self.rows)
         spans = sum(r.spans for r in self.rows)
         events = sum(r.events for r in self.rows)
-        text = Text()
-        text.append(f" {self.session.user} ", style="bold reverse")
-        text.append(f"  {done}/{n} done · {going} in progress · {n - done - going} new · "
-                    f"{spans} spans · {events} event labels")
-        width = 20
-        filled = round(width * done / n) if n else 0
-        text.append("  [" + "█" * filled + "·" * (width - filled) + "]")
+        room = self.size.width or 100
+        user = f" {self.session.user} "
+        long = (f"  {done}/{n} done · {going} in progress · {n - done - going} new · "
+                f"{spans} spans · {events} event labels")
+        short = f" {done}/{n} done · {going} going · {n - done - going} new · {spans} spans"
+        counts = long if len(user) + len(long) <= room else short
+        bar = 20
+        filled = round(bar * done / n) if n else 0
+        gauge = "  [" + "█" * filled + "·" * (bar - filled) + "]"
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(user, style="bold reverse")
+        text.append(counts)
+        if len(user) + len(counts) + len(gauge) <= room:  # the gauge only where it fits
+            text.append(gauge)
         return text
 
     def action_open_document(self) -> None:

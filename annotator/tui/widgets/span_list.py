@@ -1,4 +1,9 @@
-"""Side panel: the user's spans in reading order, label and exact text (line API)."""
+"""Side panel: the user's spans in reading order, label and exact text (line API).
+
+A span whose text does not fit the panel's width wraps onto up to `MAX_ROWS` rows (laid
+out like the article), so a narrow panel (60 columns) still shows whole phrases rather
+than one truncated word per row. `span_at_row` / `rows_of_span` map rows and spans.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,17 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotator.tui.layout import one_line
+from annotator.tui.layout import wrapped_lines
 from annotator.tui.span_index import SpanRec
 
-LABEL_WIDTH = 9
+LABEL_WIDTH = 9  # at most: narrower when the labels in use are shorter
+MAX_ROWS = 3
 CURRENT = Style(reverse=True)
 
 
 class SpanList(ScrollView, can_focus=False):
-    """One line per span: `LABEL  text`; the span under the cursor is highlighted."""
+    """One line per span (`LABEL  text`), more when its text must wrap; the span under the
+    cursor is highlighted."""
 
     def __init__(self, text: str, colors: dict[str, str], *, bidi: str = "app",
                  id: str | None = None) -> None:
@@ -25,15 +32,56 @@ class SpanList(ScrollView, can_focus=False):
         self.bidi = bidi
         self.spans: list[SpanRec] = []
         self.current: int | None = None
+        self._rows: list[tuple[int, str]] = []  # per row: span index, drawn text
+        self._first_row: list[int] = []  # per span: its first row
+        self._rows_width = -1
         self._label_styles = {n: Style(color="black", bgcolor=c, bold=True)
                               for n, c in colors.items()}
 
     def show(self, spans: list[SpanRec], current: int | None = None) -> None:
         self.spans = spans
         self.current = current
-        self.virtual_size = Size(self.scrollable_content_region.width, len(spans))
+        self._rows_width = -1
+        self._layout_rows()
         self.refresh()
         self._scroll_current()
+
+    def _label_width(self) -> int:
+        longest = max((len(s.label) for s in self.spans), default=0)
+        return min(LABEL_WIDTH, max(4, longest + 2))
+
+    def _layout_rows(self) -> None:
+        """Lay the spans out at the panel's width (again only when the width changed)."""
+        width = self.scrollable_content_region.width
+        if width == self._rows_width:
+            return
+        self._rows_width = width
+        room = max(0, width - self._label_width() - 1)
+        rows: list[tuple[int, str]] = []
+        first: list[int] = []
+        for i, span in enumerate(self.spans):
+            first.append(len(rows))
+            lines = wrapped_lines(self.text[span.start:span.end], room, self.bidi, MAX_ROWS)
+            rows.extend((i, line) for line in (lines or [""]))
+        self._rows, self._first_row = rows, first
+        self.virtual_size = Size(width, len(rows))
+
+    def on_resize(self) -> None:
+        self._layout_rows()
+        self.refresh()
+
+    def span_at_row(self, row: int) -> int | None:
+        """The span drawn on content row ``row`` (scroll included), if any."""
+        self._layout_rows()
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+
+    def rows_of_span(self, index: int) -> range:
+        """The content rows span ``index`` is drawn on."""
+        self._layout_rows()
+        if not 0 <= index < len(self._first_row):
+            return range(0)
+        end = self._first_row[index + 1] if index + 1 < len(self._first_row) else len(self._rows)
+        return range(self._first_row[index], end)
 
     def set_current(self, current: int | None) -> None:
         if current == self.current:
@@ -41,33 +89,39 @@ class SpanList(ScrollView, can_focus=False):
         old, self.current = self.current, current
         for i in (old, current):
             if i is not None:
-                self.refresh_line(i)
+                for row in self.rows_of_span(i):
+                    self.refresh_line(row)
         self._scroll_current()
 
     def _scroll_current(self) -> None:
         if self.current is None:
             return
+        rows = self.rows_of_span(self.current)
+        if not rows:
+            return
         top, height = self.scroll_offset.y, max(1, self.scrollable_content_region.height)
-        if self.current < top:
-            self.scroll_to(y=self.current, animate=False)
-        elif self.current >= top + height:
-            self.scroll_to(y=self.current - height + 1, animate=False)
+        if rows.start < top:
+            self.scroll_to(y=rows.start, animate=False)
+        elif rows.stop > top + height:
+            self.scroll_to(y=min(rows.start, rows.stop - height), animate=False)
 
     def render_line(self, y: int) -> Strip:
+        self._layout_rows()
         width = self.scrollable_content_region.width
-        i = y + self.scroll_offset.y
+        row = y + self.scroll_offset.y
         base = self.rich_style
-        if not 0 <= i < len(self.spans):
+        if not 0 <= row < len(self._rows):
             return Strip.blank(width, base)
+        i, shown = self._rows[row]
         span = self.spans[i]
-        label = f" {span.label[:LABEL_WIDTH - 2]:<{LABEL_WIDTH - 2}} "
-        room = max(0, width - LABEL_WIDTH - 1)
-        shown = one_line(self.text[span.start:span.end], room, self.bidi)
+        label_width = self._label_width()
+        room = max(0, width - label_width - 1)
         body = shown.rjust(room) if self.bidi != "off" else shown.ljust(room)
         style = base + CURRENT if i == self.current else base
-        segments = [
-            Segment(label, self._label_styles.get(span.label, Style(reverse=True))),
-            Segment(" ", style),
-            Segment(body, style),
-        ]
+        if row == self._first_row[i]:
+            label = f" {span.label[:label_width - 2]:<{label_width - 2}} "
+            chip = Segment(label, self._label_styles.get(span.label, Style(reverse=True)))
+        else:  # a continuation row of a wrapped span: no label
+            chip = Segment(" " * label_width, base)
+        segments = [chip, Segment(" ", style), Segment(body, style)]
         return Strip(segments).adjust_cell_length(width, base)
