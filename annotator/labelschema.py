@@ -16,7 +16,7 @@ from annotator.errors import InputError
 PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_SCHEMA_PATH = PACKAGE_ROOT.parent / "schema" / "labels.toml"
 # keys the annotate screen uses itself: an entity hotkey may not take one of them
-RESERVED_KEYS = frozenset("eEudnpqDxb?/[]{}<>")
+RESERVED_KEYS = frozenset("eEudnpqDxbL?/[]{}<>")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -112,6 +112,22 @@ def parse_schema(text: str, path: str = "<schema>") -> tuple[LabelSchema, list[s
             bucket.append(LabelType(kind, name, hotkey, color, str(raw.get("en", "")),
                                     str(raw.get("ar", ""))))
     return schema, errors
+
+
+def color_warnings(schema: LabelSchema, path: str = "<schema>") -> list[str]:
+    """Warning lines for label colours too close to each other (CIEDE2000 below
+    `annotator.colors.TOO_CLOSE`), in truecolour or after the 256-colour downgrade; entity
+    and event types are compared within their own kind (they are never shown together)."""
+    from annotator.colors import TOO_CLOSE, too_close
+
+    lines: list[str] = []
+    for kind, types in (("entity", schema.entities), ("event", schema.events)):
+        colors = {t.name: t.color for t in types if _COLOR.match(t.color)}
+        for mode, diff, a, b in too_close(colors):
+            lines.append(
+                f"{path}: warning: {kind} colours of {a} ({colors[a]}) and {b} ({colors[b]}) "
+                f"are too close in {mode} mode (CIEDE2000 {diff:.1f} < {TOO_CLOSE:g})")
+    return lines
 
 
 def read_schema(path: Path | None = None) -> tuple[Path, LabelSchema, list[str]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from annotator.labelschema import load_schema, read_schema
+from annotator.labelschema import color_warnings, load_schema, read_schema
 
 
 def run_show(file: Path | None) -> int:
@@ -31,6 +31,9 @@ def run_show(file: Path | None) -> int:
 def run_check(file: Path | None) -> int:
     path, schema, errors = read_schema(file)
     for line in errors:
+        print(line)
+    # colours too close to tell apart: a warning, the exit status is unchanged
+    for line in color_warnings(schema, str(path)):
         print(line)
     if errors:
         return 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
 from textual.screen import Screen
 
 from annotator.tui.base_app import SessionApp
@@ -24,7 +23,8 @@ class AnnotatorApp(SessionApp):
     TITLE = "annotator"
     CSS_PATH = CSS_DIR / "annotator.tcss"
     BINDINGS = bindings_for(GLOBAL)
-    COMMANDS = App.COMMANDS | {AnnotatorCommands}
+    COMMANDS = {AnnotatorCommands}  # the product's commands only (no framework duplicates)
+    COMMAND_PALETTE_DISPLAY = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
 
     def first_screens(self) -> list[Screen]:

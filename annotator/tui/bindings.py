@@ -24,6 +24,7 @@ DOCUMENTS = "documents"
 ANNOTATE = "annotate"
 PICKER = "event picker"
 SEARCH = "search"
+SPANS = "span list"
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,20 @@ class KeySpec:
     key_display: str | None = None
     priority: bool = False
     short: str = ""  # the footer's label; the description when empty
+    group: str = ""  # keys with the same group share one footer label (`short` of the first)
 
     @property
     def keys_text(self) -> str:
-        return self.key_display or " / ".join(self.keys)
+        """The key(s) in the app's one vocabulary of key names (help, footer, palette)."""
+        return self.key_display or " / ".join(key_name(k) for k in self.keys)
 
     def binding(self) -> Binding:
         return Binding(
             ",".join(self.keys), self.action, self.short or self.description,
-            show=self.footer, key_display=self.key_display, priority=self.priority,
+            show=self.footer, key_display=self.key_display or key_name(self.keys[0]),
+            priority=self.priority,
             tooltip=self.description, id=self.id,
+            group=Binding.Group(self.group) if self.group else None,
         )
 
 
@@ -79,34 +84,41 @@ KEYS: tuple[KeySpec, ...] = (
             ANNOTATE),
     # -- annotate: selecting
     KeySpec("select.left", ("shift+left",), "extend_token('left')",
-            "Extend the selection by a token to the left", ANNOTATE, key_display="⇧←"),
+            "Extend the selection by a token to the left", ANNOTATE, key_display="⇧←",
+            footer=True, group="select"),
     KeySpec("select.right", ("shift+right",), "extend_token('right')",
-            "Extend the selection by a token to the right", ANNOTATE, key_display="⇧→"),
+            "Extend the selection by a token to the right", ANNOTATE, key_display="⇧→",
+            footer=True, group="select"),
     KeySpec("select.start_earlier", ("left_square_bracket",), "edge('start', -1)",
-            "Selection start one character earlier (grow)", ANNOTATE, key_display="["),
+            "Selection start one character earlier (grow)", ANNOTATE, key_display="[",
+            footer=True, group="edges"),
     KeySpec("select.start_later", ("right_square_bracket",), "edge('start', 1)",
             "Selection start one character later (shrink, e.g. drop a clitic)", ANNOTATE,
-            key_display="]"),
+            key_display="]", footer=True, group="edges"),
     KeySpec("select.end_earlier", ("left_curly_bracket",), "edge('end', -1)",
-            "Selection end one character earlier (shrink)", ANNOTATE, key_display="{"),
+            "Selection end one character earlier (shrink)", ANNOTATE, key_display="{",
+            footer=True, group="edges"),
     KeySpec("select.end_later", ("right_curly_bracket",), "edge('end', 1)",
-            "Selection end one character later (grow)", ANNOTATE, key_display="}"),
+            "Selection end one character later (grow)", ANNOTATE, key_display="}",
+            footer=True, group="edges"),
     KeySpec("select.clear", ("escape",), "clear_selection", "Clear the selection", ANNOTATE,
-            key_display="esc"),
+            key_display="Esc"),
     # -- annotate: changing (each change is one committed transaction)
     KeySpec("span.label", ("1-0",), "label_entity", "Label the selection (or the token under "
             "the cursor) with the schema's entity type", ANNOTATE, key_display="1…0"),
     KeySpec("span.remove", ("x", "delete"), "remove_span",
             "Remove the span under the cursor (pick one when spans are nested)", ANNOTATE,
-            footer=True, short="remove", key_display="x"),
+            footer=True, short="remove"),
     KeySpec("events.sentence", ("e",), "pick_events('sentence')",
             "Event labels of the sentence under the cursor", ANNOTATE, footer=True,
-            short="sentence events"),
+            short="events", group="events"),
     KeySpec("events.document", ("E",), "pick_events('document')",
-            "Event labels of the document", ANNOTATE, footer=True, short="doc events"),
+            "Event labels of the document", ANNOTATE, footer=True, short="doc events",
+            group="events"),
     KeySpec("history.undo", ("u",), "undo", "Undo the last change", ANNOTATE,
-            footer=True, short="undo"),
-    KeySpec("history.redo", ("ctrl+r",), "redo", "Redo", ANNOTATE, key_display="^r"),
+            footer=True, short="undo", group="undo"),
+    KeySpec("history.redo", ("ctrl+r",), "redo", "Redo", ANNOTATE,
+            footer=True, group="undo"),
     KeySpec("search.open", ("slash",), "search", "Search (hamza, ta marbuta, tashkeel "
             "ignored); Enter jumps to the next hit", ANNOTATE, footer=True, short="search",
             key_display="/"),
@@ -115,14 +127,18 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("search.previous", ("less_than_sign",), "search_hit(-1)", "Previous search hit",
             ANNOTATE, key_display="<"),
     KeySpec("document.next", ("n",), "other_document(1)", "Next document", ANNOTATE,
-            footer=True, short="next doc"),
+            footer=True, short="next"),
     KeySpec("document.previous", ("p",), "other_document(-1)", "Previous document",
             ANNOTATE),
     KeySpec("document.done", ("d",), "mark_done", "Mark the document done", ANNOTATE,
-            footer=True, short="done"),
+            footer=True, short="done", group="done"),
     KeySpec("document.reopen", ("D",), "reopen", "Mark the document in progress again",
-            ANNOTATE),
-    KeySpec("document.list", ("b",), "back", "Back to the documents list", ANNOTATE),
+            ANNOTATE, footer=True, group="done"),
+    KeySpec("document.list", ("b",), "back", "Back to the documents list", ANNOTATE,
+            footer=True, short="list"),
+    KeySpec("legend.toggle", ("L",), "toggle_legend",
+            "Show / hide the legend (label keys, names and colours)", ANNOTATE, footer=True,
+            short="legend"),
     # -- event picker
     KeySpec("picker.toggle", ("space",), "toggle", "Tick / untick the highlighted label",
             PICKER),
@@ -130,13 +146,41 @@ KEYS: tuple[KeySpec, ...] = (
             "Tick / untick a label by its hotkey", PICKER, key_display="hotkey"),
     KeySpec("picker.save", ("enter",), "save", "Save the ticked labels", PICKER),
     KeySpec("picker.cancel", ("escape",), "cancel", "Close without saving", PICKER,
-            key_display="esc"),
+            key_display="Esc"),
+    # -- span list (Tab from the article focuses it)
+    KeySpec("spans.up", ("up",), "step(-1)", "Previous span of the list", SPANS,
+            footer=True, short="span", group="spans"),
+    KeySpec("spans.down", ("down",), "step(1)", "Next span of the list", SPANS,
+            footer=True, short="span", group="spans"),
+    KeySpec("spans.jump", ("enter",), "jump", "Jump to the span and select it (a click on "
+            "a row does the same)", SPANS, footer=True, short="jump to span"),
     # -- search bar
     KeySpec("search.enter", ("enter", "down"), "next_hit", "Next hit", SEARCH),
     KeySpec("search.up", ("up",), "previous_hit", "Previous hit", SEARCH),
     KeySpec("search.close", ("escape",), "close", "Close the search bar", SEARCH,
-            key_display="esc"),
+            key_display="Esc"),
 )
+
+# the one vocabulary of key names shown to the user (help, footers, palette); printable
+# characters are shown as themselves, ctrl combinations as `ctrl+r`
+KEY_NAMES = {
+    "left": "←", "right": "→", "up": "↑", "down": "↓", "shift+left": "⇧←",
+    "shift+right": "⇧→", "shift+up": "⇧↑", "shift+down": "⇧↓", "pageup": "PgUp",
+    "pagedown": "PgDn", "home": "Home", "end": "End", "escape": "Esc", "enter": "Enter",
+    "space": "Space", "delete": "Delete", "backspace": "Backspace", "tab": "Tab",
+    "shift+tab": "⇧Tab",
+}
+
+
+def key_name(key: str) -> str:
+    """A Textual key name as the user sees it: 'left_square_bracket' -> '[', 'escape' ->
+    'Esc', 'ctrl+r' -> 'ctrl+r'."""
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    if "+" in key and len(key) > 1:
+        return key
+    return _key_character(key)
+
 
 # keys that are documentation only (expanded per schema or handled by the widget itself)
 _VIRTUAL_KEYS = {"1-0", "letters"}
@@ -148,12 +192,27 @@ def spec(key_id: str) -> KeySpec:
     return next(k for k in KEYS if k.id == key_id)
 
 
+# the footer shows a screen's keys in this order (the ones an annotator needs most first:
+# a narrow terminal cuts the footer on the right); keys not named here come after
+FOOTER_ORDER = (
+    "select.left", "select.right", "select.start_earlier", "select.start_later",
+    "select.end_earlier", "select.end_later", "history.undo", "history.redo",
+    "document.done", "document.reopen", "document.list", "events.sentence",
+    "events.document", "span.remove", "search.open", "document.next", "legend.toggle",
+)
+
+
+def _footer_rank(k: KeySpec) -> int:
+    return FOOTER_ORDER.index(k.id) if k.id in FOOTER_ORDER else len(FOOTER_ORDER)
+
+
 def bindings_for(scope: str) -> list[Binding]:
-    """The Textual bindings of one screen (or the app, for GLOBAL)."""
-    return [
-        k.binding() for k in KEYS
+    """The Textual bindings of one screen (or the app, for GLOBAL), in footer order."""
+    keys = [
+        k for k in KEYS
         if k.scope == scope and not set(k.keys) & _VIRTUAL_KEYS and k.id not in _BUILTIN_IDS
     ]
+    return [k.binding() for k in sorted(keys, key=_footer_rank)]
 
 
 def entity_bindings(schema: LabelSchema) -> list[Binding]:

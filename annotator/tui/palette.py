@@ -1,26 +1,39 @@
-"""Command-palette entries (ctrl+p) for the main actions of the current screen."""
+"""Command-palette entries (ctrl+p): the product's own commands, and only those.
+
+On the annotate screen: label the selection as each entity type, the screen's actions (search,
+mark done, undo / redo, next unfinished document, legend …); everywhere: open any document
+by its id or title, help, quit. The app lists no framework commands besides (see
+`AnnotatorApp.COMMANDS`), so nothing appears twice. Each entry's help names its key in the
+app's one vocabulary of key names.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import NamedTuple
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from annotator.tui.bindings import spec
+from annotator.tui.layout import one_line
+from annotator.tui.store_calls import Failed, call_store
 
-# (title, key id whose action and description are used); screen actions only
+# (title, key id whose action and description are used); annotate-screen actions
 ANNOTATE_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("Search", "search.open"),
     ("Mark document done", "document.done"),
     ("Reopen document (in progress)", "document.reopen"),
     ("Undo", "history.undo"),
     ("Redo", "history.redo"),
+    ("Next unfinished document", "document.next_unfinished"),
+    ("Previous unfinished document", "document.previous_unfinished"),
     ("Next document", "document.next"),
     ("Previous document", "document.previous"),
-    ("Search", "search.open"),
     ("Sentence event labels", "events.sentence"),
     ("Document event labels", "events.document"),
     ("Remove span under cursor", "span.remove"),
+    ("Toggle legend", "legend.toggle"),
     ("Documents list", "document.list"),
 )
 APP_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -29,32 +42,69 @@ APP_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-class AnnotatorCommands(Provider):
-    """Offers the annotate screen's actions (when it is showing) and help / quit."""
+class Command(NamedTuple):
+    title: str
+    help: str
+    run: Callable[[], object]
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+
+def _known(key_id: str) -> bool:
+    try:
+        spec(key_id)
+    except StopIteration:
+        return False
+    return True
+
+
+class AnnotatorCommands(Provider):
+    """The product's commands for the current screen, then open-document and help / quit."""
+
+    def _commands(self) -> list[Command]:
         from annotator.tui.screens.annotate import AnnotateScreen
 
         screen = self.screen
-        out: list[tuple[str, str, Callable[[], object]]] = []
+        out: list[Command] = []
+        session = getattr(self.app, "session", None)
         if isinstance(screen, AnnotateScreen):
+            label = spec("span.label")
+            for t in screen.session.schema.entities:
+                out.append(Command(
+                    f"Label the selection as {t.name} ({t.en})",
+                    f"{t.hotkey}: {label.description}",
+                    partial(screen.run_action, f"label_entity('{t.name}')")))
             for title, key_id in ANNOTATE_COMMANDS:
+                if not _known(key_id):
+                    continue
                 k = spec(key_id)
-                out.append((title, f"{k.keys_text}: {k.description}",
-                            partial(screen.run_action, k.action)))
+                out.append(Command(title, f"{k.keys_text}: {k.description}",
+                                   partial(screen.run_action, k.action)))
+        if session is not None and hasattr(self.app, "open_document"):
+            out += self._open_document_commands(session)
         for title, key_id in APP_COMMANDS:
             k = spec(key_id)
-            out.append((title, f"{k.keys_text}: {k.description}",
-                        partial(self.app.run_action, k.action)))
+            out.append(Command(title, f"{k.keys_text}: {k.description}",
+                               partial(self.app.run_action, k.action)))
         return out
 
+    def _open_document_commands(self, session) -> list[Command]:
+        rows = call_store("list the documents",
+                          lambda: session.store.document_rows(session.user), saving=False)
+        if isinstance(rows, Failed):
+            return []
+        return [Command(f"Open document {r.external_id} {one_line(r.title, 50, session.bidi)}"
+                        .rstrip(),
+                        f"{r.status.replace('_', ' ')} · {r.spans} spans · {r.events} events",
+                        partial(self.app.open_document, r.id))
+                for r in rows]
+
     async def discover(self) -> Hits:
-        for title, help_text, command in self._commands():
-            yield DiscoveryHit(title, command, help=help_text)
+        for command in self._commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, command in self._commands():
-            score = matcher.match(title)
+        for command in self._commands():
+            score = matcher.match(command.title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), command, help=help_text)
+                yield Hit(score, matcher.highlight(command.title), command.run,
+                          help=command.help)

@@ -1,9 +1,11 @@
-"""What the article view draws: label tints, bold span edges, nested underline, cursor."""
+"""What the article view draws: label tints, bold span edges, nested shades, cursor."""
 
 from __future__ import annotations
 
 from rich.color import Color
 from tui_helpers import SEED_000, annotate_screen, run, search_to, walk_to
+
+from annotator.colors import shade
 
 PERSON = "عبد الوافي لفتيت"
 
@@ -38,7 +40,10 @@ def test_spans_nesting_and_cursor_are_drawn(make_app, seeded) -> None:
             middle = cell_styles(article, p + 1)
             assert middle.bgcolor == pers and not middle.bold and not middle.underline
             inner = cell_styles(article, p + 6)
-            assert inner.bgcolor == gpe and inner.underline  # inner colour wins, outer shows
+            # the inner colour wins, in its alternate shade (depth 2); underline is the
+            # selection's alone
+            assert inner.bgcolor == Color.parse(shade(schema.color("GPE"))) != gpe
+            assert not inner.underline
             last = cell_styles(article, p + len(PERSON) - 1)
             assert last.bgcolor == pers and last.bold
             # numbers stay left to right: "2022" reads 2,0,2,2 from left to right
@@ -52,7 +57,10 @@ def test_spans_nesting_and_cursor_are_drawn(make_app, seeded) -> None:
             assert cell_styles(article, p + 1).reverse
             assert not cell_styles(article, p + 5).reverse
             await pilot.press("shift+left")
-            assert cell_styles(article, p + 5).reverse  # the selection too
+            # the selection is underlined and bold, the cursor token within it reverse too
+            assert cell_styles(article, p + 1).underline and not cell_styles(article, p + 1
+                                                                             ).reverse
+            assert cell_styles(article, p + 5).reverse and cell_styles(article, p + 5).underline
             assert annotate_screen(pilot).article.caret.selection == (p, p + 10)
 
     run(scenario())

@@ -45,3 +45,24 @@ def test_annotate_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) ->
     # cursor forward a few tokens, then a two-token selection
     keys = ["left"] * 12 + ["shift+left"]
     assert snap_compare(app, press=keys, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (60, 20)], ids=["100x30", "60x20"])
+def test_legend_and_trimmed_selection(snap_compare, tmp_path: Path,
+                                      size: tuple[int, int]) -> None:
+    """The legend (expanded; at 60x20 it starts collapsed, so `L` opens it) and a
+    two-token selection whose start edge `]` moved one character later: the dropped letter
+    is drawn plain, the selection underlined and bold, the cursor token within it reverse."""
+    app = snapshot_app(tmp_path / "snap.db")
+    keys = ["left"] * 12 + ["shift+left", "right_square_bracket"]
+    if size[1] < 28:
+        keys.append("L")
+    assert snap_compare(app, press=keys, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (60, 20)], ids=["100x30", "60x20"])
+def test_collapsed_legend(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """`L` at 100x30 collapses the legend to one line of coloured keys (60x20 starts so)."""
+    app = snapshot_app(tmp_path / "snap.db")
+    keys = ["L"] if size[1] >= 28 else []
+    assert snap_compare(app, press=keys, terminal_size=size)

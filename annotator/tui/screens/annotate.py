@@ -37,6 +37,7 @@ from annotator.tui.store_calls import Failed, call_store
 from annotator.tui.textops import search_hits, tokens_of
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.event_panel import EventPanel
+from annotator.tui.widgets.legend import Legend
 from annotator.tui.widgets.search_bar import SearchBar, SearchRow
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
@@ -132,6 +133,7 @@ class AnnotateScreen(GuardedScreen):
             yield ArticleView(self.text, self.tokens, self.initial_spans, s.colors,
                               bidi=s.bidi, id="article")
             with Vertical(id="side"):
+                yield Legend(s.schema.entities, bidi=s.bidi, id="legend")
                 yield Static("Spans", classes="panel-title")
                 yield SpanList(self.text, s.colors, bidi=s.bidi, id="spans")
                 yield Static("Events", classes="panel-title")
@@ -189,6 +191,13 @@ class AnnotateScreen(GuardedScreen):
     def on_article_view_caret_moved(self, event: ArticleView.CaretMoved) -> None:
         event.stop()
         self._caret_panels()
+
+    def on_span_list_jump(self, event: SpanList.Jump) -> None:
+        """A span chosen in the list: select exactly it (a label key then relabels it) and
+        give the keys back to the article."""
+        event.stop()
+        self.article.select_range((event.span.start, event.span.end))
+        self.article.focus()
 
     # ------------------------------------------------------------------ moving
     def action_move_token(self, direction: str) -> None:
@@ -400,3 +409,6 @@ class AnnotateScreen(GuardedScreen):
 
     def action_back(self) -> None:
         self.post_message(self.Back())
+
+    def action_toggle_legend(self) -> None:
+        self.query_one(Legend).toggle()

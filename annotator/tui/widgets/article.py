@@ -2,9 +2,16 @@
 
 Layout happens once per width (on resize); cursor moves only restyle the lines they touch.
 Each line's span styling (per cell) is computed lazily and cached until a span on that
-line changes. Spans are tinted in their label colour, their first and last characters are
-bold, and a character inside two or more spans is underlined (the inner colour wins), so
-nested spans stay visible. The cursor token and the selection are drawn in reverse video.
+line changes. Spans are tinted in their label colour (the innermost span's colour wins),
+their first and last characters are bold, and a span nested in another is drawn in an
+alternate, darker shade at every second depth, so nested spans of the same label stay
+visibly separate.
+
+The cursor token is drawn in reverse video; the selection is underlined and bold (the
+attributes mean the same in monochrome, 16, 256 and truecolour terminals, and nothing else
+on the article is underlined). While there is a selection it is what a label key marks, so
+only the selection is drawn: cursor cells outside it (a clitic just trimmed off with `]`)
+look like plain text again, cursor cells inside it are reverse as well.
 """
 
 from __future__ import annotations
@@ -22,14 +29,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotator.bidi.navigation import Direction, visual_neighbour
+from annotator.colors import shade
 from annotator.tui.caret import Caret, Range
+from annotator.tui.drag import drag_range
 from annotator.tui.layout import layout_article
 from annotator.tui.span_index import SpanIndex, SpanRec
 
-REVERSE = Style(reverse=True)
-CURSOR_IN_SELECTION = Style(reverse=True, underline=True, bold=True)
+CURSOR = Style(reverse=True)
+SELECTION = Style(underline=True, bold=True)
+CURSOR_IN_SELECTION = CURSOR + SELECTION
 EDGE = Style(bold=True)
-NESTED = Style(underline=True)
+NO_LABEL = "#808080"
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -59,14 +69,20 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.bidi = bidi
         self.caret = Caret(tokens)
         self.index = SpanIndex(spans)
-        self._fills = {name: Style(bgcolor=color, color="black") for name, color in
-                       colors.items()}
+        # per label: (fill, alternate shade for every second nesting depth)
+        self._fills = {name: (Style(bgcolor=color, color="black"),
+                              Style(bgcolor=shade(color), color="black"))
+                       for name, color in colors.items()}
+        self._no_label = (Style(bgcolor=NO_LABEL, color="black"),
+                          Style(bgcolor=shade(NO_LABEL), color="black"))
         self._layout: Any = None
         self._layout_width = -1
         self._line_starts: list[int] = []
         self._styles: dict[int, list[Style | None]] = {}
         self._cursor_lines: tuple[int, int] = (0, -1)
         self.rtl = bidi != "off"
+        self._drag_anchor: int | None = None  # the character under the button press
+        self._dragged = False
 
     # ------------------------------------------------------------------ layout
     @property
@@ -108,14 +124,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -------------------------------------------------------------- rendering
     def _highlight_range(self) -> Range | None:
-        """The characters drawn in reverse: the selection joined with the cursor token."""
-        cur = self.caret.cursor_range
-        sel = self.caret.selection
-        if sel is None:
-            return cur
-        if cur is None:
-            return sel
-        return (min(cur[0], sel[0]), max(cur[1], sel[1]))
+        """The characters drawn as cursor or selection: the selection when there is one
+        (cursor cells outside it are not drawn), else the cursor token."""
+        return self.caret.selection or self.caret.cursor_range
 
     def _span_styles(self, line_no: int) -> list[Style | None]:
         cached = self._styles.get(line_no)
@@ -133,9 +144,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 styles.append(None)
                 continue
             inner = cover[-1]
-            style = self._fills.get(inner.label) or Style(bgcolor="grey50", color="black")
-            if len(cover) > 1:
-                style += NESTED
+            fill, alternate = self._fills.get(inner.label) or self._no_label
+            style = alternate if len(cover) % 2 == 0 else fill
             if any(offset == s.start or offset == s.end - 1 for s in cover):
                 style += EDGE
             styles.append(style)
@@ -178,10 +188,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 continue
             in_sel = sel is not None and sel[0] <= offset < sel[1]
             in_cur = cur is not None and cur[0] <= offset < cur[1]
-            if in_sel and in_cur:
-                extra = CURSOR_IN_SELECTION
-            elif in_sel or in_cur:
-                extra = REVERSE
+            if in_sel:
+                extra = CURSOR_IN_SELECTION if in_cur else SELECTION
+            elif in_cur and sel is None:
+                extra = CURSOR
             else:
                 continue
             out[col] = (out[col] + extra) if out[col] else extra
@@ -304,10 +314,45 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.caret.select(rng)
         self.caret_changed()
 
-    def on_click(self, event: events.Click) -> None:
-        if self._layout is None:
+    # ----------------------------------------------------------------- mouse
+    def _offset_under(self, x: int, y: int) -> int | None:
+        """The character under widget cell (x, y); rows above / below the view clamp to the
+        first / last line (a drag may leave the widget while the mouse is captured)."""
+        if self._layout is None or not self._layout.lines:
+            return None
+        line = min(max(0, y + self.scroll_offset.y), len(self._layout.lines) - 1)
+        return self._layout.offset_at(line, x)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
             return
-        offset = self._layout.offset_at(event.y + self.scroll_offset.y, event.x)
+        self._drag_anchor = self._offset_under(event.x, event.y)
+        self._dragged = False
+        if self._drag_anchor is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        anchor = self._drag_anchor
+        if anchor is None:
+            return
+        here = self._offset_under(event.x, event.y)
+        if here is None or (here == anchor and not self._dragged):
+            return
+        self._dragged = True
+        self.focus()
+        self.caret.select(drag_range(self.text, anchor, here))
+        self.caret_changed()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_anchor is not None:
+            self._drag_anchor = None
+            self.release_mouse()
+
+    def on_click(self, event: events.Click) -> None:
+        if self._dragged:  # the end of a drag: keep its selection
+            self._dragged = False
+            return
+        offset = self._offset_under(event.x, event.y)
         if offset is None:
             return
         self.focus()

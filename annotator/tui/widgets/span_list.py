@@ -7,12 +7,17 @@ than one truncated word per row. `span_at_row` / `rows_of_span` map rows and spa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotator.tui.bindings import SPANS, bindings_for
 from annotator.tui.layout import wrapped_lines
 from annotator.tui.span_index import SpanRec
 
@@ -21,9 +26,19 @@ MAX_ROWS = 3
 CURRENT = Style(reverse=True)
 
 
-class SpanList(ScrollView, can_focus=False):
+class SpanList(ScrollView, can_focus=True, inherit_bindings=False):
     """One line per span (`LABEL  text`), more when its text must wrap; the span under the
-    cursor is highlighted."""
+    cursor is highlighted. A click on a row, or (focused with Tab) ↑ / ↓ then Enter, posts
+    `Jump` for that span."""
+
+    BINDINGS = bindings_for(SPANS)
+
+    @dataclass
+    class Jump(Message):
+        """The user chose a span of the list (a click on its row, or Enter)."""
+
+        span_list: SpanList
+        span: SpanRec
 
     def __init__(self, text: str, colors: dict[str, str], *, bidi: str = "app",
                  id: str | None = None) -> None:
@@ -104,6 +119,25 @@ class SpanList(ScrollView, can_focus=False):
             self.scroll_to(y=rows.start, animate=False)
         elif rows.stop > top + height:
             self.scroll_to(y=min(rows.start, rows.stop - height), animate=False)
+
+    # ------------------------------------------------------------- choosing
+    def _jump(self, i: int | None) -> None:
+        if i is not None and 0 <= i < len(self.spans):
+            self.set_current(i)
+            self.post_message(self.Jump(self, self.spans[i]))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self._jump(self.span_at_row(event.y + self.scroll_offset.y))
+
+    def action_step(self, delta: int) -> None:
+        if not self.spans:
+            return
+        i = self.current if self.current is not None else (-1 if delta > 0 else 0)
+        self.set_current(max(0, min(len(self.spans) - 1, i + delta)))
+
+    def action_jump(self) -> None:
+        self._jump(self.current)
 
     def render_line(self, y: int) -> Strip:
         self._layout_rows()
