@@ -258,3 +258,36 @@ def test_span_list_click_and_keyboard_jump(make_app, seeded) -> None:
         assert ("PERS", p) in [(s.label, s.start) for s in store.spans(doc.id, "alice")]
 
     run(scenario())
+
+
+def test_palette_label_command_stores_the_span(make_app, seeded) -> None:
+    async def scenario() -> None:
+        store, _ = seeded
+        async with opened_at(make_app(), store, SEED_000, "المغرب") as (pilot, doc, start):
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.3)
+            await pilot.press(*"label the selection as GPE")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert span_rows(store, doc.id, "alice") == [(start, start + 6, "GPE", "المغرب")]
+
+    run(scenario())
+
+
+def test_footer_shows_the_annotation_keys(make_app, seeded) -> None:
+    async def scenario() -> None:
+        async with make_app().run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = annotate_screen(pilot)
+
+            def shown() -> set[str]:
+                return {pilot.app.get_key_display(b.binding)
+                        for b in screen.active_bindings.values() if b.binding.show}
+
+            assert {"⇧←", "⇧→", "[", "]", "{", "}", "D", "b", "ctrl+r", "L"} <= shown()
+            await pilot.press("tab")  # the span list: its keys come first
+            await pilot.pause()
+            assert {"↑", "↓", "Enter"} <= shown()
+
+    run(scenario())
