@@ -9,6 +9,7 @@ this at all (it stays in logical order).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from annotator.bidi.layout import layout_document
@@ -48,7 +49,33 @@ def visual_cell(text: str, width: int | None = None, *, mode: str = "app") -> st
     return drawn
 
 
+#: a run of right-to-left text inside a left-to-right cell: from an RTL letter to the last
+#: RTL letter before the next left-to-right letter (marks, spaces, digits, punctuation inside)
+_RTL_RUN = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
+                      r"(?:[^A-Za-z\u00c0-\u024f|]*[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc])?")
+
+
+def first_strong(text: str) -> str | None:
+    """``"L"`` or ``"R"``: the direction of the first strong character (UAX #9 P2)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "L"
+        if kind in ("R", "AL"):
+            return "R"
+    return None
+
+
 def table_cell(text: str, terminal: bool) -> str:
-    """A table cell for output to a terminal (``terminal=True``: laid out right to left
-    when it holds Arabic) or to a pipe, a file, Markdown or JSON (logical order, as is)."""
-    return visual_cell(text) if terminal and has_rtl(text) else text
+    """A table cell for output to a terminal (``terminal=True``: its Arabic laid out right
+    to left) or to a pipe, a file, Markdown or JSON (logical order, as is).
+
+    A cell is its own paragraph: one that begins with Arabic is laid out right to left as a
+    whole (like the article); one that begins with Latin text (``alice|محمد``,
+    ``Finished by محمد``) stays left to right, each Arabic run in it laid out in place.
+    """
+    if not terminal or not has_rtl(text):
+        return text
+    if first_strong(text) != "L":
+        return visual_cell(text)
+    return _RTL_RUN.sub(lambda run: visual_cell(run.group()), text)

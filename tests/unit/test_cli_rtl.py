@@ -64,6 +64,16 @@ def test_table_cell_only_on_a_terminal() -> None:
     assert has_rtl(NAME) and not has_rtl("bob 12")
 
 
+def test_a_cell_that_begins_in_latin_stays_left_to_right() -> None:
+    """A cell is its own paragraph (first strong character): `alice|محمد` keeps alice on
+    the left and lays the Arabic run out in place."""
+    assert table_cell(f"alice|{NAME}", terminal=True) == f"alice|{visual(NAME)}"
+    assert table_cell(f"Finished by {NAME}", terminal=True) == f"Finished by {visual(NAME)}"
+    two = "محمد علي"
+    assert table_cell(f"bob|{two}", terminal=True) == f"bob|{visual(two)}"
+    assert table_cell(f"{NAME}|bob", terminal=True) == visual(f"{NAME}|bob")  # RTL-led
+
+
 def _agreement_report() -> dict:
     start = TEXT.index(PHRASE)
     units = [DocumentUnit(
