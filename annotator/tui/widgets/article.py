@@ -45,6 +45,10 @@ NO_LABEL = "#808080"
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """One document, right-to-left, with spans, cursor and selection."""
 
+    # a drag is the app's own selection (logical, snapped to display units), not Textual's
+    # screen-text selection, which knows nothing of the bidi layout
+    ALLOW_SELECT = False
+
     @dataclass
     class CaretMoved(Message):
         """The cursor or the selection changed."""

@@ -32,6 +32,7 @@ class SpanList(ScrollView, can_focus=True, inherit_bindings=False):
     `Jump` for that span."""
 
     BINDINGS = bindings_for(SPANS)
+    ALLOW_SELECT = False  # a click chooses a span; no screen-text selection
 
     @dataclass
     class Jump(Message):
