@@ -16,7 +16,7 @@ from annotator.errors import InputError
 PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_SCHEMA_PATH = PACKAGE_ROOT.parent / "schema" / "labels.toml"
 # keys the annotate screen uses itself: an entity hotkey may not take one of them
-RESERVED_KEYS = frozenset("eEudnpqDxbL?/[]{}<>")
+RESERVED_KEYS = frozenset("eEudnpNPqDxbL?/[]{}<>+")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 

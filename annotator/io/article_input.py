@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
+from annotator.text.span_edges import edge_problem
 from annotator.text.storable import unstorable, unstorable_json
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl")
@@ -204,6 +205,10 @@ def parse_record(raw: Any, path: Path, line: int, max_chars: int = MAX_CHARS) ->
                 f"{text[start:end]!r}",
                 line,
             )
+        problem = edge_problem(text, start, end)  # the rule every new span follows
+        if problem is not None:
+            raise InputError(str(path), f"span {i} [{start}, {end}) {text[start:end]!r} "
+                             f"{problem}", line)
         spans.append(ParsedSpan(start, end, label))
     events = []
     for i, e in enumerate(_list(raw, "events", path, line)):

@@ -30,12 +30,27 @@ def on_boundary(text: str, pos: int) -> bool:
     return i == pos - 1 or (i >= 0 and text[i] not in LINE_BREAKS)
 
 
-def _unit_start(text: str, end: int, floor: int) -> int:
+def unit_start_before(text: str, end: int, floor: int) -> int:
     """Start of the display unit that ends at `end` (not before `floor`)."""
     u = end - 1
     while u > floor and not on_boundary(text, u):
         u -= 1
     return u
+
+
+def unit_end_after(text: str, start: int, ceiling: int) -> int:
+    """End of the display unit that starts at `start` (not after `ceiling`)."""
+    e = start + 1
+    while e < ceiling and not on_boundary(text, e):
+        e += 1
+    return e
+
+
+def unit_is_space(text: str, start: int, end: int) -> bool:
+    """Whether the unit [start, end) is whitespace: its base (the first character that is
+    not a mark; marks at a paragraph's start join the base after them) is."""
+    base = next((ch for ch in text[start:end] if not is_mark(ch)), text[start])
+    return base.isspace()
 
 
 def has_word_character(text: str) -> bool:
@@ -47,13 +62,19 @@ def clean_edges(text: str, start: int, end: int) -> Range | None:
     boundaries and past whitespace units. None when nothing with a letter or digit is left
     (a punctuation-only or blank selection)."""
     start, end = max(0, start), min(len(text), end)
-    while start < end and (not on_boundary(text, start) or text[start].isspace()):
-        start += 1
+    while start < end:
+        if not on_boundary(text, start):
+            start += 1
+            continue
+        after = unit_end_after(text, start, end)
+        if not unit_is_space(text, start, after):
+            break
+        start = after
     while end > start and not on_boundary(text, end):
         end -= 1
     while end > start:
-        u = _unit_start(text, end, start)
-        if not text[u].isspace():
+        u = unit_start_before(text, end, start)
+        if not unit_is_space(text, u, end):
             break
         end = u
     if start >= end or not has_word_character(text[start:end]):
@@ -69,9 +90,9 @@ def edge_problem(text: str, start: int, end: int) -> str | None:
         return f"start {start} is inside a letter's marks (harakat)"
     if not on_boundary(text, end):
         return f"end {end} is inside a letter's marks (harakat)"
-    if text[start].isspace():
+    if unit_is_space(text, start, unit_end_after(text, start, end)):
         return "starts with whitespace"
-    if text[_unit_start(text, end, start)].isspace():
+    if unit_is_space(text, unit_start_before(text, end, start), end):
         return "ends with whitespace"
     if not has_word_character(text[start:end]):
         return "holds no letter or digit"

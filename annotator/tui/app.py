@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.screen import Screen
 
+from annotator.store.models import STATUS_DONE
 from annotator.tui.base_app import SessionApp
 from annotator.tui.bindings import GLOBAL, bindings_for
 from annotator.tui.palette import AnnotatorCommands
@@ -13,6 +14,7 @@ from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.documents import DocumentsScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.store_calls import Failed
+from annotator.tui.widgets.status_line import REFUSED
 
 CSS_DIR = Path(__file__).parent
 
@@ -66,12 +68,22 @@ class AnnotatorApp(SessionApp):
         if isinstance(rows, Failed):
             return
         ids = [r.id for r in rows]
-        if event.doc_id not in ids or len(ids) < 2:
+        here = self.screen if isinstance(self.screen, AnnotateScreen) else None
+        if event.doc_id not in ids:
             self.bell()
             return
         i = ids.index(event.doc_id) + event.step
+        if event.unfinished:
+            while 0 <= i < len(ids) and rows[i].status == STATUS_DONE:
+                i += event.step
         if not 0 <= i < len(ids):
-            self.bell()
+            end = "first" if event.step < 0 else "last"
+            what = (f"no unfinished document {'before' if event.step < 0 else 'after'} this one"
+                    if event.unfinished else f"{end} document")
+            if here is not None:
+                here.note(what, REFUSED)
+            else:
+                self.bell()
             return
         self.open_document(ids[i])
 

@@ -105,7 +105,12 @@ KEYS: tuple[KeySpec, ...] = (
             key_display="Esc"),
     # -- annotate: changing (each change is one committed transaction)
     KeySpec("span.label", ("1-0",), "label_entity", "Label the selection (or the token under "
-            "the cursor) with the schema's entity type", ANNOTATE, key_display="1…0"),
+            "the cursor) with the schema's entity type; on the exact extent of one of your "
+            "spans, relabel it (+ first adds a second label instead)", ANNOTATE,
+            key_display="1…0"),
+    KeySpec("span.add_label", ("plus",), "add_label_next",
+            "Then a label key: add a second label on a span's exact extent (a label key "
+            "alone on one of your spans relabels it)", ANNOTATE, key_display="+"),
     KeySpec("span.remove", ("x", "delete"), "remove_span",
             "Remove the span under the cursor (pick one when spans are nested)", ANNOTATE,
             footer=True, short="remove"),
@@ -130,6 +135,10 @@ KEYS: tuple[KeySpec, ...] = (
             footer=True, short="next"),
     KeySpec("document.previous", ("p",), "other_document(-1)", "Previous document",
             ANNOTATE),
+    KeySpec("document.next_unfinished", ("N",), "other_document(1, True)",
+            "Next unfinished document (skips the ones marked done)", ANNOTATE),
+    KeySpec("document.previous_unfinished", ("P",), "other_document(-1, True)",
+            "Previous unfinished document (skips the ones marked done)", ANNOTATE),
     KeySpec("document.done", ("d",), "mark_done", "Mark the document done", ANNOTATE,
             footer=True, short="done", group="done"),
     KeySpec("document.reopen", ("D",), "reopen", "Mark the document in progress again",

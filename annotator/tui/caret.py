@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from annotator.text._chars import is_mark
+from annotator.text.span_edges import on_boundary, unit_is_space, unit_start_before
 
 Range = tuple[int, int]
 
@@ -33,6 +34,7 @@ class Caret:
     cursor: int = 0  # token index
     anchor: Range | None = None  # the fixed end of a token-extended selection
     selection: Range | None = None
+    refusal: str = ""  # why the last edge move was refused ("space"), if it was
 
     @property
     def cursor_range(self) -> Range | None:
@@ -96,10 +98,14 @@ class Caret:
             return False
         start, end = base
         pos = (start if edge == "start" else end) + delta
+        self.refusal = ""
         if text is not None and delta:
             step = 1 if delta > 0 else -1
             while 0 < pos < len(text) and is_mark(text[pos]):
                 pos += step
+            pos = self._past_whitespace(text, edge, delta, start, end, pos)
+            if pos is None:
+                return False
         if edge == "start":
             start = pos
         else:
@@ -110,6 +116,26 @@ class Caret:
         # later token extension keeps these edges
         self.anchor = self.selection
         return True
+
+    def _past_whitespace(self, text: str, edge: str, delta: int, start: int, end: int,
+                         pos: int) -> int | None:
+        """Edges never take whitespace in: a growing edge stops before it (None, and
+        `refusal` says why: ⇧←/⇧→ extend by a token); a shrinking edge moves on inwards
+        past it."""
+        grows = (edge == "start") == (delta < 0)
+        if grows:
+            added = text[max(0, pos):start] if edge == "start" else text[end:pos]
+            if any(ch.isspace() for ch in added):
+                self.refusal = "space"
+                return None
+            return pos
+        if edge == "start":
+            while pos < end and (text[pos].isspace() or not on_boundary(text, pos)):
+                pos += 1
+            return pos
+        while pos > start and unit_is_space(text, unit_start_before(text, pos, start), pos):
+            pos = unit_start_before(text, pos, start)
+        return pos
 
     def select(self, rng: Range) -> None:
         """Select exactly `rng` (a search hit) and put the cursor on its first token."""

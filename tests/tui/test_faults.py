@@ -32,6 +32,7 @@ from annotator.store.service import Store
 from annotator.tui import store_calls
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.context import Session
+from annotator.tui.layout import one_line
 from annotator.tui.screens.adjudicate import AdjudicateScreen
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.documents import DocumentsScreen
@@ -39,6 +40,7 @@ from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
 
 PERSON = "عبد الوافي لفتيت"
+PERSON_SHOWN = one_line(PERSON, 24, "app")  # as the status line quotes it
 BUSY_MS = 150  # the busy timeout while another writer holds the lock
 READ_ONLY = "attempt to write a readonly database"
 
@@ -129,7 +131,7 @@ def test_locked_database_label_key_fails_then_saves(
             # the other writer is gone: the same key saves
             await pilot.press("1")
             await pilot.pause()
-            assert status.failure == "" and status.notice == "saved PERS"
+            assert status.failure == "" and status.notice == f"saved PERS «{PERSON_SHOWN}»"
             assert shown_spans(screen) == [(*selection, "PERS")]
         assert span_rows(store, doc.id, "alice") == [(*selection, "PERS", PERSON)]
 
@@ -151,8 +153,9 @@ def test_read_only_database_every_change_fails(make_app, seeded, db_path: Path) 
         async with opened_at(app, ro, SEED_000, PERSON) as (pilot, _doc, _start):
             screen = annotate_screen(pilot)
             assert shown_spans(screen) == [(start, end, "ORG")]
+            # the exact extent of the ORG span: the label key relabels it
             await press_and_fail(pilot, "shift+left", "shift+left", "1",
-                                 what="save PERS span", reason=READ_ONLY)
+                                 what="relabel ORG span as PERS", reason=READ_ONLY)
             await press_and_fail(pilot, "x", what="remove ORG span", reason=READ_ONLY)
             await press_and_fail(pilot, "E", "c", "enter", what="save events",
                                  reason=READ_ONLY)

@@ -35,3 +35,23 @@ def test_edge_keys_plain_text_by_character() -> None:
     assert caret.move_edge("start", 1, len(text), text)
     assert text[caret.selection[0]:caret.selection[1]] == "بوليساريو"  # type: ignore[index]
     assert not caret.move_edge("end", -9, len(text), text)  # never empty
+
+
+def test_edge_keys_never_take_whitespace_in() -> None:
+    text = "زار الرئيس الإمارات"
+    start = text.index("الإمارات")
+    caret = Caret(split_tokens(text))
+    caret.select((start, len(text)))
+    # [ onto the space before the word is refused, and says why
+    assert not caret.move_edge("start", -1, len(text), text)
+    assert caret.refusal == "space" and caret.selection == (start, len(text))
+    # shrinking a two-word selection skips the space inwards
+    first = text.index("الرئيس")
+    caret.select((first, len(text)))
+    for _ in range(len("الرئيس")):
+        assert caret.move_edge("start", 1, len(text), text)
+    assert caret.selection == (start, len(text))
+    caret.select((first, len(text)))
+    for _ in range(len("الإمارات")):
+        assert caret.move_edge("end", -1, len(text), text)
+    assert caret.selection == (first, first + len("الرئيس"))

@@ -378,3 +378,28 @@ def test_storable_helpers() -> None:
     assert unstorable_json(deep, "meta") is not None
     assert unstorable_json({"a": [1, 2.5, None, True, "ok"]}, "meta") is None
     assert unstorable_json({"a": float("inf")}, "meta") == "meta['a'] is inf (not JSON)"
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    ({"start": 3, "end": 9, "label": "GPE"}, "span 0 [3, 9) ' المغر' starts with whitespace"),
+    ({"start": 4, "end": 11, "label": "GPE"}, "span 0 [4, 11) 'المغرب ' ends with whitespace"),
+    ({"start": 11, "end": 12, "label": "GPE"}, "span 0 [11, 12) '«' holds no letter or digit"),
+    ({"start": 12, "end": 13, "label": "PERS"},
+     "span 0 [12, 13) 'ع' end 13 is inside a letter's marks (harakat)"),
+    ({"start": 13, "end": 17, "label": "PERS"},
+     "span 0 [13, 17) 'ُمَر' start 13 is inside a letter's marks (harakat)"),
+])
+def test_spans_with_unclean_edges_are_rejected(
+    store: Store, schema: LabelSchema, tmp_path: Path, span: dict, expected: str
+) -> None:
+    """Import applies the rule of every new span: no outer whitespace, a letter or digit,
+    edges on display-unit boundaries (never between a letter and its harakat)."""
+    text = "زار المغرب «عُمَر» أمس."
+    path = _lines(tmp_path / "e.jsonl", [
+        json.dumps({"id": "bad", "text": text, "spans": [span]}, ensure_ascii=False),
+        json.dumps({"id": "good", "text": text,
+                    "spans": [{"start": 4, "end": 10, "label": "GPE"}]}, ensure_ascii=False),
+    ])
+    summary = import_paths(store, schema, [path], annotator="alice")
+    assert summary.errors == [f"{path}:1: {expected}"]
+    assert _ids(store) == {"good"}

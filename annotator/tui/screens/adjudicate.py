@@ -46,9 +46,11 @@ from annotator.store.gold import (
     undo_decision,
 )
 from annotator.store.service import Store
+from annotator.text.span_edges import clean_edges
 from annotator.tui.base_app import SessionApp
 from annotator.tui.bindings import GLOBAL, KeySpec, bindings_for, entity_bindings, spec
 from annotator.tui.context import Session
+from annotator.tui.layout import one_line
 from annotator.tui.screens.guarded import GuardedScreen
 from annotator.tui.span_index import SpanRec
 from annotator.tui.store_calls import Failed
@@ -503,7 +505,7 @@ class AdjudicateScreen(GuardedScreen):
         try:
             outcome = make_outcome(item)
         except ValueError as exc:
-            self.say(str(exc))
+            self.say(f"! {exc}")
             self.app.bell()
             self._set_mode(PICK)
             return
@@ -526,13 +528,13 @@ class AdjudicateScreen(GuardedScreen):
         self.mode, self.ticked = PICK, set()
         self.refresh_bindings()
         gold = "; document gold-done" if result.status == "done" else ""
-        self.say(f"{result.outcome}: +{result.spans_added} spans{gold}")
+        self.say(f"✓ {result.outcome}: +{result.spans_added} spans{gold}")
         if reloaded is None:
             await self._left_the_list()
             return
         found = self._find_open(self.doc_pos, self.item_pos)
         if found is None:
-            self.say(f"{result.outcome}: every disagreement of the corpus is decided")
+            self.say(f"✓ {result.outcome}: every disagreement of the corpus is decided")
             self._show_item()
             return
         await self._go(*found)
@@ -565,7 +567,7 @@ class AdjudicateScreen(GuardedScreen):
 
     async def action_confirm(self) -> None:
         if not self.ticked:
-            self.say("tick one or more versions with 1…9 first")
+            self.say("! tick one or more versions with 1…9 first")
             self.app.bell()
             return
         ticked = sorted(self.ticked)
@@ -581,7 +583,7 @@ class AdjudicateScreen(GuardedScreen):
             self.app.bell()
             return
         if item.is_event:
-            self.say("event labels are decided by accepting versions (1…9, m) or r")
+            self.say("! event labels are decided by accepting versions (1…9, m) or r")
             self.app.bell()
             return
         first = next((v.spans[0] for v in item.versions if v.spans), None)
@@ -593,9 +595,19 @@ class AdjudicateScreen(GuardedScreen):
         article = self.article
         target = article.caret.target() if article is not None else None
         if target is None:
+            self.say("! nothing selected to decide with")
             self.app.bell()
             return
-        start, end = target
+        # the same clean edges as a new span: inwards past whitespace, whole display units;
+        # the edited span takes this label whatever label the versions gave the extent
+        text = article.text if article is not None else ""
+        snapped = clean_edges(text, *target)
+        if snapped is None:
+            shown = one_line(text[target[0]:target[1]], 24, self.session.bidi)
+            self.say(f"! not decided: «{shown}» has no letter or digit")
+            self.app.bell()
+            return
+        start, end = snapped
         await self._commit(f"save {label} span", lambda it: edit(it, (start, end, label)))
 
     def action_cancel(self) -> None:
@@ -644,7 +656,7 @@ class AdjudicateScreen(GuardedScreen):
             self.show_failure(action.line)
             return
         if action is None:
-            self.say(f"nothing to {'undo' if undo else 'redo'} in this document")
+            self.say(f"! nothing to {'undo' if undo else 'redo'} in this document")
             return
         new_state = self._reload(state.doc_id)
         if new_state is None:
@@ -655,7 +667,8 @@ class AdjudicateScreen(GuardedScreen):
         self.item_pos = keys.index(key) if key in keys else self.item_pos
         self.mode, self.ticked = PICK, set()
         self.refresh_bindings()
-        self.say("undone" if undo else "redone")
+        what = f": decision on {key}" if key else ""
+        self.say(f"✓ {'undone' if undo else 'redone'}{what}")
         self._show_item()
 
     async def action_undo(self) -> None:

@@ -26,9 +26,12 @@ from annotator.store.models import (
     STATUS_IN_PROGRESS,
     Action,
 )
+from annotator.text.span_edges import clean_edges
 from annotator.tui.bindings import ANNOTATE, bindings_for, entity_bindings
 from annotator.tui.caret import Range
 from annotator.tui.context import Session
+from annotator.tui.layout import one_line
+from annotator.tui.notices import changed_span, history_notice
 from annotator.tui.screens.event_picker import EventPicker
 from annotator.tui.screens.guarded import GuardedScreen
 from annotator.tui.screens.span_picker import SpanPicker
@@ -40,9 +43,10 @@ from annotator.tui.widgets.event_panel import EventPanel
 from annotator.tui.widgets.legend import Legend
 from annotator.tui.widgets.search_bar import SearchBar, SearchRow
 from annotator.tui.widgets.span_list import SpanList
-from annotator.tui.widgets.status_line import StatusLine
+from annotator.tui.widgets.status_line import FAILED, INFO, REFUSED, StatusLine
 
 EventSets = tuple[list[str], dict[Range, list[str]]]  # the document's, each sentence's
+QUOTE_CELLS = 24  # the most cells a quoted span takes in a status-line message
 
 
 @dataclass(frozen=True)
@@ -62,10 +66,12 @@ class AnnotateScreen(GuardedScreen):
 
     @dataclass
     class SwitchDocument(Message):
-        """Ask the app to open the document `step` places away in the list (n / p)."""
+        """Ask the app to open the document `step` places away in the list (n / p), or
+        the next unfinished one that way (N / P)."""
 
         doc_id: int
         step: int
+        unfinished: bool = False
 
     class Back(Message):
         """Ask the app to show the documents list."""
@@ -86,6 +92,10 @@ class AnnotateScreen(GuardedScreen):
         self.initial_spans = held.spans
         self.doc_events, self.sentence_events = held.events
         self.search_query = ""
+        self.adding = False  # `+` pressed: the next label key adds, never relabels
+        # a document marked done is edited only once the annotator said so (asked once)
+        self.edit_confirmed = False
+        self._asked: str | None = None  # the edit that asked, waiting for its second press
         extra = BindingsMap(entity_bindings(session.schema))
         for key, bindings in extra.key_to_bindings.items():
             self._bindings.key_to_bindings.setdefault(key, []).extend(bindings)
@@ -152,12 +162,49 @@ class AnnotateScreen(GuardedScreen):
         status.user = self.session.user
         status.document = self.external_id
         status.status = self.status
+        self._show_position()
         self.query_one(SpanList).show(self.article.index.spans)
         self.query_one(SearchRow).display = False
         self.article.focus()
         self._caret_panels()
 
     # ------------------------------------------------------------------ panels
+    def _show_position(self) -> None:
+        """`document i/N` in the status line (the documents list's order)."""
+        rows = self.guarded("list the documents",
+                            lambda: self.session.store.document_rows(self.session.user),
+                            saving=False)
+        if isinstance(rows, Failed):
+            return
+        ids = [r.id for r in rows]
+        if self.doc_id in ids:
+            self.query_one(StatusLine).position = f"{ids.index(self.doc_id) + 1}/{len(ids)}"
+
+    def quote(self, start: int, end: int, cells: int = QUOTE_CELLS) -> str:
+        """The text of [start, end) as drawn on screen (laid out by the app's bidi engine
+        and shaped in `--bidi app`), in «», cut to `cells`."""
+        return f"«{one_line(self.text[start:end], cells, self.session.bidi)}»"
+
+    def note(self, notice: str, mark: str = INFO) -> None:
+        """A status-line message; a refusal or a failure (! / ✗) also rings the bell."""
+        self.query_one(StatusLine).say(notice, mark)
+        if mark in (REFUSED, FAILED):
+            self.app.bell()
+
+    def _readout(self) -> str:
+        """The selection (shaped, length, offsets) and the span(s) under the cursor."""
+        caret = self.article.caret
+        parts: list[str] = []
+        if caret.selection is not None:
+            s, e = caret.selection
+            parts.append(f"selected {self.quote(s, e, 20)} {e - s} ch {s}–{e}")
+        cur = caret.cursor_range
+        if cur is not None:
+            under = self.article.index.overlapping(*cur)
+            parts += [f"{sp.label} {one_line(self.text[sp.start:sp.end], 20, self.session.bidi)}"
+                      f" {sp.start}–{sp.end}" for sp in under[-2:]]
+        return " │ ".join(parts)
+
     def sentence_at(self, offset: int) -> int | None:
         i = bisect_right(self._sentence_starts, offset) - 1
         if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
@@ -175,12 +222,14 @@ class AnnotateScreen(GuardedScreen):
         labels = sorted(self.sentence_events.get(self.sentences[n], [])) if n is not None else []
         self.query_one(EventPanel).show(n, len(self.sentences), labels, sorted(self.doc_events))
         self.query_one(SpanList).set_current(self.article.index.position_of(offset))
+        self.query_one(StatusLine).readout = self._readout()
 
     def _spans_changed(self) -> None:
         cur = self.article.caret.cursor_range
         self.query_one(SpanList).show(
             self.article.index.spans,
             self.article.index.position_of(cur[0]) if cur else None)
+        self.query_one(StatusLine).readout = self._readout()
 
     def _saved(self, notice: str = "saved") -> None:
         if self.status == "new":
@@ -217,21 +266,74 @@ class AnnotateScreen(GuardedScreen):
         self.article.caret_changed()
 
     def action_edge(self, edge: str, delta: int) -> None:
-        if self.article.caret.move_edge(edge, delta, len(self.text), self.text):
+        caret = self.article.caret
+        if caret.move_edge(edge, delta, len(self.text), self.text):
             self.article.caret_changed()
+        elif caret.refusal == "space":
+            self.note("an edge key stops at a space: ⇧← / ⇧→ extend by a token", REFUSED)
         else:
-            self.app.bell()
+            self.note("the selection cannot shrink further or grow past the text", REFUSED)
 
     def action_clear_selection(self) -> None:
+        if self.adding:  # esc first cancels a pending `+`
+            self.adding = False
+            self.note("+ cancelled")
+            return
         self.article.caret.clear()
         self.article.caret_changed()
 
     # ----------------------------------------------------------------- changing
+    def may_edit(self, what: str) -> bool:
+        """A document marked done is edited only after a second press of the same key
+        (asked once per visit); every other document at once."""
+        if self.status != STATUS_DONE or self.edit_confirmed:
+            return True
+        if self._asked == what:
+            self.edit_confirmed = True
+            return True
+        self._asked = what
+        self.note(f"{self.external_id} is marked done: press the key again to edit it "
+                  "anyway (D puts it back in progress)", REFUSED)
+        return False
+
+    def action_add_label_next(self) -> None:
+        self.adding = True
+        self.note("+: the next label key adds a label (a second one on a span's extent); "
+                  "esc cancels")
+
+    def _same_extent(self, start: int, end: int) -> list[SpanRec]:
+        return [s for s in self.article.index.overlapping(start, end)
+                if s.start == start and s.end == end]
+
     def action_label_entity(self, label: str) -> None:
+        adding, self.adding = self.adding, False
         target = self.article.caret.target()
         if target is None:
+            self.note("nothing to label", REFUSED)
             return
-        start, end = target
+        # edges snap inwards past whitespace onto whole display units (never outwards)
+        snapped = clean_edges(self.text, *target)
+        same = self._same_extent(*target) or (self._same_extent(*snapped) if snapped else [])
+        if not same and snapped is None:
+            self.note(f"not marked: {self.quote(*target)} has no letter or digit", REFUSED)
+            return
+        start, end = (same[0].start, same[0].end) if same else snapped  # type: ignore[misc]
+        if any(s.label == label for s in same):
+            self.note(f"already marked {label} {self.quote(start, end)}", REFUSED)
+            return
+        if same and not adding:
+            if len(same) > 1:
+                labels = ", ".join(s.label for s in same)
+                self.note(f"{len(same)} spans here ({labels}): x removes one, "
+                          f"+ then a key adds another", REFUSED)
+                return
+            if self.may_edit(f"label {label}"):
+                self.relabel(same[0], label)
+            return
+        if self.may_edit(f"label {label}"):
+            self.add_span(start, end, label)
+
+    def add_span(self, start: int, end: int, label: str) -> None:
         span = self.guarded(f"save {label} span", lambda: self.session.store.add_span(
             self.doc_id, self.session.user, start, end, label))
         if isinstance(span, Failed):
@@ -240,13 +342,30 @@ class AnnotateScreen(GuardedScreen):
         self.article.caret.clear()
         if span is None:
             self.resync()  # the screen may not have it yet (a commit whose reply was lost)
-            self.query_one(StatusLine).say(f"already marked {label}")
+            self.note(f"already marked {label} {self.quote(start, end)}", REFUSED)
             self.article.caret_changed()
             return
         self.article.add_span(SpanRec.of(span.id or 0, start, end, label))
         self.article.caret_changed()
         self._spans_changed()
-        self._saved(f"saved {label}")
+        self._saved(f"saved {label} {self.quote(start, end)}")
+
+    def relabel(self, span: SpanRec, label: str) -> None:
+        """The span takes `label` (one transaction, one undoable action)."""
+        done = self.guarded(f"relabel {span.label} span as {label}",
+                            lambda: self.session.store.relabel_span(span.id, self.session.user,
+                                                                    label))
+        if isinstance(done, Failed) or done is None:
+            self.resync()
+            if done is None:
+                self.note(f"not relabelled: the {span.label} span is gone", REFUSED)
+            return
+        self.article.remove_span(span.id)
+        self.article.add_span(SpanRec.of(span.id, span.start, span.end, label))
+        self.article.caret.clear()
+        self.article.caret_changed()
+        self._spans_changed()
+        self._saved(f"relabelled {span.label} → {label} {self.quote(span.start, span.end)}")
 
     def spans_under_cursor(self) -> list[SpanRec]:
         target = self.article.caret.target()
@@ -257,7 +376,9 @@ class AnnotateScreen(GuardedScreen):
     def action_remove_span(self) -> None:
         spans = self.spans_under_cursor()
         if not spans:
-            self.app.bell()
+            self.note("no span under the cursor to remove", REFUSED)
+            return
+        if not self.may_edit("remove"):
             return
         if len(spans) == 1:
             self.remove_span(spans[0].id)
@@ -280,7 +401,11 @@ class AnnotateScreen(GuardedScreen):
         if done:
             removed = self.article.remove_span(span_id)
             self._spans_changed()
-            self._saved(f"removed {removed.label}" if removed else "removed")
+            self._saved(f"removed {removed.label} {self.quote(removed.start, removed.end)}"
+                        if removed else "removed a span")
+        else:
+            self.resync()
+            self.note(f"not removed: the {label} span is no longer there", REFUSED)
 
     def sentence_range(self) -> Range | None:
         cur = self.article.caret.cursor_range
@@ -288,6 +413,8 @@ class AnnotateScreen(GuardedScreen):
         return self.sentences[n] if n is not None else None
 
     def action_pick_events(self, scope: str) -> None:
+        if not self.may_edit(f"events {scope}"):
+            return
         if scope == SCOPE_SENTENCE:
             rng = self.sentence_range()
             if rng is None:
@@ -319,32 +446,45 @@ class AnnotateScreen(GuardedScreen):
         elif rng is not None:
             self.sentence_events[rng] = sorted(labels)
         self._caret_panels()
+        if scope == SCOPE_DOCUMENT:
+            unit = "events of the document"
+        else:
+            unit = f"events of sentence {(self.sentence_at(start or 0) or 0) + 1}"
         if changed:
-            self._saved("saved events")
+            self._saved(f"saved {unit}: {', '.join(sorted(labels)) or '∅'}")
+        else:
+            self.note(f"{unit} unchanged", REFUSED)
 
-    def _reload_after_history(self, notice: str) -> None:
+    def _reload_after_history(self, action: Action, notice: str) -> None:
         held = self.guarded(f"{notice}, but reload the document", self._read_held,
                             saving=False)
         if isinstance(held, Failed):
             return
         self._show_held(held)
+        where = changed_span(action.kind, action.payload)
+        if where is not None:  # bring the change into view, under the cursor
+            self.article.go_to(where[0])
         self.query_one(StatusLine).say(notice)
 
     def action_undo(self) -> None:
-        self._history(self.session.store.undo, "undo", "undone")
+        self._history(self.session.store.undo, "undo")
 
     def action_redo(self) -> None:
-        self._history(self.session.store.redo, "redo", "redone")
+        self._history(self.session.store.redo, "redo")
 
-    def _history(self, step: Callable[[int, str], Action | None], verb: str, done: str) -> None:
+    def _history(self, step: Callable[[int, str], Action | None], verb: str) -> None:
+        if not self.may_edit(verb):
+            return
         action = self.guarded(verb, lambda: step(self.doc_id, self.session.user))
         if isinstance(action, Failed):
             self.resync()
             return
         if action is None:
-            self.query_one(StatusLine).say(f"nothing to {verb}")
+            self.note(f"nothing to {verb}", REFUSED)
             return
-        self._reload_after_history(f"{done} {action.kind.replace('_', ' ')}")
+        notice = history_notice(action.kind, action.payload, undo=verb == "undo",
+                                quote=self.quote, sentence_of=self.sentence_at)
+        self._reload_after_history(action, notice)
 
     def _set_status(self, status: str, notice: str, what: str) -> None:
         changed = self.guarded(what, lambda: self.session.store.set_status(
@@ -356,12 +496,14 @@ class AnnotateScreen(GuardedScreen):
         self.query_one(StatusLine).status = status
         if changed:
             self.query_one(StatusLine).say(notice)
+        else:
+            self.note(f"already {status.replace('_', ' ')}", REFUSED)
 
     def action_mark_done(self) -> None:
         self._set_status(STATUS_DONE, "marked done", "mark done")
 
     def action_reopen(self) -> None:
-        self._set_status(STATUS_IN_PROGRESS, "reopened", "reopen")
+        self._set_status(STATUS_IN_PROGRESS, "back in progress", "reopen")
 
     # ------------------------------------------------------------------ search
     def action_search(self) -> None:
@@ -388,8 +530,7 @@ class AnnotateScreen(GuardedScreen):
             return
         hits = search_hits(self.text, self.search_query)
         if not hits:
-            self.query_one(StatusLine).say(f"no match for {self.search_query}")
-            self.app.bell()
+            self.note(f"no match for {self.search_query}", FAILED)
             return
         sel = self.article.caret.selection
         cur = self.article.caret.cursor_range
@@ -401,11 +542,11 @@ class AnnotateScreen(GuardedScreen):
             before = [h for h in hits if h[0] < here] or hits
             hit = before[-1]
         self.article.select_range(hit)
-        self.query_one(StatusLine).say(f"match {hits.index(hit) + 1}/{len(hits)}")
+        self.note(f"match {hits.index(hit) + 1}/{len(hits)}")
 
     # --------------------------------------------------------------- documents
-    def action_other_document(self, step: int) -> None:
-        self.post_message(self.SwitchDocument(self.doc_id, step))
+    def action_other_document(self, step: int, unfinished: bool = False) -> None:
+        self.post_message(self.SwitchDocument(self.doc_id, step, unfinished))
 
     def action_back(self) -> None:
         self.post_message(self.Back())
