@@ -24,7 +24,7 @@ EMPTY = "∅"
 MAX_TEXT = 40  # characters of a span's text shown in a summary
 MAX_ITEMS = 3  # spans listed in one summary; the rest are counted
 GOLD_KINDS = ("auto_merge", "adjudicate")
-SPAN_KINDS = ("add_span", "remove_span")
+SPAN_KINDS = ("add_span", "remove_span", "relabel_span")
 REPLAY_KINDS = ("undo", "redo")
 FOLLOW_KIND = "gold_follows"  # gold dropping what an annotator's later change undermined
 # what a row's state means, for the kinds on an undo stack: "dead" is an annotator's undone
@@ -33,7 +33,7 @@ STATE_NOTES = {
     "add_span": {"undone": "(undone)", "dead": "(undone, redo discarded)"},
     "adjudicate": {"undone": "(undone)", "dead": "(no longer undoable)"},
 }
-for _kind in ("remove_span", "set_events", "set_status"):
+for _kind in ("remove_span", "relabel_span", "set_events", "set_status"):
     STATE_NOTES[_kind] = STATE_NOTES["add_span"]
 STATE_NOTES["auto_merge"] = STATE_NOTES["adjudicate"]
 
@@ -233,6 +233,8 @@ def summarize(kind: str, payload: Mapping[str, Any], text: str | None = None) ->
     text, to quote spans (None: offsets only)."""
     p = payload if isinstance(payload, Mapping) else {}
     try:
+        if kind == "relabel_span":  # ``GPE → LOC [65,71) «المغرب»``
+            return f"{p.get('before') or EMPTY} → {span_text(p.get('span') or {}, text)}"
         if kind in SPAN_KINDS:
             return span_text(p.get("span") or {}, text)
         if kind == "set_events":

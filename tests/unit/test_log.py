@@ -363,3 +363,15 @@ def test_audit_module_is_pure() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == ""
+
+
+def test_relabel_summary_names_both_labels() -> None:
+    text = "قال إن المغرب شريك"
+    payload = {"span": {"start": 7, "end": 13, "label": "LOC", "provenance": None},
+               "before": "GPE", "after": "LOC"}
+    assert audit.needs_text("relabel_span", payload)
+    assert audit.summarize("relabel_span", payload, text) == (
+        f"GPE → LOC [7,13) «{audit.one_line('المغرب', audit.MAX_TEXT)}»")
+    undo = {"action": 4, "kind": "relabel_span", "payload": payload}
+    assert audit.summarize("undo", undo, None) == (
+        "relabel_span GPE → LOC [7,13) (action 4)")

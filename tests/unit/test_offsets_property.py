@@ -17,6 +17,7 @@ from annotator.errors import InputError
 from annotator.io.article_input import parse_record
 from annotator.labelschema import load_schema
 from annotator.store.service import Store
+from annotator.text.span_edges import clean_edges
 
 ALPHABET = (
     "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآؤئةى"  # letters, hamza forms, ta marbuta, alef maqsura
@@ -36,6 +37,10 @@ def records(draw: st.DrawFn) -> dict:
         start = draw(st.integers(0, len(text) - 1))
         end = draw(st.integers(start + 1, len(text)))
         label = draw(st.sampled_from(SCHEMA.entity_names()))
+        clean = clean_edges(text, start, end)  # import refuses spans with unclean edges
+        if clean is None:
+            continue
+        start, end = clean
         spans.append({"start": start, "end": end, "label": label, "text": text[start:end]})
     return {"id": "r", "text": text, "spans": spans}
 
