@@ -391,16 +391,26 @@ class Store(StoreReads, StoreHistory):
             s.commit()
             return span
 
-    def remove_span(self, span_id: int, user: str) -> bool:
+    @contextmanager
+    def _own_span(self, span_id: int, user: str) -> Iterator[tuple[Session, int, Span] | None]:
+        """A write session on the span's document, with the user's id and the span; None
+        when the span is gone or is not theirs."""
         with self.session() as s:
             doc_id = s.exec(select(Span.document_id).where(Span.id == span_id)).first()
         if doc_id is None:
-            return False
+            yield None
+            return
         with self.write(doc_id) as s:
             ann_id = self._ann_id(s, user)
             span = s.get(Span, span_id)
-            if span is None or span.annotator_id != ann_id:
+            yield (s, ann_id, span) if span is not None and span.annotator_id == ann_id \
+                else None
+
+    def remove_span(self, span_id: int, user: str) -> bool:
+        with self._own_span(span_id, user) as found:
+            if found is None:
                 return False
+            s, ann_id, span = found
             record = {"start": span.start, "end": span.end, "label": span.label,
                       "provenance": span.provenance}
             s.delete(span)
@@ -415,15 +425,11 @@ class Store(StoreReads, StoreHistory):
         `relabel_span` (before/after), undoable. None when the span is gone or not theirs;
         a refusal when they already have a span of that label there."""
         self._check_label("entity", label)
-        with self.session() as s:
-            doc_id = s.exec(select(Span.document_id).where(Span.id == span_id)).first()
-        if doc_id is None:
-            return None
-        with self.write(doc_id) as s:
-            ann_id = self._ann_id(s, user)
-            span = s.get(Span, span_id)
-            if span is None or span.annotator_id != ann_id:
+        with self._own_span(span_id, user) as found:
+            if found is None:
                 return None
+            s, ann_id, span = found
+            doc_id = span.document_id
             before = span.label
             if before == label:
                 return span
