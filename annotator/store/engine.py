@@ -65,10 +65,26 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API 
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see `_sqlite_begin`)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    _wal(cursor)
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode (once: the mode is kept in the file). Switching needs
+    the file to itself, and SQLite answers 'locked' at once, without its busy handler,
+    while another process is creating the database: try again for the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.02))
 
 
 def _sqlite_begin(conn) -> None:  # noqa: ANN001 (sqlalchemy Connection)

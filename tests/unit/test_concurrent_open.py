@@ -30,7 +30,9 @@ def _open_and_join(db: str, barrier) -> str:  # noqa: ANN001 (a multiprocessing 
         finally:
             store.close()
     except Exception as exc:  # noqa: BLE001 (reported to the test)
-        return f"{type(exc).__name__}: {exc}"
+        import traceback
+
+        return f"{type(exc).__name__}: {exc}" + traceback.format_exc()[-1500:]
 
 
 def _race(db: str) -> list[str]:
