@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, literal
 from sqlmodel import Session, col, select
 
 from annotator.store.engine import codepoint
@@ -95,6 +95,18 @@ class StoreReads:
     def count_documents(self) -> int:
         with self.session() as s:
             return s.exec(select(func.count()).select_from(Document)).one()
+
+    def document_position(self, doc_id: int) -> tuple[int, int] | None:
+        """(i, n): the document is the i-th (from 1) of n in the documents list's order
+        (external id, code point order): two indexed counts, not the whole list."""
+        with self.session() as s:
+            eid = s.exec(select(Document.external_id).where(Document.id == doc_id)).first()
+            if eid is None:
+                return None
+            before = s.exec(select(func.count()).select_from(Document).where(
+                codepoint(col(Document.external_id)) < codepoint(literal(eid)))).one()
+            total = s.exec(select(func.count()).select_from(Document)).one()
+            return before + 1, total
 
     def sentences(self, doc_id: int) -> list[Sentence]:
         with self.session() as s:

@@ -204,3 +204,14 @@ def test_relabel_refuses_a_taken_label_and_others_spans(store: Store, doc_id: in
     assert store.relabel_span(10**6, "alice", "ORG") is None  # gone
     assert sorted(s.label for s in store.spans(doc_id, "alice")) == ["GPE", "LOC"]
     assert [a.kind for a in store.actions(doc_id, "alice")] == ["add_span", "add_span"]
+
+
+def test_document_position_is_the_list_order(store: Store) -> None:
+    for eid in ("b", "B", "a", "ا"):
+        store.add_document(external_id=eid, title="", text=f"نص {eid}", sentences=[])
+    order = [r.external_id for r in store.document_rows("alice")]
+    for i, eid in enumerate(order, 1):
+        doc = store.document_by_external_id(eid)
+        assert doc is not None and doc.id is not None
+        assert store.document_position(doc.id) == (i, len(order))
+    assert store.document_position(10_000) is None

@@ -171,14 +171,12 @@ class AnnotateScreen(GuardedScreen):
     # ------------------------------------------------------------------ panels
     def _show_position(self) -> None:
         """`document i/N` in the status line (the documents list's order)."""
-        rows = self.guarded("list the documents",
-                            lambda: self.session.store.document_rows(self.session.user),
-                            saving=False)
-        if isinstance(rows, Failed):
+        where = self.guarded("find the document's place",
+                             lambda: self.session.store.document_position(self.doc_id),
+                             saving=False)
+        if isinstance(where, Failed) or where is None:
             return
-        ids = [r.id for r in rows]
-        if self.doc_id in ids:
-            self.query_one(StatusLine).position = f"{ids.index(self.doc_id) + 1}/{len(ids)}"
+        self.query_one(StatusLine).position = f"{where[0]}/{where[1]}"
 
     def quote(self, start: int, end: int, cells: int = QUOTE_CELLS) -> str:
         """The text of [start, end) as drawn on screen (laid out by the app's bidi engine
