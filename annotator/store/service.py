@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from annotator.store import engine as engine_settings
+from annotator.store.bulk_import import StoreBulkImport
 from annotator.store.engine import BEGIN_OPTION, LOCK_WAIT_OPTION, make_engine
 from annotator.store.errors import StoreError
 from annotator.store.history import StoreHistory
@@ -78,7 +79,7 @@ def default_user() -> str:
 GLOBAL_LOCK = 0  # advisory lock key of writes that belong to no document
 
 
-class Store(StoreReads, StoreHistory):
+class Store(StoreReads, StoreHistory, StoreBulkImport):
     """Writes (each one transaction, logged) and the helpers they share; the reads are in
     `StoreReads`, undo/redo in `StoreHistory`."""
 
