@@ -101,6 +101,13 @@ def import_cmd(
             "--max-chars", min=1, help="Reject a document longer than this (characters, as read)."
         ),
     ] = 1_000_000,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Read, clean and check everything; store nothing.")] = False,
+    show_cleaning: Annotated[bool, typer.Option(
+        "--show-cleaning", help="Print each line cleaning removes, and why.")] = False,
+    show_duplicates: Annotated[bool, typer.Option(
+        "--show-duplicates", help="Name each duplicate and the stored document it matched."
+    )] = False,
 ) -> None:
     """Import articles: clean, split sentences, store; re-importing the same text is a no-op."""
     _run(
@@ -110,6 +117,9 @@ def import_cmd(
         annotator=annotator,
         clean=not no_clean,
         max_chars=max_chars,
+        dry_run=dry_run,
+        show_cleaning=show_cleaning,
+        show_duplicates=show_duplicates,
     )
 
 

@@ -10,13 +10,19 @@ there with one line rather than repeating it for every item left.
 from __future__ import annotations
 
 import sys
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from annotator.commands.import_prepare import check_sentence_events, prepare, where
+from annotator.commands.import_report import (
+    ConsoleReporter,
+    Duplicate,
+    ImportSummary,
+    Reporter,
+    report_duplicates,
+)
 from annotator.errors import AnnotatorError, InputError, UsageError
 from annotator.io.article_input import (
     MAX_CHARS,
@@ -27,13 +33,15 @@ from annotator.io.article_input import (
     read_txt,
 )
 from annotator.labelschema import LabelSchema
+from annotator.store.bulk_import import NewDocument, Outcome
 from annotator.store.models import GOLD
-from annotator.store.service import Store, StoreError, sha256_text
-from annotator.text.clean import clean_article, normalise_only
+from annotator.store.retry import retrying
+from annotator.store.service import Store, StoreError
 from annotator.text.segment import split_sentences
 from annotator.text.storable import unstorable
 
-PROGRESS_THRESHOLD = 20  # files: show a progress bar from this many on
+BATCH_DOCS = 500  # documents per transaction (the write lock is held for one batch)
+BATCH_CHARS = 4_000_000  # … or fewer, when their texts add up to this many characters
 SAME_ERROR_STOP = 10  # the same unexpected error on this many items in a row stops the import
 
 # PostgreSQL SQLSTATEs that blame the database, not the item: connection (08), authorization
@@ -42,18 +50,6 @@ SAME_ERROR_STOP = 10  # the same unexpected error on this many items in a row st
 # e.g. a program limit (54: an index row too big) or a statement timeout, are per item.
 _PG_UNUSABLE_CLASSES = ("08", "28", "3D", "53", "57P", "58")
 _PG_UNUSABLE = ("25006", "42501", "42P01", "42703")
-
-
-@dataclass
-class ImportSummary:
-    added: int = 0
-    duplicates: int = 0
-    annotated: int = 0
-    spans: int = 0
-    events: int = 0
-    errors: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    stopped: bool = False  # the database failed as a whole: the rest was not tried
 
 
 def check_annotator(annotator: str | None) -> None:
@@ -106,182 +102,240 @@ def _inputs(files: list[Path], max_chars: int) -> Iterator[ArticleInput | InputE
             yield InputError(str(f), f"internal error: {one_line(exc)}")
 
 
-def _check_labels(item: ArticleInput, schema: LabelSchema) -> None:
-    entities, events = set(schema.entity_names()), set(schema.event_names())
-    for s in item.spans:
-        if s.label not in entities:
-            raise InputError(str(item.path), f"span label {s.label!r} is not in the schema",
-                             item.line)
-    for e in item.events:
-        if e.label not in events:
-            raise InputError(str(item.path), f"event label {e.label!r} is not in the schema",
-                             item.line)
+class _Failures:
+    """Counts the same unexpected error on items in a row (`SAME_ERROR_STOP`)."""
+
+    def __init__(self) -> None:
+        self.last, self.repeats = "", 0
+
+    def ok(self) -> None:
+        self.repeats = 0
+
+    def failed(self, error: str) -> bool:
+        """Count `error`; whether the import must stop here."""
+        self.repeats = self.repeats + 1 if error == self.last else 1
+        self.last = error
+        return self.repeats >= SAME_ERROR_STOP
 
 
-def _where(item: ArticleInput) -> str:
-    return f"{item.path}:{item.line}" if item.line is not None else str(item.path)
+class _Batches:
+    """Prepared documents gathered into batches, each stored in one transaction."""
 
+    def __init__(self, store: Store, summary: ImportSummary, reporter: Reporter, *,
+                 annotator: str | None, dry_run: bool) -> None:
+        self.store, self.summary, self.reporter = store, summary, reporter
+        self.annotator, self.dry_run = annotator, dry_run
+        self.pending: list[NewDocument] = []
+        self.chars = 0
+        self.failures = _Failures()
+        self.seen: set[str] = set()  # dry run: the texts it would have added so far
 
-def _check_sentence_events(item: ArticleInput, sentences: list[tuple[int, int]]) -> None:
-    """A sentence-scope event label must sit on one of the document's sentences."""
-    known = set(sentences)
-    for i, e in enumerate(item.events):
-        if e.scope == "sentence" and (e.start, e.end) not in known:
-            raise InputError(
-                str(item.path),
-                f"event {i} [{e.start}, {e.end}) is not a sentence of the document",
-                item.line,
-            )
+    def reject(self, line: str) -> None:
+        self.summary.errors.append(line)
+        self.reporter.error(line)
 
+    def add(self, doc: NewDocument) -> None:
+        self.pending.append(doc)
+        self.chars += len(doc.text)
+        if len(self.pending) >= BATCH_DOCS or self.chars >= BATCH_CHARS:
+            self.flush()
 
-def _prepare(item: ArticleInput, clean: bool) -> tuple[str, str, dict]:
-    """The text to store, its title and the import meta (with the cleaning audit)."""
-    meta: dict = {"source_path": str(item.path)}
-    if item.is_record:
-        text = item.text
-        if not item.has_annotations and item.sentences is None:
-            text = unicodedata.normalize("NFC", text)
-        if item.meta:
-            meta["record_meta"] = item.meta
-        first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-        return text, item.title or first[:200], meta
-    result = clean_article(item.text) if clean else normalise_only(item.text)
-    meta["cleaning"] = {"cleaned": clean, "removed": result.removed}
-    if result.source:
-        meta["attribution"] = result.source
-    return result.text, result.title, meta
+    def flush(self) -> None:
+        docs, self.pending, self.chars = self.pending, [], 0
+        if docs and not self.summary.stopped:
+            self._store(self._with_sentences(docs))
 
+    def _with_sentences(self, docs: list[NewDocument]) -> list[NewDocument]:
+        """Split the new texts (a known text keeps its stored sentences and is never split
+        again) and check sentence-scope events against the sentences that will hold."""
+        known = self.store.known_by_sha([d.sha for d in docs])
+        wants_stored = [known[d.sha].doc_id for d in docs
+                        if d.sha in known and d.annotate and _sentence_events(d)]
+        stored = self.store.sentence_ranges(wants_stored) if wants_stored else {}
+        split: dict[str, list[tuple[int, int]]] = {}
+        ok = []
+        for d in docs:
+            if d.sha in known:
+                if d.annotate and _sentence_events(d):  # the stored sentences hold
+                    try:
+                        check_sentence_events(d, stored.get(known[d.sha].doc_id, []))
+                    except InputError as exc:
+                        self.reject(str(exc))
+                        continue
+            elif d.sentences is None:  # (`prepare` checked events on its own sentences)
+                d.sentences = split.get(d.sha) or split_sentences(d.text)
+                split.setdefault(d.sha, d.sentences)
+            ok.append(d)
+        return ok
 
-def import_one(
-    store: Store, schema: LabelSchema, item: ArticleInput, summary: ImportSummary, *,
-    annotator: str | None, clean: bool,
-) -> None:
-    if annotator is not None:
-        _check_labels(item, schema)
-    text, title, meta = _prepare(item, clean)
-    if not text.strip():
-        raise InputError(str(item.path), "nothing left after cleaning", item.line)
-    existing = store.document_by_sha(sha256_text(text))
-    if existing is not None:
-        assert existing.id is not None
-        sentences = [(x.start, x.end) for x in store.sentences(existing.id)]
-    else:
-        sentences = item.sentences if item.sentences is not None else split_sentences(text)
-    _check_sentence_events(item, sentences)
-    doc, created = store.add_document(
-        external_id=item.external_id, title=title, text=text, sentences=sentences,
-        source_path=str(item.path), meta=meta,
-    )
-    if created:
-        summary.added += 1
-        if doc.external_id != item.external_id:
-            summary.notices.append(
-                f"{_where(item)}: id {item.external_id!r} is taken by another text; "
-                f"stored as {doc.external_id!r}"
-            )
-    else:
-        summary.duplicates += 1
-    if annotator is not None and (item.is_record or item.has_annotations):
-        assert doc.id is not None
+    def _store(self, docs: list[NewDocument]) -> None:
+        if self.dry_run:
+            known = self.store.known_by_sha([d.sha for d in docs])
+            for d in docs:
+                created = d.sha not in known and d.sha not in self.seen
+                self.seen.add(d.sha)
+                matched = known[d.sha].external_id if d.sha in known else d.external_id
+                self._count(d, Outcome(0, matched if not created else d.external_id, created,
+                                       len(set(d.spans)), len(set(d.events))))
+            return
         try:
-            n_spans, n_events = store.import_annotations(
-                doc.id, annotator,
-                [(s.start, s.end, s.label) for s in item.spans],
-                [(e.label, e.scope, e.start, e.end) for e in item.events],
-            )
-        except StoreError as exc:
-            raise InputError(str(item.path), str(exc), item.line) from None
-        summary.annotated += 1
-        summary.spans += n_spans
-        summary.events += n_events
+            outcomes = retrying(lambda: self.store.import_batch(docs, self.annotator))
+        except Exception as exc:
+            if database_unusable(exc):
+                self._stop(docs[0], exc)
+                return
+            # something in the batch cannot be stored: find which, one document at a time
+            for d in docs:
+                if not self._store_one(d):
+                    return
+            return
+        self.failures.ok()
+        for d, o in zip(docs, outcomes, strict=True):
+            self._count(d, o)
+
+    def _store_one(self, d: NewDocument) -> bool:
+        """Store one document on its own; False when the import must stop."""
+        try:
+            [o] = retrying(lambda: self.store.import_batch([d], self.annotator))
+        except (AnnotatorError, StoreError) as exc:
+            self.reject(f"{d.where}: {exc}")
+            return True
+        except Exception as exc:
+            if database_unusable(exc):
+                self._stop(d, exc)
+                return False
+            error = f"internal error: {_describe(exc)}"
+            if self.failures.failed(error):
+                error += (f"; import stopped (the same error on {self.failures.repeats} items "
+                          "in a row; nothing after this item was imported)")
+                self.summary.stopped = True
+            self.reject(f"{d.where}: {error}")
+            return not self.summary.stopped
+        self.failures.ok()
+        self._count(d, o)
+        return True
+
+    def _stop(self, d: NewDocument, exc: BaseException) -> None:
+        self.reject(f"{d.where}: database error: {_describe(exc)}; import stopped (nothing "
+                    "from this item on was imported)")
+        self.summary.stopped = True
+
+    def _count(self, d: NewDocument, o: Outcome) -> None:
+        summary = self.summary
+        if o.created:
+            summary.added += 1
+            if o.external_id != d.external_id:
+                line = (f"{d.where}: id {d.external_id!r} is taken by another text; "
+                        f"stored as {o.external_id!r}")
+                summary.notices.append(line)
+                self.reporter.notice(line)
+        else:
+            summary.duplicates += 1
+            summary.duplicate_ids.append(Duplicate(d.where, d.external_id, o.external_id))
+        if d.annotate:
+            summary.annotated += 1
+            summary.spans += o.spans
+            summary.events += o.events
+
+
+def _sentence_events(d: NewDocument) -> bool:
+    return any(scope == "sentence" for _label, scope, _a, _b in d.events)
 
 
 def import_paths(
     store: Store, schema: LabelSchema, paths: list[Path], *,
     annotator: str | None = None, clean: bool = True, progress: bool = False,
-    max_chars: int = MAX_CHARS,
+    max_chars: int = MAX_CHARS, dry_run: bool = False, show_cleaning: bool = False,
+    reporter: Reporter | None = None,
 ) -> ImportSummary:
     """Import every file under `paths`; bad items are reported in `errors` and skipped."""
     check_annotator(annotator)
     if max_chars < 1:
         raise UsageError(f"--max-chars must be at least 1, not {max_chars}")
-    summary = ImportSummary()
+    reporter = reporter or (ConsoleReporter(bar=True) if progress else Reporter())
+    summary = ImportSummary(dry_run=dry_run)
+    batches = _Batches(store, summary, reporter, annotator=annotator, dry_run=dry_run)
     files, path_errors = collect_files(paths)
-    summary.errors.extend(str(e) for e in path_errors)
-    bar = None
-    if progress and len(files) >= PROGRESS_THRESHOLD:
-        from rich.console import Console
-        from rich.progress import Progress
-
-        bar = Progress(console=Console(stderr=True), transient=True)
-        bar.start()
-        task = bar.add_task("importing", total=len(files))
+    for e in path_errors:
+        batches.reject(str(e))
+    total = sum(_size(f) for f in files)
+    done_files = 0
+    reporter.start(total)
     last_path: Path | None = None
-    last_error, repeats = "", 0  # the last unexpected error, and on how many items in a row
     try:
         for item in _inputs(files, max_chars):
-            if isinstance(item, InputError):
-                summary.errors.append(str(item))
-                current = Path(item.path)
-            else:
-                current = item.path
-                try:
-                    import_one(store, schema, item, summary, annotator=annotator, clean=clean)
-                    repeats = 0
-                except InputError as exc:
-                    summary.errors.append(str(exc))
-                except AnnotatorError as exc:  # e.g. a StoreError: its message is for users
-                    summary.errors.append(f"{_where(item)}: {exc}")
-                except Exception as exc:
-                    if database_unusable(exc):
-                        summary.errors.append(
-                            f"{_where(item)}: database error: {_describe(exc)}; import stopped "
-                            "(nothing after this item was imported)"
-                        )
-                        summary.stopped = True
-                        break
-                    error = f"internal error: {_describe(exc)}"
-                    repeats = repeats + 1 if error == last_error else 1
-                    last_error = error
-                    if repeats >= SAME_ERROR_STOP:
-                        error += (f"; import stopped (the same error on {repeats} items in a "
-                                  "row; nothing after this item was imported)")
-                        summary.stopped = True
-                    summary.errors.append(f"{_where(item)}: {error}")
-                    if summary.stopped:
-                        break
-            if bar is not None and current != last_path:
-                bar.advance(task)
+            current = Path(item.path) if isinstance(item, InputError) else item.path
+            if current != last_path and last_path is not None:
+                done_files += _size(last_path)
             last_path = current
+            summary.records += 1
+            if isinstance(item, InputError):
+                batches.reject(str(item))
+                continue
+            try:
+                doc, removed = prepare(item, schema, annotator=annotator, clean=clean)
+            except InputError as exc:
+                batches.reject(str(exc))
+                continue
+            except Exception as exc:  # a bug on one item must not stop the rest
+                error = f"internal error: {one_line(exc)}"
+                stop = batches.failures.failed(error)
+                batches.reject(f"{where(item)}: {error}")
+                if stop:
+                    summary.stopped = True
+                    break
+                continue
+            if show_cleaning:
+                for line in removal_lines(doc.where, removed):
+                    reporter.info(line)
+            batches.add(doc)
+            if summary.stopped:
+                break
+            reporter.advance(done_files, summary)
+        batches.flush()
     finally:
-        if bar is not None:
-            bar.stop()
+        reporter.stop()
     return summary
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def removal_lines(where_: str, removed: list[dict]) -> list[str]:
+    """`--show-cleaning`: what cleaning removed from one article, a line each."""
+    out = []
+    for r in removed:
+        if r.get("reason") == "blank":
+            continue
+        text = str(r.get("text", "")).strip()
+        if len(text) > 80:
+            text = text[:79] + "…"
+        out.append(f"{where_}:{r.get('line')}: removed ({r.get('reason')}, "
+                   f"{r.get('rule')}): {text}")
+    return out
 
 
 def run_import(
     db: str | None, paths: list[Path], *, annotator: str | None, clean: bool,
-    max_chars: int = MAX_CHARS,
+    max_chars: int = MAX_CHARS, dry_run: bool = False, show_cleaning: bool = False,
+    show_duplicates: bool = False,
 ) -> int:
     from annotator.commands.common import open_store
 
     check_annotator(annotator)  # before the database is even opened: nothing is imported
     store, schema = open_store(db)
+    reporter = ConsoleReporter(bar=sys.stderr.isatty())
     try:
         summary = import_paths(store, schema, paths, annotator=annotator, clean=clean,
-                               progress=sys.stderr.isatty(), max_chars=max_chars)
+                               max_chars=max_chars, dry_run=dry_run,
+                               show_cleaning=show_cleaning, reporter=reporter)
     finally:
         store.close()
-    for line in summary.notices:
-        print(f"annotator: note: {line}", file=sys.stderr)
-    for line in summary.errors:
-        print(f"annotator: {line}", file=sys.stderr)
-    parts = [f"{summary.added} added", f"{summary.duplicates} already present"]
-    if annotator is not None:
-        parts.append(f"{summary.spans} spans and {summary.events} event labels for {annotator}")
-    if summary.errors:
-        parts.append(f"{len(summary.errors)} rejected")
-    if summary.stopped:
-        parts.append("stopped early")
-    print("imported: " + ", ".join(parts))
+    if show_duplicates:
+        report_duplicates(summary, print)
+    print(summary.line(annotator))
     return 1 if summary.errors else 0

@@ -23,7 +23,7 @@ def test_import_then_status_json(tmp_path: Path, seeds_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "5 added" in result.output
     result = invoke(db, "import", str(seeds_dir))
-    assert result.exit_code == 0 and "0 added, 5 already present" in result.output
+    assert result.exit_code == 0 and "0 added, 5 duplicates" in result.output
     result = invoke(db, "status", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["documents"] == 5

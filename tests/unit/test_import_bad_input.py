@@ -198,19 +198,19 @@ def test_import_paths_refuses_unusable_annotator_names(
 
 
 def _failing_on(store: Store, monkeypatch: pytest.MonkeyPatch, exc: Exception,
-                when: str | None = None) -> list[str]:
-    """Make `store.add_document` raise `exc` for texts containing `when` (all if None);
-    returns the external ids it was called with."""
-    calls: list[str] = []
-    real = store.add_document
+                when: str | None = None) -> list[list[str]]:
+    """Make `store.import_batch` raise `exc` for a batch holding a text that contains
+    `when` (every batch if None); returns the external ids of each call's batch."""
+    calls: list[list[str]] = []
+    real = store.import_batch
 
-    def add_document(**kwargs):  # noqa: ANN003, ANN202
-        calls.append(kwargs["external_id"])
-        if when is None or when in kwargs["text"]:
+    def import_batch(docs, annotator=None):  # noqa: ANN001, ANN202
+        calls.append([d.external_id for d in docs])
+        if when is None or any(when in d.text for d in docs):
             raise exc
-        return real(**kwargs)
+        return real(docs, annotator)
 
-    monkeypatch.setattr(store, "add_document", add_document)
+    monkeypatch.setattr(store, "import_batch", import_batch)
     return calls
 
 
@@ -241,14 +241,14 @@ def test_unexpected_error_on_one_item_is_reported_rest_imported(
 def test_unexpected_error_in_cli_is_one_line_exit_1(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = Store.add_document
+    real = Store.import_batch
 
-    def add_document(self: Store, **kwargs):  # noqa: ANN003, ANN202
-        if "ثان" in kwargs["text"]:
+    def import_batch(self: Store, docs, annotator=None):  # noqa: ANN001, ANN202
+        if any("ثان" in d.text for d in docs):
             raise KeyError("sha256")
-        return real(self, **kwargs)
+        return real(self, docs, annotator)
 
-    monkeypatch.setattr(Store, "add_document", add_document)
+    monkeypatch.setattr(Store, "import_batch", import_batch)
     path = _lines(tmp_path / "a.jsonl", ['{"id": "a", "text": "نص أول."}',
                                          '{"id": "b", "text": "نص ثان."}',
                                          '{"id": "c", "text": "نص ثالث."}'])
@@ -309,9 +309,10 @@ def test_unusable_database_stops_after_the_first_failure(
     summary = import_paths(store, schema, [path])
     assert summary.errors == [
         f"{path}:1: database error: OperationalError: attempt to write a readonly database; "
-        "import stopped (nothing after this item was imported)"
+        "import stopped (nothing from this item on was imported)"
     ]
-    assert summary.stopped and calls == ["r0"]
+    # the first batch failed: nothing was tried after it
+    assert summary.stopped and calls == [[f"r{i}" for i in range(50)]]
 
 
 def test_the_same_unexpected_error_over_and_over_stops_the_import(
@@ -321,7 +322,10 @@ def test_the_same_unexpected_error_over_and_over_stops_the_import(
     path = _lines(tmp_path / "many.jsonl",
                   [json.dumps({"id": f"r{i}", "text": f"نص رقم {i}."}) for i in range(50)])
     summary = import_paths(store, schema, [path])
-    assert len(summary.errors) == SAME_ERROR_STOP == len(calls)
+    # the batch failed; each of its documents alone, until the same error came 10 times
+    assert calls[0] == [f"r{i}" for i in range(50)]
+    assert calls[1:] == [[f"r{i}"] for i in range(SAME_ERROR_STOP)]
+    assert len(summary.errors) == SAME_ERROR_STOP
     assert summary.stopped
     assert summary.errors[-1] == (
         f"{path}:{SAME_ERROR_STOP}: internal error: RuntimeError: the same bug every time; "
@@ -341,7 +345,7 @@ def test_read_only_sqlite_database_stops_with_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert _error_lines(result.output) == [
         f"annotator: {path}:1: database error: OperationalError: attempt to write a readonly "
-        "database; import stopped (nothing after this item was imported)"
+        "database; import stopped (nothing from this item on was imported)"
     ]
     assert "stopped early" in result.output and "Traceback" not in result.output
 

@@ -1,0 +1,131 @@
+"""From one input item to the document to store: labels checked, text cleaned (`.txt`)
+or normalised (records), offsets carried through NFC, sentences checked.
+
+No database here: `prepare` is pure, `check_sentence_events` takes the sentences the
+batch decided on (the stored ones for a known text, the record's own or the splitter's
+for a new one).
+
+Stored text is always NFC. A record whose text NFC changes keeps its spans, sentences
+and sentence-scope events: their offsets are mapped through the normalisation
+(`annotator.text.nfc_map`), and the record is rejected only when an edge falls inside a
+sequence NFC changes. Its `meta.normalised` then says so (`"NFC"`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING
+
+from annotator.errors import InputError
+from annotator.io.article_input import ArticleInput, ParsedEvent, ParsedSpan
+from annotator.labelschema import LabelSchema
+from annotator.store.bulk_import import NewDocument
+from annotator.store.service import sha256_text
+from annotator.text.clean import clean_article, normalise_only
+from annotator.text.segment import split_sentences
+
+if TYPE_CHECKING:
+    from annotator.text.nfc_map import NfcMap
+
+Range = tuple[int, int]
+
+
+def where(item: ArticleInput) -> str:
+    return f"{item.path}:{item.line}" if item.line is not None else str(item.path)
+
+
+def check_labels(item: ArticleInput, schema: LabelSchema) -> None:
+    entities, events = set(schema.entity_names()), set(schema.event_names())
+    for s in item.spans:
+        if s.label not in entities:
+            raise InputError(str(item.path), f"span label {s.label!r} is not in the schema",
+                             item.line)
+    for e in item.events:
+        if e.label not in events:
+            raise InputError(str(item.path), f"event label {e.label!r} is not in the schema",
+                             item.line)
+
+
+def check_sentence_events(doc: NewDocument, sentences: list[Range]) -> None:
+    """A sentence-scope event label must sit on one of the document's sentences."""
+    known = set(sentences)
+    for i, (_label, scope, start, end) in enumerate(doc.events):
+        if scope == "sentence" and (start, end) not in known:
+            path, _, line = doc.where.rpartition(":")
+            raise InputError(path or doc.where,
+                             f"event {i} [{start}, {end}) is not a sentence of the document",
+                             int(line) if line.isdigit() else None)
+
+
+def _mapped(m: NfcMap, start: int, end: int, what: str, item: ArticleInput) -> Range:
+    from annotator.text.nfc_map import map_range
+
+    got = map_range(m, start, end)
+    if got is None:
+        raise InputError(str(item.path), f"{what} [{start}, {end}) has an edge inside a "
+                         "sequence that NFC normalisation merges or reorders", item.line)
+    return got
+
+
+def _normalised_record(item: ArticleInput) -> tuple[str, list[ParsedSpan], list[ParsedEvent],
+                                                    list[Range] | None, bool]:
+    """The record's text as NFC, with its spans, events and sentences mapped onto it."""
+    if unicodedata.is_normalized("NFC", item.text):
+        return item.text, item.spans, item.events, item.sentences, False
+    from annotator.text.nfc_map import nfc_map
+
+    m = nfc_map(item.text)
+    spans = [ParsedSpan(*_mapped(m, s.start, s.end, f"span {i}", item), s.label)
+             for i, s in enumerate(item.spans)]
+    events = []
+    for i, e in enumerate(item.events):
+        if e.scope == "sentence" and e.start is not None and e.end is not None:
+            a, b = _mapped(m, e.start, e.end, f"event {i}", item)
+            events.append(ParsedEvent(e.label, e.scope, a, b))
+        else:
+            events.append(e)
+    sentences = None if item.sentences is None else [
+        _mapped(m, a, b, f"sentence {i}", item) for i, (a, b) in enumerate(item.sentences)]
+    return m.text, spans, events, sentences, True
+
+
+def prepare(item: ArticleInput, schema: LabelSchema, *, annotator: str | None,
+            clean: bool) -> tuple[NewDocument, list[dict]]:
+    """The document to store for `item`, and what cleaning removed (for `--show-cleaning`).
+    Raises `InputError` when the item cannot be imported."""
+    if annotator is not None:
+        check_labels(item, schema)
+    meta: dict = {"source_path": str(item.path)}
+    removed: list[dict] = []
+    spans: list[ParsedSpan] = []
+    events: list[ParsedEvent] = []
+    sentences: list[Range] | None = None
+    if item.is_record:
+        text, spans, events, sentences, changed = _normalised_record(item)
+        if changed:
+            meta["normalised"] = "NFC"
+        if item.meta:
+            meta["record_meta"] = item.meta
+        first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+        title = item.title or first[:200]
+    else:
+        result = clean_article(item.text) if clean else normalise_only(item.text)
+        text, title, removed = result.text, result.title, result.removed
+        meta["cleaning"] = {"cleaned": clean, "removed": removed}
+        if result.source:
+            meta["attribution"] = result.source
+    if not text.strip():
+        raise InputError(str(item.path), "nothing left after cleaning", item.line)
+    events_on_sentences = any(e.scope == "sentence" for e in events)
+    if annotator is not None and events_on_sentences and sentences is None:
+        sentences = split_sentences(text)  # checked now, so that errors come in file order
+    doc = NewDocument(
+        where=where(item), external_id=item.external_id, title=title, text=text,
+        sha=sha256_text(text), source_path=str(item.path), meta=meta, sentences=sentences,
+        spans=[(s.start, s.end, s.label) for s in spans],
+        events=[(e.label, e.scope, e.start, e.end) for e in events],
+        annotate=annotator is not None and (item.is_record or item.has_annotations),
+    )
+    if doc.annotate and events_on_sentences:
+        check_sentence_events(doc, sentences or [])
+    return doc, removed
