@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from annotator.text.keys import match_key
 
-__all__ = ["Verdict", "classify_line", "is_dateline", "line_key", "source_of"]
+__all__ = ["Verdict", "classify_line", "is_dateline", "is_menu_line", "line_key", "source_of"]
 
 _NON_ALNUM = re.compile(r"[\W_]+")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
@@ -25,6 +25,7 @@ _CODE_WORD = re.compile(r"(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{
 _CODE_LINE = re.compile(r"[A-Za-z0-9 _#/-]{1,40}")
 _TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _DIGITS = re.compile(r"\d")
+_MENU_SEPARATORS = re.compile(r"\s*[|•·»«/>]\s*|\s[-–—]\s")
 
 
 def line_key(line: str) -> str:
@@ -192,3 +193,14 @@ def is_dateline(line: str) -> bool:
     has_number = _DIGITS.search(key) is not None
     named = any(w in _MONTHS or w in _DAYS for w in words)
     return has_number and named
+
+
+def is_menu_line(line: str) -> bool:
+    """A navigation line: at least three items of at most three words, separated
+    by ``|``, ``•``, ``·``, ``»``, ``/``, ``>`` or a spaced dash, not ending a
+    sentence (``أخبار | رياضة | ثقافة | فن``)."""
+    if line.endswith(_SENTENCE_END):
+        return False
+    items = [line_key(t) for t in _MENU_SEPARATORS.split(line)]
+    items = [t for t in items if t]
+    return len(items) >= 3 and all(len(t.split()) <= 3 for t in items)
