@@ -72,6 +72,8 @@ def _normalised_record(item: ArticleInput) -> tuple[str, list[ParsedSpan], list[
     """The record's text as NFC, with its spans, events and sentences mapped onto it."""
     if unicodedata.is_normalized("NFC", item.text):
         return item.text, item.spans, item.events, item.sentences, False
+    if not (item.spans or item.sentences or any(e.scope == "sentence" for e in item.events)):
+        return unicodedata.normalize("NFC", item.text), [], item.events, None, True
     from annotator.text.nfc_map import nfc_map
 
     m = nfc_map(item.text)

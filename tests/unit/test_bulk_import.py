@@ -1,0 +1,120 @@
+"""`Store.import_batch` (the import's set-based path) gives each document what the
+one-document path gives it, on both backends: rows, renamed ids, duplicates, the
+annotator's spans/events/status, one `import` action per document, gold following."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlmodel import select
+
+from annotator.commands.importing import import_paths
+from annotator.labelschema import LabelSchema
+from annotator.store.bulk_import import NewDocument
+from annotator.store.models import STATUS_DONE, Action, Sentence
+from annotator.store.service import Store, sha256_text
+
+
+def _doc(text: str, eid: str, spans: list | None = None, events: list | None = None,
+         annotate: bool = False) -> NewDocument:
+    return NewDocument(where=f"x.jsonl:{eid}", external_id=eid, title=text[:10], text=text,
+                       sha=sha256_text(text), source_path="x.jsonl", meta={},
+                       sentences=[(0, len(text))], spans=spans or [], events=events or [],
+                       annotate=annotate)
+
+
+def test_batch_stores_documents_sentences_and_renames_taken_ids(store: Store) -> None:
+    store.add_document(external_id="a", title="", text="نص قديم.", sentences=[(0, 8)])
+    out = store.import_batch([
+        _doc("نص أول.", "a"),      # id taken by another text: a-2
+        _doc("نص ثان.", "b"),
+        _doc("نص ثالث.", "b"),     # id taken earlier in the batch: b-2
+        _doc("نص أول.", "c"),      # the same text as the first: a duplicate
+        _doc("نص قديم.", "d"),     # the stored text: a duplicate of "a"
+    ])
+    assert [(o.external_id, o.created) for o in out] == [
+        ("a-2", True), ("b", True), ("b-2", True), ("a-2", False), ("a", False)]
+    assert store.count_documents() == 4
+    with store.session() as s:
+        n = len(list(s.exec(select(Sentence).where(Sentence.document_id == out[1].doc_id))))
+    assert n == 1
+
+
+def test_batch_annotations_counted_logged_and_done(store: Store) -> None:
+    old, _ = store.add_document(external_id="old", title="", text="المغرب وفرنسا.",
+                                sentences=[(0, 14)])
+    assert old.id is not None
+    store.add_span(old.id, "alice", 0, 6, "GPE")  # already alice's: not counted again
+    out = store.import_batch([
+        _doc("المغرب وفرنسا.", "old-again", spans=[(0, 6, "GPE"), (7, 13, "GPE")],
+             events=[("MEET", "document", None, None)], annotate=True),
+        _doc("الرباط مدينة.", "new", spans=[(0, 6, "GPE")], annotate=True),
+        _doc("بلا تعليق.", "plain"),
+    ], "alice")
+    assert [(o.spans, o.events) for o in out] == [(1, 1), (1, 0), (0, 0)]
+    assert {(s.start, s.end) for s in store.spans(old.id, "alice")} == {(0, 6), (7, 13)}
+    assert store.status(old.id, "alice") == STATUS_DONE
+    assert store.status(out[1].doc_id, "alice") == STATUS_DONE
+    assert store.status(out[2].doc_id, "alice") != STATUS_DONE  # not annotated
+    with store.session() as s:
+        imports = list(s.exec(select(Action).where(Action.kind == "import")))
+    assert sorted((a.document_id, a.payload["spans"], a.by) for a in imports) == sorted(
+        [(old.id, 1, "alice"), (out[1].doc_id, 1, "alice")])
+
+
+def test_import_of_a_large_jsonl_uses_few_batches_and_keeps_every_record(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    path = tmp_path / "many.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(1_200):
+            text = f"خبر رقم {i} عن الرباط. وقال الوزير إن الاجتماع مهم."
+            f.write(json.dumps({"id": f"n{i}", "text": text,
+                                "spans": [{"start": text.index("الرباط"),
+                                           "end": text.index("الرباط") + 6,
+                                           "label": "GPE"}]}, ensure_ascii=False) + "\n")
+    calls: list[int] = []
+    real = store.import_batch
+
+    def import_batch(docs, annotator=None):  # noqa: ANN001, ANN202
+        calls.append(len(docs))
+        return real(docs, annotator)
+
+    store.import_batch = import_batch  # type: ignore[method-assign]
+    summary = import_paths(store, schema, [path], annotator="alice")
+    assert summary.errors == [] and summary.added == 1_200 and summary.spans == 1_200
+    assert calls == [500, 500, 200]
+    again = import_paths(store, schema, [path], annotator="alice")
+    assert (again.added, again.duplicates, again.spans) == (0, 1_200, 0)
+    doc = store.document_by_external_id("n777")
+    assert doc is not None and doc.id is not None
+    [span] = store.spans(doc.id, "alice")
+    assert doc.text[span.start:span.end] == "الرباط"
+    assert [(s.start, s.end) for s in store.sentences(doc.id)] == [
+        (0, doc.text.index("وقال") - 1), (doc.text.index("وقال"), len(doc.text))]
+
+
+def test_an_import_on_a_finished_gold_document_reopens_it(store: Store) -> None:
+    """Gold follows the annotators on the bulk path too: alice imports one more span on a
+    document gold finished; that span is a new disagreement, so gold is open again."""
+    from adjudication_example import TEXT, add_disputed_document
+
+    from annotator.adjudication import choose
+    from annotator.store.gold import auto_merge, decide, load_document
+
+    doc = add_disputed_document(store)
+    store.set_role("carol", "adjudicator")
+    auto_merge(store, by="carol")
+    state = load_document(store, doc)
+    assert state is not None
+    for item in state.items:
+        decide(store, doc, "carol", choose(item, [0]))
+    state = load_document(store, doc)
+    assert state is not None and state.status == STATUS_DONE
+    start = TEXT.index("الإرهاب")
+    [out] = store.import_batch([_doc(TEXT, "d1-again", spans=[(start, start + 7, "ORG")],
+                                     annotate=True)], "alice")
+    assert (out.created, out.spans) == (False, 1)
+    state = load_document(store, doc)
+    assert state is not None and state.status != STATUS_DONE
