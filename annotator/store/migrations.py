@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 from annotator.store import models  # registers the tables
 from annotator.store.engine import BEGIN_OPTION
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MIGRATION_LOCK = 0x616E6E6F  # pg_advisory_xact_lock key of `migrate` ("anno")
 
 
@@ -63,8 +63,24 @@ def _v3_to_v4(conn: Connection) -> None:
     models.UNIQUE_EVENT_INDEX.create(conn, checkfirst=True)
 
 
+def _v4_to_v5(conn: Connection) -> None:
+    """v5: `document.list_key`, the match key of external id and title that the documents
+    list filters on, filled for every document."""
+    from annotator.store.doc_list import fill_list_keys
+
+    columns = {c["name"] for c in inspect(conn).get_columns("document")}
+    if "list_key" not in columns:
+        conn.execute(text("ALTER TABLE document ADD COLUMN list_key VARCHAR NOT NULL "
+                          "DEFAULT ''"))
+    rows = conn.execute(text("SELECT id, external_id, title FROM document "
+                             "WHERE list_key = ''")).all()
+    for i in range(0, len(rows), 5000):
+        conn.execute(text("UPDATE document SET list_key = :k WHERE id = :i"),
+                     fill_list_keys(rows[i:i + 5000]))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4,
+    2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4, 5: _v4_to_v5,
 }
 
 

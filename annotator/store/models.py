@@ -27,10 +27,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _default_list_key(context: Any) -> str:
+    """`Document.list_key` of a row inserted with Core `insert()` without one."""
+    from annotator.store.doc_list import list_key
+
+    row = context.get_current_parameters()
+    return list_key(row.get("external_id") or "", row.get("title") or "")
+
+
 class Document(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     external_id: str = Field(index=True, unique=True)
     title: str = ""
+    # schema v5: match key of external id + title (annotator.store.doc_list.list_key), what
+    # the documents list's filter searches; a Core insert without it gets it computed
+    list_key: str = Field(default="", sa_column_kwargs={
+        "default": _default_list_key, "server_default": ""})
     text: str
     sha256: str = Field(index=True, unique=True)
     source_path: str | None = None

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, delete, select
 
 from annotator.store import engine as engine_settings
 from annotator.store.bulk_import import StoreBulkImport
+from annotator.store.doc_list import StoreDocList, list_key
 from annotator.store.engine import BEGIN_OPTION, LOCK_WAIT_OPTION, make_engine
 from annotator.store.errors import StoreError
 from annotator.store.history import StoreHistory
@@ -79,7 +80,7 @@ def default_user() -> str:
 GLOBAL_LOCK = 0  # advisory lock key of writes that belong to no document
 
 
-class Store(StoreReads, StoreHistory, StoreBulkImport):
+class Store(StoreReads, StoreDocList, StoreHistory, StoreBulkImport):
     """Writes (each one transaction, logged) and the helpers they share; the reads are in
     `StoreReads`, undo/redo in `StoreHistory`."""
 
@@ -233,6 +234,7 @@ class Store(StoreReads, StoreHistory, StoreBulkImport):
             doc = Document(
                 external_id=eid, title=title, text=text, sha256=sha,
                 source_path=source_path, meta=dict(meta or {}),
+                list_key=list_key(eid, title),
             )
             s.add(doc)
             s.flush()
