@@ -6,7 +6,6 @@ from pathlib import Path
 
 from textual.screen import Screen
 
-from annotator.store.models import STATUS_DONE
 from annotator.tui.base_app import SessionApp
 from annotator.tui.bindings import GLOBAL, bindings_for
 from annotator.tui.palette import AnnotatorCommands
@@ -62,21 +61,15 @@ class AnnotatorApp(SessionApp):
         self.open_document(event.doc_id)
 
     def on_annotate_screen_switch_document(self, event: AnnotateScreen.SwitchDocument) -> None:
-        rows = self.guarded("list the documents",
-                            lambda: self.session.store.document_rows(self.session.user),
-                            saving=False)
-        if isinstance(rows, Failed):
+        store, user = self.session.store, self.session.user
+        found = self.guarded("list the documents",  # one indexed query (doc_list)
+                             lambda: store.neighbour_document(
+                                 user, event.doc_id, event.step, unfinished=event.unfinished),
+                             saving=False)
+        if isinstance(found, Failed):
             return
-        ids = [r.id for r in rows]
         here = self.screen if isinstance(self.screen, AnnotateScreen) else None
-        if event.doc_id not in ids:
-            self.bell()
-            return
-        i = ids.index(event.doc_id) + event.step
-        if event.unfinished:
-            while 0 <= i < len(ids) and rows[i].status == STATUS_DONE:
-                i += event.step
-        if not 0 <= i < len(ids):
+        if found is None:
             end = "first" if event.step < 0 else "last"
             what = (f"no unfinished document {'before' if event.step < 0 else 'after'} this one"
                     if event.unfinished else f"{end} document")
@@ -85,7 +78,7 @@ class AnnotatorApp(SessionApp):
             else:
                 self.bell()
             return
-        self.open_document(ids[i])
+        self.open_document(found)
 
     def on_annotate_screen_back(self, event: AnnotateScreen.Back) -> None:
         if isinstance(self.screen, AnnotateScreen) and len(self.screen_stack) > 2:

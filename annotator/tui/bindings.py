@@ -21,6 +21,8 @@ from annotator.labelschema import LabelSchema
 # screen names used as the `scope` of a KeySpec
 GLOBAL = "global"
 DOCUMENTS = "documents"
+DOCUMENTS_TABLE = "documents table"  # the list itself (focused), one page of rows at a time
+DOCUMENTS_FILTER = "documents filter"  # the filter field of the documents list
 ANNOTATE = "annotate"
 PICKER = "event picker"
 SEARCH = "search"
@@ -68,6 +70,34 @@ KEYS: tuple[KeySpec, ...] = (
     # -- documents list
     KeySpec("documents.open", ("enter",), "open_document", "Open the highlighted document",
             DOCUMENTS, footer=True, short="open"),
+    KeySpec("documents.filter", ("slash",), "focus_filter", "Filter the list as you type, by "
+            "id or title (hamza, ta marbuta, tashkeel, case ignored)", DOCUMENTS,
+            footer=True, short="filter", key_display="/"),
+    KeySpec("documents.status", ("f",), "cycle_status", "Show one status only: all, new, "
+            "in progress, done, unfinished (new or in progress)", DOCUMENTS, footer=True,
+            short="status"),
+    KeySpec("documents.sort", ("s",), "cycle_sort", "Order by id, title, status or last "
+            "change (newest first)", DOCUMENTS, footer=True, short="sort"),
+    KeySpec("documents.reverse", ("r",), "reverse", "Reverse the order", DOCUMENTS,
+            footer=True, short="reverse"),
+    KeySpec("documents.down", ("down",), "cursor_down",
+            "Next document (at the page's last row, the next page)", DOCUMENTS_TABLE,
+            key_display="↓"),
+    KeySpec("documents.up", ("up",), "cursor_up",
+            "Previous document (at the page's first row, the previous page)",
+            DOCUMENTS_TABLE, key_display="↑"),
+    KeySpec("documents.page_down", ("pagedown",), "page_down",
+            "A screen down; at the page's last row, the next page", DOCUMENTS_TABLE),
+    KeySpec("documents.page_up", ("pageup",), "page_up",
+            "A screen up; at the page's first row, the previous page", DOCUMENTS_TABLE),
+    KeySpec("documents.first", ("home", "ctrl+home"), "first",
+            "The first document of the list (first page)", DOCUMENTS_TABLE),
+    KeySpec("documents.last", ("end", "ctrl+end"), "last",
+            "The last document of the list (last page)", DOCUMENTS_TABLE),
+    KeySpec("documents.filter_done", ("enter", "down"), "to_list",
+            "Back to the list, keeping the filter", DOCUMENTS_FILTER),
+    KeySpec("documents.filter_clear", ("escape",), "clear_filter",
+            "Clear the filter and go back to the list", DOCUMENTS_FILTER, key_display="Esc"),
     # -- annotate: moving
     KeySpec("cursor.left", ("left",), "move_token('left')",
             "Token to the left on screen (forward in Arabic)", ANNOTATE, key_display="←"),
