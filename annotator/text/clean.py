@@ -23,9 +23,10 @@ first occurrence is always kept. A later occurrence is removed (reason
     it has at least ``LONG_WORDS`` (20) words: a whole paragraph printed twice;
 ``repeat-headline``
     it repeats the first kept line (the headline), has at least
-    ``HEADLINE_WORDS`` (5) words and is among the first four kept lines
-    (``HEADLINE_NEAR``): the headline printed again under the dateline (an
-    opening line repeated later, as a closing line, stays);
+    ``HEADLINE_WORDS`` (5) words and comes before the body: among the first six
+    kept lines with only lines under 8 words (dateline, byline, category)
+    between the two: the headline printed again under the dateline (an
+    opening line repeated after the body, as a closing line, stays);
 ``repeat-menu``
     it is a navigation line (three or more items of at most three words
     separated by ``|`` ``•`` ``/`` ``»`` ...), repeated at top and bottom;
@@ -55,7 +56,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.text.furniture import classify_line, is_menu_line, line_key, source_of
+from annotator.text.furniture import _NON_ALNUM, classify_line, is_menu_line, source_of
 from annotator.text.keys import match_key
 from annotator.text.title import pick_title
 from annotator.text.trailing import agency_at_end, find_trailing
@@ -70,7 +71,7 @@ __all__ = [
 
 LONG_WORDS = 20
 HEADLINE_WORDS = 5
-HEADLINE_NEAR = 3
+HEADLINE_NEAR = 5
 BLOCK_WORDS = 8
 DESCRIBE_CHARS = 80
 
@@ -124,6 +125,12 @@ class _Line:
     first: int | None = None  # index (among candidates) of the kept occurrence
 
 
+def _near_top(lines: list[_Line], i: int) -> bool:
+    """Line ``i`` comes before the body: among the first ``HEADLINE_NEAR + 1``
+    lines with only short lines (datelines, bylines, ...) above it but the first."""
+    return i <= HEADLINE_NEAR and all(ln.words < BLOCK_WORDS for ln in lines[1:i])
+
+
 def _repeat_rules(lines: list[_Line]) -> dict[int, str]:
     """Index -> duplicate rule for the repeats to remove (see the module docstring)."""
     rules: dict[int, str] = {}
@@ -147,7 +154,7 @@ def _repeat_rules(lines: list[_Line]) -> dict[int, str]:
         block_run.append(i)
         if ln.words >= LONG_WORDS:
             rules[i] = "repeat-paragraph"
-        elif ln.first == 0 and i <= HEADLINE_NEAR and ln.words >= HEADLINE_WORDS:
+        elif ln.first == 0 and ln.words >= HEADLINE_WORDS and _near_top(lines, i):
             rules[i] = "repeat-headline"
         elif is_menu_line(ln.tidy):
             rules[i] = "repeat-menu"
@@ -175,8 +182,10 @@ def clean_article(raw: str) -> CleanResult:
             if verdict.reason == "source" and source is None:
                 source = source_of(tidy) or None
             continue
-        key = " ".join(match_key(tidy).split())
-        ln = _Line(no, line, tidy, key, len(line_key(tidy).split()), first_of.get(key))
+        folded = match_key(tidy)
+        key = " ".join(folded.split())
+        words = len(_NON_ALNUM.sub(" ", folded).split())  # words of line_key(tidy)
+        ln = _Line(no, line, tidy, key, words, first_of.get(key))
         first_of.setdefault(key, len(lines))
         lines.append(ln)
 
