@@ -101,6 +101,12 @@ _FOLLOW_WHAT = _keys("أخبار", "آخر", "جديد", "كل")
 _ON = _keys("على", "عبر", "on")
 _SENTENCE_END = tuple(".!?؟…")
 _HOME = line_key("الرئيسية")
+#: "read also: <linked headline>" (an imperative followed by a colon).
+_READ_ALSO = _keys(
+    "اقرأ أيضا", "اقرأ أيضاً", "إقرأ أيضا", "اقرأ كذلك", "طالع أيضا", "شاهد أيضا", "اقرأ المزيد",
+    "Read also", "Read more", "See also",
+)  # fmt: skip
+_READ_ALSO_MAX_WORDS = 30
 _SOURCE_FIRST = _keys("المصدر", "مصدر", "Source")
 
 _MONTHS = _keys(
@@ -167,6 +173,8 @@ def classify_line(line: str) -> Verdict | None:
             return Verdict("furniture", rule)
     if "©" in line and n <= 12:
         return Verdict("furniture", "copyright")
+    if n <= _READ_ALSO_MAX_WORDS and ":" in line and line_key(line.split(":", 1)[0]) in _READ_ALSO:
+        return Verdict("furniture", "read-more")
     if words[0] == _HOME and n <= 4 and not line.endswith(_SENTENCE_END):
         return Verdict("furniture", "breadcrumb")
     if _is_code(line):

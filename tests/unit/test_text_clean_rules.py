@@ -301,3 +301,19 @@ def test_cleaning_is_linear() -> None:
 
     small, big = timed(1_000), timed(4_000)
     assert big < 10 * small + 0.5
+
+
+# --- "read also: <headline>" ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line", [f"اقرأ أيضاً: {HEAD1}", f"إقرأ أيضا : {HEAD2}", "Read also: Morocco and France"]
+)
+def test_read_also_links_are_removed_anywhere(line: str) -> None:
+    raw = lines_of(TITLE, PARA, line, PARA2, line)
+    assert removed_rules(raw) == {3: "read-more", 5: "read-more"}
+
+
+def test_read_also_inside_a_sentence_stays() -> None:
+    raw = lines_of(TITLE, "وقال الكاتب: اقرأ أيضا ما كتبه الآخرون قبل أن تحكم.", PARA)
+    assert clean_article(raw).text == raw.strip()
