@@ -30,7 +30,7 @@ from annotator.io.input_files import (
     scan_paths,
     sniff,
 )
-from annotator.io.input_json import read_json_stream, read_jsonl_stream, record_limit
+from annotator.io.input_json import read_json_stream, read_jsonl_stream
 from annotator.io.input_txt import decode_utf8, read_txt, read_txt_gz
 from annotator.io.record_fields import (
     DEFAULT_FIELDS,
@@ -83,15 +83,11 @@ def _read_file(path: Path, max_chars: int, fields: FieldMap,
             yield exc
         return
     if kind in ("jsonl", "json"):
-        first, one_a_line = sniff(path, record_limit(max_chars))
-        if kind == "jsonl" and first == "[":
+        if kind == "jsonl" and sniff(path) == "[":
             yield InputNotice(str(path), None, "a JSON array in a .jsonl file: read as a JSON "
                               "array")
             kind = "json"
-        elif kind == "json" and one_a_line:
-            yield InputNotice(str(path), None, "one JSON object a line in a .json file: read "
-                              "as JSONL")
-            kind = "jsonl"
+        # a .json holding one object a line: read_json_stream says so and reads on as JSONL
         reader = read_jsonl_stream if kind == "jsonl" else read_json_stream
         with open_stream(path, progress) as f:
             yield from reader(f, path, max_chars, fields, _parse)

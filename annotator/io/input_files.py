@@ -182,40 +182,11 @@ def one_line_msg(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def sniff(path: Path, limit: int) -> tuple[str, bool]:
-    """The first character that is not white space (after a BOM; '' for an empty file), and
-    whether the file holds one JSON object a line (its first line is a whole object and the
-    next non-blank line starts with `{`). Reads at most about `limit` bytes."""
-    import json
-
+def sniff(path: Path) -> str:
+    """The first character that is not white space (after a BOM); '' for an empty file."""
     with open_stream(path) as f:
-        head = f.read(CHUNK)
-        text = head.decode("utf-8", "replace").removeprefix("\ufeff")
-        stripped = text.lstrip(" \t\r\n")
-        while not stripped and len(head) == CHUNK:  # a long run of white space
-            head = f.read(CHUNK)
-            text = head.decode("utf-8", "replace")
-            stripped = text.lstrip(" \t\r\n")
-        first = stripped[:1]
-        if first != "{":
-            return first, False
-    with open_stream(path) as f:
-        line = b""
-        while not line.strip():
-            line = f.readline(limit)
-            if not line:
-                return first, False
-        if not line.endswith(b"\n"):
-            return first, False
-        try:
-            obj = json.loads(line.decode("utf-8").removeprefix("\ufeff"))
-        except (ValueError, RecursionError):
-            return first, False
-        if not isinstance(obj, dict):
-            return first, False
-        rest = b""
-        while not rest.strip():
-            rest = f.readline(CHUNK)
-            if not rest:
-                return first, False
-        return first, rest.lstrip().startswith(b"{")
+        while head := f.read(CHUNK):
+            stripped = head.decode("utf-8", "replace").removeprefix("\ufeff").lstrip(" \t\r\n")
+            if stripped:
+                return stripped[0]
+    return ""

@@ -119,6 +119,20 @@ class _Reader:
             if js.expect(",]", "',' or ']'") == "]":
                 return
 
+    def sequence(self) -> Iterator[Item]:
+        """Records one after the other (JSONL); an invalid one is skipped to the next line."""
+        js = self.js
+        while js.peek() != "":
+            try:
+                value, line, bad = js.value()
+            except JsonProblem as exc:
+                yield InputError(str(self.path), exc.message, exc.line)
+                if "rest of the file" in exc.message or exc.message.startswith("binary"):
+                    return
+                js.skip_line()
+                continue
+            yield self._record(value, line, bad)
+
     def _has_text(self, value: Any) -> bool:
         return isinstance(value, dict) and any(
             value.get(k) is not None for k in self.fields.text_names())
@@ -186,6 +200,11 @@ def read_json_stream(f: BinaryIO, path: Path, max_chars: int, fields: FieldMap,
             yield from reader.array()
         elif c == "{":
             yield from reader.obj()
+            if js.peek() == "{":  # one object a line (or one after the other): JSONL
+                yield InputNotice(str(path), js.line_at(js.pos), "one JSON object a line in a "
+                                  ".json file: read as JSONL")
+                yield from reader.sequence()
+                return
         else:
             yield InputError(str(path), "a JSON file must hold an array of records or an "
                              "object", js.line_at(js.pos))

@@ -93,7 +93,7 @@ class JsonStream:
         if self.eof:
             return False
         drop = self.pos if self.hold is None else min(self.pos, self.hold - self.base)
-        if drop > CHUNK and drop > len(self.buf) // 2:
+        if drop > 0:  # keep only what is not consumed yet
             if self._line_idx <= drop:
                 self._line_no += self.buf.count("\n", self._line_idx, drop)
                 self._line_idx = 0
@@ -165,7 +165,8 @@ class JsonStream:
                 obj, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 at_end = exc.pos >= len(self.buf) - 16 or exc.msg.startswith("Unterminated")
-                if not self.eof and at_end and self._grow(start):
+                if not self.eof and at_end:
+                    self._grow(start)  # may move the buffer: decode again either way
                     start = self.pos
                     continue
                 bad = self._bad_before(exc.pos + 1)
@@ -177,8 +178,9 @@ class JsonStream:
             except (ValueError, RecursionError) as exc:  # a 5,000-digit number, deep nesting
                 reason = (str(exc).splitlines() or [type(exc).__name__])[0]
                 raise JsonProblem(f"invalid JSON: {reason}", line) from None
-            if end == len(self.buf) and not self.eof and self._grow(start):
-                start = self.pos  # a number may go on in the next chunk
+            if end == len(self.buf) and not self.eof:
+                self._grow(start)  # a number may go on in the next chunk
+                start = self.pos
                 continue
             break
         bad = self._bad_before(end)
@@ -187,13 +189,27 @@ class JsonStream:
             self.pos = end
         return obj, line, bad_at
 
-    def _grow(self, start: int) -> bool:
-        """Read more for a value starting at buf[start] (== pos); False at the end."""
+    def skip_line(self) -> None:
+        """Move past the next `\\n` after the cursor (or to the end), to read on after an
+        invalid line."""
+        start = self.pos + 1
+        while True:
+            at = self.buf.find("\n", start)
+            if at >= 0:
+                self.pos = at + 1
+                return
+            start = len(self.buf)
+            self.pos = start
+            if not self.fill():
+                return
+            start = self.pos
+
+    def _grow(self, start: int) -> None:
+        """Read more for a value starting at buf[start] (== pos)."""
         if len(self.buf) - start > self.max_value:
             raise JsonProblem(
                 f"a value longer than {self.max_value:,} characters (more than --max-chars "
                 "allows): the rest of the file is skipped", self.line_at(start))
         self._want = max(CHUNK, min(2 * (len(self.buf) - start), 1 << 26))
-        more = self.fill()
+        self.fill()
         self._want = CHUNK
-        return more

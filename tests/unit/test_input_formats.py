@@ -136,12 +136,13 @@ def test_jsonl_array_is_read_as_array_with_one_notice(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("gz", ["", ".gz"])
 def test_json_holding_jsonl_is_read_as_jsonl(tmp_path: Path, gz: str) -> None:
-    path = _write(tmp_path / f"x.json{gz}", _jsonl(RECS) + "{not json\n")
+    path = _write(tmp_path / f"x.json{gz}", _jsonl(RECS) + "{not json\n" + _jsonl(RECS[:1]))
     items = _read(path)
-    assert [a.external_id for a in _articles(items)] == ["r1", "r2"]
+    assert [a.external_id for a in _articles(items)] == ["r1", "r2", "r1"]
+    assert [a.line for a in _articles(items)] == [1, 2, 4]
     assert _messages(items) == [
-        f"{path}: one JSON object a line in a .json file: read as JSONL",
-        f"{path}:3: invalid JSON: Expecting property name enclosed in double quotes (column 2)",
+        f"{path}:2: one JSON object a line in a .json file: read as JSONL",
+        f"{path}:3: invalid JSON: Expecting property name enclosed in double quotes",
     ]
 
 
