@@ -27,7 +27,7 @@ would; recompiling the annotator's modules in every run would add a second or mo
 
 SQLite by default (files in a temporary folder). With `--db postgresql+psycopg://...` the
 same steps run on that server instead: each database of the run is a fresh schema
-(`import_bench_<random>_<a|b|imp>`) in the URL's database, used through
+(`import_bench_<random>_<step>`) in the URL's database, used through
 `options=-csearch_path=...` and dropped at the end (`--keep` keeps them); nothing else in
 that database is touched. Prints a table (step, seconds, peak RSS, ratio, target,
 PASS/FAIL); always exits 0 (it is a report), unless a baseline itself fails.
@@ -277,7 +277,7 @@ class SqliteBackend:
         self.work = work
 
     def target(self, tag: str) -> str:
-        """A fresh database for one step: (the annotator's --db, the baseline's target)."""
+        """A fresh database file for one step (any left from a --keep run is removed)."""
         path = self.work / f"{tag}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
