@@ -15,8 +15,8 @@ digits and case folded) of the external id and the title, kept in `Document.list
 
 Status is this user's (`Assignment`; no row means ``new``). Orders offered (`SORTS`):
 by external id, by title, by status (new, in progress, done), by last change (the user's
-`Assignment.updated_at`, never-touched documents last); each can be reversed; ties are
-broken by external id. Text is ordered by code point on both backends (`codepoint`).
+`Assignment.updated_at`, never-touched documents last, by id); each can be reversed;
+ties are broken by external id. Text is ordered by code point on both backends (`codepoint`).
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def _order(query: ListQuery) -> list[Any]:
         return [way(rank), way(eid)]
     if query.sort == "changed":
         never = case((col(Assignment.updated_at).is_(None), 1), else_=0)
-        return [never.asc(), way(col(Assignment.updated_at)), way(eid)]
+        return [never.asc(), way(col(Assignment.updated_at)), eid.asc()]
     return [way(eid)]
 
 

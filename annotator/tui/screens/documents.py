@@ -190,6 +190,7 @@ class DocumentsScreen(GuardedScreen):
         self._left_doc: int | None = None  # the document last opened from here (or n/p)
         self._generation = 0  # the latest read asked for; older answers are dropped
         self._filter_timer: Timer | None = None
+        self._away = False  # another screen was shown since the page was read
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
@@ -221,10 +222,15 @@ class DocumentsScreen(GuardedScreen):
         """Remember the document of the annotate screen shown (opened here, or reached with
         n/p), so that going back puts the cursor on it."""
         doc_id = getattr(screen, "doc_id", None)
-        if screen is not self and isinstance(doc_id, int):
-            self._left_doc = doc_id
+        if screen is not self:
+            self._away = True
+            if isinstance(doc_id, int):
+                self._left_doc = doc_id
 
     def on_screen_resume(self) -> None:
+        if not self._away:  # shown for the first time: on_mount has just read the page
+            return
+        self._away = False
         if self.reload(keep=self._left_doc):
             self._clear_failure()
 
@@ -240,7 +246,9 @@ class DocumentsScreen(GuardedScreen):
         With `keep`, the page holding that document, the cursor on it; else the page at
         `offset` (clamped to the list), the cursor on row `cursor` (-1: the last row)."""
         store, user = self.session.store, self.session.user
-        total = store.document_list_count(user, query)
+        counts = store.document_counts(user)
+        total = (store.document_list_count(user, query) if query.filtered
+                 else counts.documents)
         if keep is not None:
             at = store.document_list_position(user, query, keep)
             if at is not None:
@@ -248,7 +256,6 @@ class DocumentsScreen(GuardedScreen):
         last = max(0, (total - 1) // PAGE * PAGE)
         offset = min(max(0, offset), last)
         rows = store.document_page(user, query, offset, PAGE)
-        counts = store.document_counts(user)
         cursor = len(rows) - 1 if cursor < 0 else min(cursor, max(0, len(rows) - 1))
         return Page(query, offset, rows, total, counts, cursor)
 
