@@ -9,11 +9,23 @@ Sentences
       quotes/brackets (``" ' » ” ’ ) ] }``) and combining marks right after it;
     * a line break always ends a sentence (paragraphs are never merged);
     * ``،`` and ``؛`` never end a sentence;
-    * a run of full stops only ends a sentence when followed by whitespace or the
-      end of the line (so ``3.5``, ``برلمان.كوم`` and ``U.S`` stay whole); a single
-      ``.`` does not end one after a one-letter word (initials: ``د.``, ``J.``),
-      after a known Latin abbreviation (``Dr.``, ``e.g.`` ...), or after a list
-      number at the start of a sentence (``1.``);
+    * a terminator run right after an opening quote or bracket (``« ( [ { “ ‹ „``
+      or an opening ``"``, spaces allowed between) never ends a sentence
+      (``«...انتهى`` , ``قال (...) إن``);
+    * a run of full stops ends a sentence when followed by whitespace or the end of
+      the line, or directly by an Arabic letter (``السوق.وأضاف``), possibly behind
+      an opening quote/bracket (``قال."الحكومة`` ends before the ``"``); never when
+      followed by anything else (``3.5``, ``U.S``, ``hespress.com``);
+    * still, a single ``.`` does not end one after a one-letter word (initials:
+      ``د.``, ``J.``), after a known Latin abbreviation (``Dr.``, ``e.g.`` ...),
+      after a list number at the start of a sentence (``1.``), inside a URL or
+      e-mail address (``http://``, ``www.``, ``@`` in the same word), or before an
+      Arabic-script top-level domain (``برلمان.كوم``);
+    * ``م.`` / ``هـ.`` / ``ق.م.`` after a year (3 or 4 digits, any script) do end a
+      sentence (``سنة 2015 م. وأضاف``), although ``م.`` alone is an initial;
+    * a piece with no letter or digit (a stray ``.`` after ``؟» .``) never stands
+      alone: it extends the sentence before it on the same line (or, first on its
+      line, the one after it; a line of punctuation only is one sentence);
     * ranges exclude surrounding whitespace; there are no empty sentences.
 
 Tokens
@@ -61,15 +73,41 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 _ABBR_SCAN = 8
 
 
+#: Opening quotes/brackets: a terminator right after one never ends a sentence.
+OPENERS = "\u00ab([{\u201c\u2039\u201e"  # « ( [ { “ ‹ „
+#: Arabic-script top-level domains: ``برلمان.كوم`` is one word.
+_ARABIC_TLDS = ("كوم", "نت", "أورغ", "اورغ", "انفو", "أنفو", "إنفو")
+_URL_SCAN = 300
+
+
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     mark = mark_class()
     line = re.compile(f"[^{re.escape(LINE_BREAKS)}]+")
-    boundary = re.compile(f"[{re.escape(TERMINATORS)}]+(?:[{re.escape(CLOSERS)}]|{mark})*")
+    boundary = re.compile(f"([{re.escape(TERMINATORS)}]+)(?:[{re.escape(CLOSERS)}]|{mark})*")
     number = rf"\d+(?:[{re.escape(NUMBER_SEPARATORS)}]\d+)*{mark}*"
     word = rf"(?:[^\W\d_]|{mark})+"
     token = re.compile(rf"{number}|{word}|\S{mark}*")
     return line, boundary, token
+
+
+@cache
+def _sentence_patterns() -> tuple[re.Pattern[str], ...]:
+    alnum = re.compile(r"[^\W_]")
+    year_mark = re.compile(r"(?<![\d.,\u066b\u066c])\d{3,4}\s*(?:مـ*|هـ*|ق\s?\.\s?مـ*)\Z")
+    tld = re.compile(f"(?:{'|'.join(_ARABIC_TLDS)})(?![^\\W\\d_])")
+    return alnum, year_mark, tld
+
+
+def _arabic_letter(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x0620 <= o <= 0x06FF
+        or 0x0750 <= o <= 0x077F
+        or 0x08A0 <= o <= 0x08FF
+        or 0xFB50 <= o <= 0xFDFF
+        or 0xFE70 <= o <= 0xFEFF
+    ) and ch.isalpha()
 
 
 def _trim(text: str, start: int, end: int) -> Range | None:
@@ -95,13 +133,60 @@ def _word_before(text: str, dot: int, floor: int) -> str | None:
     return text[j:dot]
 
 
+def _opening_quote(text: str, i: int, sent_start: int) -> bool:
+    """Whether the straight ``"`` at ``i`` opens a quotation (an even number of
+    them before it in the sentence)."""
+    return text.count('"', sent_start, i) % 2 == 0
+
+
+def _after_opener(text: str, run_start: int, sent_start: int) -> bool:
+    j = run_start
+    while j > sent_start and text[j - 1].isspace():
+        j -= 1
+    if j == sent_start:
+        return False
+    ch = text[j - 1]
+    return ch in OPENERS or (ch == '"' and _opening_quote(text, j - 1, sent_start))
+
+
+def _in_url(text: str, dot: int, sent_start: int) -> bool:
+    """Whether the word holding the full stop at ``dot`` is a URL or e-mail."""
+    lo = max(sent_start, dot - _URL_SCAN)
+    chunk = text[lo : dot + 1]
+    cut = max(chunk.rfind(" "), chunk.rfind("\t"), chunk.rfind("\u00a0"))
+    if cut >= 0:
+        chunk = chunk[cut + 1 :]
+    elif lo > sent_start:
+        return True  # a 300-character word: surely not prose
+    return "://" in chunk or "@" in chunk or chunk[:4].casefold() == "www."
+
+
 def _full_stop_ends_sentence(
-    text: str, run_start: int, run_end: int, match_end: int, line_end: int, sent_start: int
+    text: str, run_start: int, run_end: int, end: int, line_end: int, sent_start: int
 ) -> bool:
-    if match_end < line_end and not text[match_end].isspace():
-        return False  # 3.5, برلمان.كوم, ..."و
+    if end < line_end and not text[end].isspace():
+        nxt = text[end]
+        if not (
+            _arabic_letter(nxt)
+            or (
+                (nxt in OPENERS or nxt == '"')
+                and end + 1 < line_end
+                and _arabic_letter(text[end + 1])
+            )
+        ):
+            return False  # 3.5, U.S, hespress.com, ..."و
+        if _in_url(text, run_start, sent_start):
+            return False  # http://x.ma/a.ب , www.x.ma.ب
+        if end == run_end == run_start + 1 and _sentence_patterns()[2].match(text, end):
+            return False  # برلمان.كوم
     if run_end - run_start > 1:
         return True  # an ellipsis written as "..."
+    if (
+        run_start > sent_start
+        and text[run_start - 1] in "\u0645\u0647\u0640"
+        and _sentence_patterns()[1].search(text, max(sent_start, run_start - 16), run_start)
+    ):
+        return True  # سنة 2015 م. / 1436 هـ.
     word = _word_before(text, run_start, sent_start)
     if word:
         last_piece = word.rsplit(".", 1)[-1]
@@ -117,26 +202,53 @@ def split_sentences(text: str) -> list[Range]:
     """Sentence ranges ``[start, end)`` of ``text``: sorted, non-overlapping,
     non-empty, without leading/trailing whitespace."""
     line_re, boundary_re, _ = _patterns()
+    alnum_re = _sentence_patterns()[0]
     out: list[Range] = []
     for line in line_re.finditer(text):
         line_start, line_end = line.span()
+        first = len(out)  # index of this line's first sentence in ``out``
+        carry = carry_end = -1  # letterless pieces waiting for the next sentence
         sent_start = line_start
         for m in boundary_re.finditer(text, line_start, line_end):
-            run_start = m.start()
-            run_end = run_start
-            while run_end < m.end() and text[run_end] in TERMINATORS:
-                run_end += 1
-            if set(text[run_start:run_end]) == {"."} and not _full_stop_ends_sentence(
-                text, run_start, run_end, m.end(), line_end, sent_start
+            run_start, run_end = m.span(1)
+            end = m.end()
+            if _after_opener(text, run_start, sent_start):
+                continue  # «...انتهى / (...)
+            if (
+                end < line_end
+                and text[end - 1] == '"'
+                and end - 1 >= run_end
+                and text[end].isalnum()
+                and _opening_quote(text, end - 1, sent_start)
+            ):
+                end -= 1  # قال."الحكومة: that quote opens the next sentence
+            if text.count(".", run_start, run_end) == run_end - run_start and not (
+                _full_stop_ends_sentence(text, run_start, run_end, end, line_end, sent_start)
             ):
                 continue
-            rng = _trim(text, sent_start, m.end())
-            if rng is not None:
-                out.append(rng)
-            sent_start = m.end()
-        rng = _trim(text, sent_start, line_end)
-        if rng is not None:
+            rng = _trim(text, sent_start, end)
+            sent_start = end
+            if rng is None:
+                continue
+            if alnum_re.search(text, rng[0], rng[1]) is None:
+                if len(out) > first:
+                    out[-1] = (out[-1][0], rng[1])  # a stray "." after ؟» .
+                else:
+                    carry = rng[0] if carry < 0 else carry
+                    carry_end = rng[1]
+                continue
+            if carry >= 0:
+                rng = (carry, rng[1])
+                carry = -1
             out.append(rng)
+        rng = _trim(text, sent_start, line_end)
+        if rng is None:
+            if carry >= 0:
+                out.append((carry, carry_end))  # a line of punctuation only
+        elif len(out) > first and alnum_re.search(text, rng[0], rng[1]) is None:
+            out[-1] = (out[-1][0], rng[1])
+        else:
+            out.append((carry, rng[1]) if carry >= 0 else rng)
     return out
 
 

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.text.segment import segment, split_sentences, split_tokens, tokens_in
+from annotator.text.segment import (
+    OPENERS,
+    segment,
+    split_sentences,
+    split_tokens,
+    tokens_in,
+)
 
 HARAKAT = "".join(chr(c) for c in range(0x064B, 0x0653))
 ALPHABET = (
@@ -17,7 +23,8 @@ ALPHABET = (
     + "\u0640"
     + "abcXYZ"
     + "0123456789٠١٢٣٤٥٦٧٨٩"
-    + '،؛؟«».!()"…:/,'
+    + "،؛؟«».!()\"…:/,“”[]@'"
+    + "ـمه"
     + " \n\t\u00a0\r"
 )
 texts = st.text(alphabet=st.sampled_from(ALPHABET), max_size=300)
@@ -93,6 +100,68 @@ def test_sentences_exclude_whitespace_and_skip_empty() -> None:
 
 def test_dateline_is_one_sentence() -> None:
     assert sents("الأربعاء 30 مارس 2022 - 19:11\nنص") == ["الأربعاء 30 مارس 2022 - 19:11", "نص"]
+
+
+# Cases measured on real newspaper articles (issue 10, part 5): input → sentences.
+REAL_NEWS_CASES = [
+    # a full stop directly before an Arabic letter ends a sentence ...
+    ("ارتفعت الأسعار في السوق.وأضاف المصدر أن",
+     ["ارتفعت الأسعار في السوق.", "وأضاف المصدر أن"]),
+    ("انتظر...وأضاف", ["انتظر...", "وأضاف"]),
+    ("قال.«الحكومة» ستعمل", ["قال.", "«الحكومة» ستعمل"]),
+    ('قال."الحكومة ستعمل" ثم', ["قال.", '"الحكومة ستعمل" ثم']),
+    ('قال "نعم."وأضاف', ['قال "نعم."', "وأضاف"]),
+    # ... unless a decimal, an abbreviation, a URL, a domain or an e-mail
+    ("بلغت 3.5 بالمائة.وأضاف", ["بلغت 3.5 بالمائة.", "وأضاف"]),
+    ("بلغت ٣٫٥ و٣.٥ بالمائة.وأضاف", ["بلغت ٣٫٥ و٣.٥ بالمائة.", "وأضاف"]),
+    ("وقال د.محمد إن الأمر انتهى.ثم غادر", ["وقال د.محمد إن الأمر انتهى.", "ثم غادر"]),
+    ("وقال Dr.محمد كلاما", ["وقال Dr.محمد كلاما"]),
+    ("زوروا www.hespress.com لمزيد", ["زوروا www.hespress.com لمزيد"]),
+    ("زوروا www.موقع.كوم اليوم", ["زوروا www.موقع.كوم اليوم"]),
+    ("زوروا hespress.com.وأضاف", ["زوروا hespress.com.", "وأضاف"]),
+    ("حسب برلمان.كوم اليوم", ["حسب برلمان.كوم اليوم"]),
+    ("راسلوا a.b@x.ma للاستفسار", ["راسلوا a.b@x.ma للاستفسار"]),
+    ("راسلوا a.b@x.ma.شكرا", ["راسلوا a.b@x.ma.شكرا"]),
+    ("انظر http://x.ma/a.b.وقال", ["انظر http://x.ma/a.b.وقال"]),
+    ("انظر http://x.ma/مقال.وقال", ["انظر http://x.ma/مقال.وقال"]),
+    ("1.البند الأول", ["1.البند الأول"]),
+    # a piece without letters or digits never stands alone
+    ("هل نجح؟» . وقال الوزير", ["هل نجح؟» .", "وقال الوزير"]),
+    ("هل نجح؟» .\nوقال", ["هل نجح؟» .", "وقال"]),
+    ("انتهى. . . ثم بدأ", ["انتهى. . .", "ثم بدأ"]),
+    (". . وقال الوزير. ثم", [". . وقال الوزير.", "ثم"]),
+    ("!!! ؟", ["!!! ؟"]),
+    ("أولى.\n. .\nثانية", ["أولى.", ". .", "ثانية"]),
+    # never split right after an opening quote or bracket
+    ("قال: «...انتهى الأمر.» ثم غادر.", ["قال: «...انتهى الأمر.»", "ثم غادر."]),
+    ("قال: « ... انتهى» ثم غادر.", ["قال: « ... انتهى» ثم غادر."]),
+    ("قال (...) إن الأمر انتهى.", ["قال (...) إن الأمر انتهى."]),
+    ("وقال “... نعم” ثم غادر.", ["وقال “... نعم” ثم غادر."]),
+    ('وقال "... نعم" ثم غادر.', ['وقال "... نعم" ثم غادر.']),
+    ("ورد [...] في النص.", ["ورد [...] في النص."]),
+    # a year marker ends a sentence; م. alone stays an initial
+    ("ولد سنة 2015 م. وقال الوزير", ["ولد سنة 2015 م.", "وقال الوزير"]),
+    ("ولد سنة 2015م. وقال الوزير", ["ولد سنة 2015م.", "وقال الوزير"]),
+    ("توفي سنة 1436 هـ. وقال", ["توفي سنة 1436 هـ.", "وقال"]),
+    ("توفي سنة ١٤٣٦ هـ. وقال", ["توفي سنة ١٤٣٦ هـ.", "وقال"]),
+    ("توفي سنة 1436 ه. وقال", ["توفي سنة 1436 ه.", "وقال"]),
+    ("بني سنة 500 ق.م. وقال", ["بني سنة 500 ق.م.", "وقال"]),
+    ("سنة 2015 م.وأضاف", ["سنة 2015 م.", "وأضاف"]),
+    ("سنة 2015 م.\nوقال", ["سنة 2015 م.", "وقال"]),
+    ("قال م. محمد إن", ["قال م. محمد إن"]),
+    ("طوله 5 م. تقريبا", ["طوله 5 م. تقريبا"]),
+    # kept: closing quotes, ?/؟/!, the Arabic comma, abbreviations, decimals
+    ("قال «انتهى.» ثم غادر. (وهذا مؤكد.) أخيرا",
+     ["قال «انتهى.»", "ثم غادر.", "(وهذا مؤكد.)", "أخيرا"]),
+    ("هل نجح؟نعم!ثم ماذا", ["هل نجح؟", "نعم!", "ثم ماذا"]),
+    ("قال الوزير، إن التعاون مستمر؛ وأضاف.", ["قال الوزير، إن التعاون مستمر؛ وأضاف."]),
+    ("U.S. Army وصل. ثم غادر.", ["U.S. Army وصل.", "ثم غادر."]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), REAL_NEWS_CASES)
+def test_real_news_cases(text: str, expected: list[str]) -> None:
+    assert sents(text) == expected
 
 
 # --- tokens ------------------------------------------------------------------
@@ -173,6 +242,53 @@ def test_sentence_properties(text: str) -> None:
     assert all(a[1] <= b[0] for a, b in zip(sentences, sentences[1:], strict=False))
     covered = {i for s, e in sentences for i in range(s, e)}
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+# Sentence-like texts: words, numbers, stops glued or spaced, quotes, brackets.
+_PIECES = [
+    "قال", "السوق", "وأضاف", "د", "م", "هـ", "2015", "١٤٣٦", "3", "www", "hespress", "com",
+    "كوم", "a", "U", "S", "@", "http://x", "/", ".", ".", ".", "...", "؟", "!", "،", "«", "»",
+    "(", ")", '"', "“", "”", "[", "]", " ", " ", " ", " ", "\n",
+]  # fmt: skip
+news_like = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
+
+
+def _line_of(text: str, i: int) -> tuple[int, int]:
+    lo = max(text.rfind(c, 0, i) for c in "\n\r") + 1
+    his = [h for h in (text.find(c, i) for c in "\n\r") if h >= 0]
+    return lo, min(his) if his else len(text)
+
+
+@settings(max_examples=300)
+@given(st.one_of(texts, news_like))
+def test_sentence_shape_properties(text: str) -> None:
+    sentences = split_sentences(text)
+    for s, e in sentences:
+        piece = text[s:e]
+        line = _line_of(text, s)
+        assert line[0] <= s < e <= line[1]  # a sentence lies on one line
+        same_line = [r for r in sentences if line[0] <= r[0] < line[1]]
+        if not any(c.isalnum() for c in piece):
+            assert same_line == [(s, e)], (piece, same_line)  # letterless: alone on its line
+        if piece[-1] in OPENERS:
+            assert text[e : line[1]].strip() == "", piece  # never ends after an opener
+    # lines are segmented independently (paragraphs are never merged)
+    if "\n" in text:
+        cut = text.index("\n")
+        head, tail = text[:cut], text[cut + 1 :]
+        shifted = [(s + cut + 1, e + cut + 1) for s, e in split_sentences(tail)]
+        assert sentences == split_sentences(head) + shifted
+
+
+@settings(max_examples=300)
+@given(news_like)
+def test_sentence_cover_properties_on_news_like_text(text: str) -> None:
+    sentences = split_sentences(text)
+    assert all(a[1] <= b[0] for a, b in zip(sentences, sentences[1:], strict=False))
+    covered = {i for s, e in sentences for i in range(s, e)}
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+    for s, e in sentences:
+        assert not text[s].isspace() and not text[e - 1].isspace()
 
 
 @settings(max_examples=300)
