@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
@@ -35,6 +34,7 @@ from annotator.store.models import (
     Span,
     utcnow,
 )
+from annotator.store.pg_copy import copy_insert
 
 if TYPE_CHECKING:
     from annotator.store.service import Store
@@ -141,9 +141,17 @@ class StoreBulkImport:
                          .where(t.c.sha256.in_(sorted(set(shas))))).all()
         return {sha: Known(i, eid) for sha, i, eid in rows}
 
-    def _insert(self: Store, table: Table) -> Any:
-        make = sqlite_insert if self.is_sqlite else pg_insert
-        return make(table).on_conflict_do_nothing()
+    def _insert_many(self: Store, s: Session, table: Table, rows: list[dict[str, Any]], *,
+                     ignore: bool = True) -> None:
+        """INSERT the rows (`ignore`: ON CONFLICT DO NOTHING): one executemany on SQLite,
+        COPY on PostgreSQL (`pg_copy`)."""
+        if not rows:
+            return
+        if not self.is_sqlite:
+            copy_insert(s, table, rows, ignore=ignore)
+            return
+        stmt = sqlite_insert(table)
+        s.execute(stmt.on_conflict_do_nothing() if ignore else stmt, rows)
 
     def _free_ids(self: Store, s: Session, wanted: list[str]) -> list[str]:
         """The external ids to store: each wanted one, or `id-2`, `id-3`, … when another
@@ -181,14 +189,14 @@ class StoreBulkImport:
         now = utcnow()
         dt = _t(Document)
         if new:
-            s.execute(self._insert(dt), [_document_row(dt, d, eid, now)
-                                         for d, eid in zip(new.values(), ids, strict=True)])
+            self._insert_many(s, dt, [_document_row(dt, d, eid, now)
+                                      for d, eid in zip(new.values(), ids, strict=True)])
             stored = self._known_in(s, list(new))
             missing = [d for d in new.values() if d.sha not in stored]
             if missing:  # a concurrent import took one of the ids in between: rename
                 for d in missing:
                     eid = self._free_ids(s, [d.external_id])[0]
-                    s.execute(self._insert(dt), [_document_row(dt, d, eid, now)])
+                    self._insert_many(s, dt, [_document_row(dt, d, eid, now)])
                 stored = self._known_in(s, list(new))
             mine = {sha: stored[sha] for sha, eid in zip(new, ids, strict=True)
                     if sha in stored and sha not in known}
@@ -197,8 +205,7 @@ class StoreBulkImport:
                 for sha, d in new.items() if sha in mine
                 for i, (a, b) in enumerate(d.sentences or [])
             ]
-            if sentence_rows:
-                s.execute(_t(Sentence).insert(), sentence_rows)
+            self._insert_many(s, _t(Sentence), sentence_rows, ignore=False)
         else:
             mine = {}
         outcomes: list[Outcome] = []
@@ -240,18 +247,16 @@ class StoreBulkImport:
         span_rows = [{"document_id": o.doc_id, "annotator_id": ann_id, "start": a, "end": b,
                       "label": label, "created_at": now}
                      for d, o in todo for a, b, label in sorted(set(d.spans))]
-        if span_rows:
-            s.execute(self._insert(_t(Span)), span_rows)
+        self._insert_many(s, _t(Span), span_rows)
         event_rows = [{"document_id": o.doc_id, "annotator_id": ann_id, "label": label,
                        "scope": scope, "start": a, "end": b, "created_at": now}
                       for d, o in todo
                       for label, scope, a, b in sorted(set(d.events), key=repr)]
-        if event_rows:
-            s.execute(self._insert(_t(EventLabel)), event_rows)
+        self._insert_many(s, _t(EventLabel), event_rows)
         spans_after = self._counts(s, Span, ann_id, ids)
         events_after = self._counts(s, EventLabel, ann_id, ids)
         at = _t(Assignment)
-        s.execute(self._insert(at), [
+        self._insert_many(s, at, [
             {"document_id": i, "annotator_id": ann_id, "status": STATUS_DONE,
              "updated_at": now} for i in ids])
         s.execute(at.update().where(at.c.annotator_id == ann_id, at.c.document_id.in_(ids),
@@ -274,7 +279,7 @@ class StoreBulkImport:
                 "document_id": o.doc_id, "annotator_id": ann_id, "kind": "import",
                 "payload": {"spans": o.spans, "events": o.events}, "state": "done",
                 "created_at": now, "by": annotator, "actor": os_actor()})
-        s.execute(act.insert(), action_rows)
+        self._insert_many(s, act, action_rows, ignore=False)
         if old:
             for doc_id in self._gold_worked_on(s, old):
                 reconcile_gold(self, s, doc_id, changed_by=ann_id)
