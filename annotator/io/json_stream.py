@@ -78,6 +78,7 @@ class JsonStream:
         self._want = CHUNK
         self._started = False
         self.hold: int | None = None  # an offset in the whole text `fill` must keep
+        self.nul_at: int | None = None  # offset of the first NUL in the whole text
 
     def mark(self) -> int:
         """The current offset in the whole text, kept in the buffer until `reset`."""
@@ -111,10 +112,8 @@ class JsonStream:
                 text = text[1:]
                 self.base += 1
         nul = text.find("\x00")
-        if nul >= 0:
-            at = len(self.buf) + nul
-            self.buf += text
-            raise JsonProblem("binary file (NUL byte), not UTF-8 text", self.line_at(at))
+        if nul >= 0 and self.nul_at is None:  # an error when a value gets there
+            self.nul_at = self.base + len(self.buf) + nul
         self.buf += text
         return bool(text) or not self.eof
 
@@ -136,8 +135,15 @@ class JsonStream:
             if not self.fill():
                 return ""
 
+    def _nul_before(self, end: int) -> None:
+        """JsonProblem if the first NUL byte comes before buf[end]."""
+        if self.nul_at is not None and self.nul_at < self.base + end:
+            raise JsonProblem("binary file (NUL byte), not UTF-8 text",
+                              self.line_at(self.nul_at - self.base))
+
     def expect(self, chars: str, what: str) -> str:
         c = self.peek()
+        self._nul_before(self.pos + 1)
         if c == "" or c not in chars:
             got = "the end of the file" if c == "" else repr(c)
             raise JsonProblem(f"invalid JSON: expected {what}, found {got}",
@@ -169,6 +175,7 @@ class JsonStream:
                     self._grow(start)  # may move the buffer: decode again either way
                     start = self.pos
                     continue
+                self._nul_before(exc.pos + 1)
                 bad = self._bad_before(exc.pos + 1)
                 if bad is not None:
                     raise JsonProblem(f"not UTF-8 (byte 0x{bad[1]:02x})",
@@ -183,6 +190,7 @@ class JsonStream:
                 start = self.pos
                 continue
             break
+        self._nul_before(end)
         bad = self._bad_before(end)
         bad_at = (self.line_at(bad[0]), bad[1]) if bad is not None else None
         if consume:

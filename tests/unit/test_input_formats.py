@@ -301,3 +301,24 @@ def test_folder_walk_names_skipped_files(tmp_path: Path) -> None:
     assert scan.total_bytes == 4
     files, errors = collect_files([tmp_path])
     assert files == scan.files and errors == []
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("b.json", '[{"id": "x", "text": "نص."}]'),
+    ("b.jsonl", '{"id": "x", "text": "نص."}\n'),
+    ("b.csv", "id,text\nx,نص.\n"),
+    ("b.tsv.gz", "id\ttext\nx\tنص.\n"),
+])
+def test_bom_is_stripped(tmp_path: Path, name: str, data: str) -> None:
+    items = _read(_write(tmp_path / name, "\ufeff" + data))
+    assert _messages(items) == []
+    [item] = _articles(items)
+    assert (item.external_id, item.text, item.line) == ("x", "نص.", 1 if "json" in name else 2)
+
+
+def test_nul_in_json_array_stops_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path / "n.json", b'[{"text": "a"},\n{"text": "\x00"}]')
+    items = _read(path)
+    assert [a.text for a in _articles(items)] == ["a"]
+    assert _messages(items) == [f"{path}:2: binary file (NUL byte), not UTF-8 text; the rest of "
+                                "the file is skipped"]
