@@ -2,13 +2,14 @@
 
 `JsonStream` keeps a text buffer fed by chunks of the stream and drops what was consumed,
 so memory stays about one value plus a chunk. Bytes that are not UTF-8 are decoded as
-U+FFFD and remembered (`bad_in`), so the value holding them can be rejected and the rest
+U+FFFD and remembered (`Utf8Feed.bad`), so the value holding them can be rejected and the rest
 read. Lines count `\\n` only, as in JSONL.
 """
 
 from __future__ import annotations
 
 import json
+from collections import deque
 from typing import Any, BinaryIO
 
 from annotator.io.input_files import CHUNK
@@ -33,7 +34,7 @@ class Utf8Feed:
     def __init__(self) -> None:
         self._pending = b""
         self.chars = 0  # characters produced so far
-        self.bad: list[tuple[int, int]] = []
+        self.bad: deque[tuple[int, int]] = deque()
 
     def decode(self, data: bytes, final: bool) -> str:
         data = self._pending + data
@@ -155,12 +156,12 @@ class JsonStream:
         """The first bad byte (buf index, byte) before buf[end], dropping those passed."""
         bad = self._feed.bad
         while bad and bad[0][0] < self.base + self.pos:
-            bad.pop(0)
+            bad.popleft()
         if bad and bad[0][0] < self.base + end:
             return bad[0][0] - self.base, bad[0][1]
         return None
 
-    def value(self, consume: bool = True) -> tuple[Any, int, tuple[int, int] | None]:
+    def value(self) -> tuple[Any, int, tuple[int, int] | None]:
         """The next JSON value, the line it starts on and its first bad byte (line, byte) if
         it holds bytes that are not UTF-8. JsonProblem when it cannot be read."""
         self.peek()
@@ -193,8 +194,7 @@ class JsonStream:
         self._nul_before(end)
         bad = self._bad_before(end)
         bad_at = (self.line_at(bad[0]), bad[1]) if bad is not None else None
-        if consume:
-            self.pos = end
+        self.pos = end
         return obj, line, bad_at
 
     def skip_line(self) -> None:

@@ -116,3 +116,22 @@ def test_peak_memory_is_far_below_the_file_size(tmp_path: Path) -> None:
         count, peak = _peak(path)
         assert count == n
         assert peak < 1_500_000, (path.name, peak, size)  # a few chunks, whatever the size
+
+
+class _Trickle(io.BytesIO):
+    """A stream that gives at most a few bytes a read (cutting UTF-8 characters)."""
+
+    def read(self, n: int | None = -1) -> bytes:  # type: ignore[override]
+        return super().read(3)
+
+
+def test_short_reads_give_the_same_records(tmp_path: Path) -> None:
+    data, starts = _pretty_array(["نص عربي فيه همزة: سؤال", "ثان\u2028مع فاصل", "ثالث 12"])
+    data = data.replace(b"\n", b"\r\n").replace(b'"n1"', b'"n1\xd9"')
+    items = list(read_json_stream(_Trickle(data), tmp_path / "t.json", 1_000, FieldMap(),
+                                  _parse))
+    assert [(i.external_id, i.line) for i in items if isinstance(i, ArticleInput)] == [
+        ("n0", starts[0]), ("n2", starts[2])]
+    assert [str(i) for i in items if isinstance(i, InputError)] == [
+        f"{tmp_path / 't.json'}:{starts[1] + 1}: not UTF-8 (byte 0xd9) (in the record that "
+        f"starts on line {starts[1]})"]
