@@ -322,3 +322,48 @@ def test_nul_in_json_array_stops_the_file(tmp_path: Path) -> None:
     assert [a.text for a in _articles(items)] == ["a"]
     assert _messages(items) == [f"{path}:2: binary file (NUL byte), not UTF-8 text; the rest of "
                                 "the file is skipped"]
+
+
+def test_csv_notes_a_missing_id_or_title_column_once(tmp_path: Path) -> None:
+    path = _write(tmp_path / "n.csv", "text\nنص أ.\nنص ب.\n")
+    items = _read(path, fields=FieldMap(id="guid", title="name"))
+    assert [a.external_id for a in _articles(items)] == ["n-2", "n-3"]
+    assert _messages(items) == [
+        f"{path}:1: no 'guid' column (--id-field); the header has 'text'",
+        f"{path}:1: no 'name' column (--title-field); the header has 'text'"]
+
+
+def test_a_bug_on_one_row_or_record_spares_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_row, real_record = article_input.parse_row, article_input.parse_record
+
+    def parse_row(cells, path, line, max_chars, fields):  # noqa: ANN001, ANN202
+        if line == 3:
+            raise ZeroDivisionError("division by zero")
+        return real_row(cells, path, line, max_chars, fields)
+
+    def parse_record(raw, path, line, max_chars):  # noqa: ANN001, ANN202
+        if line == 2:
+            raise ValueError("bad")
+        return real_record(raw, path, line, max_chars)
+
+    monkeypatch.setattr(article_input, "parse_row", parse_row)
+    monkeypatch.setattr(article_input, "parse_record", parse_record)
+    table = _write(tmp_path / "a.csv", "text\nأ\nب\nج\n")
+    lines = _write(tmp_path / "a.jsonl", _jsonl([{"text": "أ"}, {"text": "ب"}, {"text": "ج"}]))
+    items = _read(table, lines)
+    assert [(a.path.suffix, a.line) for a in _articles(items)] == [
+        (".csv", 2), (".csv", 4), (".jsonl", 1), (".jsonl", 3)]
+    assert _messages(items) == [f"{table}:3: internal error: ZeroDivisionError: division by zero",
+                                f"{lines}:2: internal error: ValueError: bad"]
+
+
+def test_json_object_with_a_second_list_of_records(tmp_path: Path) -> None:
+    path = _write(tmp_path / "two.json", json.dumps(
+        {"articles": RECS[:1], "more": RECS[1:], "tags": ["x"]}, indent=1))
+    items = _read(path)
+    assert [a.external_id for a in _articles(items)] == ["r1"]
+    assert _messages(items) == [
+        f"{path}:2: records read from the list 'articles' of the JSON object",
+        f"{path}:10: a second list of records 'more' was not read (only 'articles')"]
