@@ -53,15 +53,14 @@ def cut_middle(text: str, width: int) -> str:
         return text
     if width <= 1:
         return ELLIPSIS[:max(width, 0)]
-    head_room = width // 2
-    tail_room = width - 1 - head_room
     head, used = [], 0
     for ch in text:
         w = cell_len(ch)
-        if used + w > head_room:
+        if used + w > width // 2:
             break
         head.append(ch)
         used += w
+    tail_room = width - 1 - used  # what the head left (a wide character may leave one)
     tail, used = [], 0
     for ch in reversed(text[len(head):]):
         w = cell_len(ch)
