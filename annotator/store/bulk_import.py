@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from annotator.store.models import (
@@ -150,8 +149,15 @@ class StoreBulkImport:
         if not self.is_sqlite:
             copy_insert(s, table, rows, ignore=ignore)
             return
-        stmt = sqlite_insert(table)
-        s.execute(stmt.on_conflict_do_nothing() if ignore else stmt, rows)
+        # the driver's executemany with values converted once per column type, not
+        # SQLAlchemy's per-row parameter processing (a third of the import's time)
+        dialect = self.engine.dialect
+        cols = list(rows[0])
+        procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
+        names = ", ".join(f'"{c}"' for c in cols)
+        sql = (f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(cols))})'
+               + (" ON CONFLICT DO NOTHING" if ignore else ""))
+        s.connection().exec_driver_sql(sql, _converted(rows, cols, procs))
 
     def _free_ids(self: Store, s: Session, wanted: list[str]) -> list[str]:
         """The external ids to store: each wanted one, or `id-2`, `id-3`, … when another
@@ -295,6 +301,23 @@ class StoreBulkImport:
         at = _t(Assignment)
         return sorted(s.execute(select(at.c.document_id).where(
             at.c.annotator_id == gid, at.c.document_id.in_(sorted(set(doc_ids))))).scalars())
+
+
+def _converted(rows: list[dict[str, Any]], cols: list[str],
+               procs: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows as tuples in `cols` order, each value through its column's bind processor
+    (once per distinct object: a batch shares one timestamp)."""
+    values = [[r[c] for c in cols] for r in rows]
+    for i, proc in enumerate(procs):
+        if proc is None:
+            continue
+        done: dict[int, Any] = {}
+        for v in values:
+            key = id(v[i])
+            if key not in done:
+                done[key] = proc(v[i])
+            v[i] = done[key]
+    return [tuple(v) for v in values]
 
 
 def _document_row(table: Table, d: NewDocument, external_id: str, now: Any) -> dict[str, Any]:

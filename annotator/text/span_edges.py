@@ -86,6 +86,11 @@ def edge_problem(text: str, start: int, end: int) -> str | None:
     """Why [start, end) breaks the rule (one phrase), or None when it follows it."""
     if not 0 <= start < end <= len(text):
         return f"[{start}, {end}) is not a range inside the text (0..{len(text)})"
+    first, last = text[start], text[end - 1]
+    if (first.isalnum() and last.isalnum()  # the common case, decided at once: a letter
+            and (start == 0 or not is_mark(text[start - 1]))  # or digit at each end, no
+            and (end == len(text) or not is_mark(text[end]))):  # marks across either edge
+        return None
     if not on_boundary(text, start):
         return f"start {start} is inside a letter's marks (harakat)"
     if not on_boundary(text, end):
