@@ -86,7 +86,8 @@ def main_options(
 
 @app.command("import")
 def import_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .jsonl) or folders.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files (.txt, .jsonl, .json, .csv, .tsv, each optionally .gz) or folders.")],
     annotator: Annotated[
         str | None,
         typer.Option(
@@ -108,6 +109,14 @@ def import_cmd(
     show_duplicates: Annotated[bool, typer.Option(
         "--show-duplicates", help="Name each duplicate and the stored document it matched."
     )] = False,
+    text_field: Annotated[str | None, typer.Option(
+        "--text-field", help="The field (or CSV column) holding the text "
+        "(default: text, content, body).")] = None,
+    id_field: Annotated[str | None, typer.Option(
+        "--id-field", help="The field holding the id (default: id, url).")] = None,
+    title_field: Annotated[str | None, typer.Option(
+        "--title-field", help="The field holding the title (default: title, headline).")
+    ] = None,
 ) -> None:
     """Import articles: clean, split sentences, store; re-importing the same text is a no-op."""
     _run(
@@ -120,6 +129,9 @@ def import_cmd(
         dry_run=dry_run,
         show_cleaning=show_cleaning,
         show_duplicates=show_duplicates,
+        text_field=text_field,
+        id_field=id_field,
+        title_field=title_field,
     )
 
 

@@ -10,7 +10,6 @@ there with one line rather than repeating it for every item left.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -26,11 +25,12 @@ from annotator.commands.import_report import (
 from annotator.errors import AnnotatorError, InputError, UsageError
 from annotator.io.article_input import (
     MAX_CHARS,
-    ArticleInput,
-    collect_files,
+    ByteProgress,
+    FieldMap,
+    InputNotice,
+    iter_inputs,
     one_line,
-    read_jsonl,
-    read_txt,
+    scan_paths,
 )
 from annotator.labelschema import LabelSchema
 from annotator.store.bulk_import import NewDocument, Outcome
@@ -86,20 +86,6 @@ def _describe(exc: BaseException) -> str:
     """One line for an unexpected error: the driver's own message, never the SQL."""
     orig = getattr(exc, "orig", None)
     return one_line(orig if isinstance(exc, DBAPIError) and orig is not None else exc)
-
-
-def _inputs(files: list[Path], max_chars: int) -> Iterator[ArticleInput | InputError]:
-    for f in files:
-        try:
-            if f.suffix == ".jsonl":
-                yield from read_jsonl(f, max_chars)
-            else:
-                try:
-                    yield read_txt(f, max_chars)
-                except InputError as exc:
-                    yield exc
-        except Exception as exc:  # a bug reading one file must not stop the next ones
-            yield InputError(str(f), f"internal error: {one_line(exc)}")
 
 
 class _Failures:
@@ -246,7 +232,7 @@ def import_paths(
     store: Store, schema: LabelSchema, paths: list[Path], *,
     annotator: str | None = None, clean: bool = True, progress: bool = False,
     max_chars: int = MAX_CHARS, dry_run: bool = False, show_cleaning: bool = False,
-    reporter: Reporter | None = None,
+    reporter: Reporter | None = None, fields: FieldMap | None = None,
 ) -> ImportSummary:
     """Import every file under `paths`; bad items are reported in `errors` and skipped."""
     check_annotator(annotator)
@@ -255,19 +241,24 @@ def import_paths(
     reporter = reporter or (ConsoleReporter(bar=True) if progress else Reporter())
     summary = ImportSummary(dry_run=dry_run)
     batches = _Batches(store, summary, reporter, annotator=annotator, dry_run=dry_run)
-    files, path_errors = collect_files(paths)
-    for e in path_errors:
+    scan = scan_paths(paths)
+    for e in scan.errors:
         batches.reject(str(e))
-    total = sum(_size(f) for f in files)
-    done_files = 0
-    reporter.start(total)
-    last_path: Path | None = None
+    for line in scan.skipped:
+        summary.skipped.append(line)
+        reporter.notice(line)
+    if not scan.files and not scan.errors:
+        batches.reject(f"{', '.join(map(str, paths))}: nothing to import (no .txt, .jsonl, "
+                       ".json, .csv or .tsv file, optionally .gz)")
+    read = ByteProgress(scan.total_bytes)
+    reporter.start(scan.total_bytes)
     try:
-        for item in _inputs(files, max_chars):
-            current = Path(item.path) if isinstance(item, InputError) else item.path
-            if current != last_path and last_path is not None:
-                done_files += _size(last_path)
-            last_path = current
+        for item in iter_inputs(scan.files, max_chars=max_chars, fields=fields or FieldMap(),
+                                progress=read):
+            if isinstance(item, InputNotice):
+                summary.notices.append(str(item))
+                reporter.notice(str(item))
+                continue
             summary.records += 1
             if isinstance(item, InputError):
                 batches.reject(str(item))
@@ -291,18 +282,11 @@ def import_paths(
             batches.add(doc)
             if summary.stopped:
                 break
-            reporter.advance(done_files, summary)
+            reporter.advance(read.done, summary)
         batches.flush()
     finally:
         reporter.stop()
     return summary
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def removal_lines(where_: str, removed: list[dict]) -> list[str]:
@@ -322,7 +306,8 @@ def removal_lines(where_: str, removed: list[dict]) -> list[str]:
 def run_import(
     db: str | None, paths: list[Path], *, annotator: str | None, clean: bool,
     max_chars: int = MAX_CHARS, dry_run: bool = False, show_cleaning: bool = False,
-    show_duplicates: bool = False,
+    show_duplicates: bool = False, text_field: str | None = None, id_field: str | None = None,
+    title_field: str | None = None,
 ) -> int:
     from annotator.commands.common import open_store
 
@@ -332,7 +317,8 @@ def run_import(
     try:
         summary = import_paths(store, schema, paths, annotator=annotator, clean=clean,
                                max_chars=max_chars, dry_run=dry_run,
-                               show_cleaning=show_cleaning, reporter=reporter)
+                               show_cleaning=show_cleaning, reporter=reporter,
+                               fields=FieldMap(text_field, id_field, title_field))
     finally:
         store.close()
     if show_duplicates:

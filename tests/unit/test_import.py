@@ -139,16 +139,18 @@ def test_jsonl_lines_end_at_newline_only(
 def test_jsonl_hostile_json_is_one_rejected_line(
     store: Store, schema: LabelSchema, tmp_path: Path
 ) -> None:
+    # (a first line that starts with "[" would make the file read as one JSON array)
     _jsonl(tmp_path / "hostile.jsonl", [
-        "[" * 100_000,                                                    # 1 deep nesting
-        '{"text": "نص", "n": ' + "1" * 5000 + "}",                        # 2 huge integer
-        {"id": "ok", "text": "نص صحيح."},                                 # 3
+        {"id": "first", "text": "نص أول."},                               # 1
+        "[" * 100_000,                                                    # 2 deep nesting
+        '{"text": "نص", "n": ' + "1" * 5000 + "}",                        # 3 huge integer
+        {"id": "ok", "text": "نص صحيح."},                                 # 4
     ])
     summary = import_paths(store, schema, [tmp_path])
     errors = "\n".join(summary.errors)
-    assert "hostile.jsonl:1: invalid JSON" in errors and "hostile.jsonl:2: invalid JSON" in errors
+    assert "hostile.jsonl:2: invalid JSON" in errors and "hostile.jsonl:3: invalid JSON" in errors
     assert len(summary.errors) == 2
-    assert {d.external_id for d in store.documents()} == {"ok"}
+    assert {d.external_id for d in store.documents()} == {"first", "ok"}
 
 
 def test_sentence_events_and_sentences_are_checked(

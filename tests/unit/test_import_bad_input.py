@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from typer.testing import CliRunner
 
 from annotator.cli import app
-from annotator.commands import importing
 from annotator.commands.importing import SAME_ERROR_STOP, database_unusable, import_paths
 from annotator.errors import UsageError
 from annotator.io import article_input
@@ -283,14 +282,14 @@ def test_bug_while_parsing_one_line_is_reported_rest_imported(
 def test_bug_while_reading_one_file_is_reported_next_files_imported(
     store: Store, schema: LabelSchema, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = importing.read_txt
+    real = article_input.read_txt
 
     def read_txt(path: Path, max_chars: int):  # noqa: ANN202
         if path.stem == "bad":
             raise TypeError("unexpected")
         return real(path, max_chars)
 
-    monkeypatch.setattr(importing, "read_txt", read_txt)
+    monkeypatch.setattr(article_input, "read_txt", read_txt)
     (tmp_path / "bad.txt").write_text("خبر أول عن التعاون.\n", encoding="utf-8")
     (tmp_path / "good.txt").write_text("خبر ثان عن التعاون.\n", encoding="utf-8")
     summary = import_paths(store, schema, [tmp_path])
