@@ -190,6 +190,7 @@ class DocumentsScreen(GuardedScreen):
         self._generation = 0  # the latest read asked for; older answers are dropped
         self._filter_timer: Timer | None = None
         self._away = False  # another screen was shown since the page was read
+        self._read_ok = False  # the last read now (not by the worker) succeeded
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
@@ -227,7 +228,7 @@ class DocumentsScreen(GuardedScreen):
                 self._left_doc = doc_id
 
     def on_screen_resume(self) -> None:
-        if not self._away:  # shown for the first time: on_mount has just read the page
+        if not self._away and self._read_ok:  # shown first: on_mount has read the page
             return
         self._away = False
         if self.reload(keep=self._left_doc):
@@ -270,6 +271,7 @@ class DocumentsScreen(GuardedScreen):
         page = self.guarded("list the documents",
                             lambda: self._fetch(query, offset, keep, max(row, 0)),
                             saving=False)
+        self._read_ok = not isinstance(page, Failed)
         if isinstance(page, Failed):
             return False
         self._show(page)
@@ -358,8 +360,8 @@ class DocumentsScreen(GuardedScreen):
         pages = max(1, -(-self.total // PAGE))
         page = self.page_start // PAGE + 1
         if self.total:
-            where = (f"{self.page_start + 1:,}–{self.page_start + len(self.rows):,} of {self.total:,}"
-                     f" · page {page:,}/{pages:,}")
+            first, last = self.page_start + 1, self.page_start + len(self.rows)
+            where = f"{first:,}–{last:,} of {self.total:,} · page {page:,}/{pages:,}"
         else:
             where = "no document" if q.filtered else "no documents"
         long = f" {status_name(q.status)} · by {name} {arrow} · {where} "
