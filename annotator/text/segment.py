@@ -146,7 +146,9 @@ def _after_opener(text: str, run_start: int, sent_start: int) -> bool:
     if j == sent_start:
         return False
     ch = text[j - 1]
-    return ch in OPENERS or (ch == '"' and _opening_quote(text, j - 1, sent_start))
+    if ch == '"':  # opening when it follows a space, an opener or the sentence start
+        return j - 1 == sent_start or text[j - 2].isspace() or text[j - 2] in OPENERS
+    return ch in OPENERS
 
 
 def _in_url(text: str, dot: int, sent_start: int) -> bool:
