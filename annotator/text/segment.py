@@ -214,7 +214,8 @@ def split_sentences(text: str) -> list[Range]:
         for m in boundary_re.finditer(text, line_start, line_end):
             run_start, run_end = m.span(1)
             end = m.end()
-            if _after_opener(text, run_start, sent_start):
+            # (a letter or digit right before the run: no opener; run_start 0: none either)
+            if not text[run_start - 1].isalnum() and _after_opener(text, run_start, sent_start):
                 continue  # «...انتهى / (...)
             if (
                 end < line_end
