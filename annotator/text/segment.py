@@ -16,11 +16,12 @@ Sentences
       the line, or directly by an Arabic letter (``السوق.وأضاف``), possibly behind
       an opening quote/bracket (``قال."الحكومة`` ends before the ``"``); never when
       followed by anything else (``3.5``, ``U.S``, ``hespress.com``);
-    * still, a single ``.`` does not end one after a one-letter word (initials:
-      ``د.``, ``J.``), after a known Latin abbreviation (``Dr.``, ``e.g.`` ...),
-      after a list number at the start of a sentence (``1.``), inside a URL or
-      e-mail address (``http://``, ``www.``, ``@`` in the same word), or before an
-      Arabic-script top-level domain (``برلمان.كوم``);
+    * but not directly before a letter inside a URL or e-mail address
+      (``http://``, ``www.``, ``@`` in the same word) or before an Arabic-script
+      top-level domain (``برلمان.كوم``);
+    * and a single ``.`` does not end one after a one-letter word (initials:
+      ``د.``, ``J.``), after a known Latin abbreviation (``Dr.``, ``e.g.`` ...), or
+      after a list number at the start of a sentence (``1.``);
     * ``م.`` / ``هـ.`` / ``ق.م.`` after a year (3 or 4 digits, any script) do end a
       sentence (``سنة 2015 م. وأضاف``), although ``م.`` alone is an initial;
     * a piece with no letter or digit (a stray ``.`` after ``؟» .``) never stands
