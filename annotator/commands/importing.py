@@ -14,7 +14,14 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from annotator.commands.import_prepare import check_sentence_events, prepare, where
+from annotator.commands.import_pipeline import (
+    SAME_ERROR_STOP,  # noqa: F401 (re-exported)
+    Failures,
+    ReadJob,
+    from_child,
+    parallel_worth_it,
+    produce,
+)
 from annotator.commands.import_report import (
     ConsoleReporter,
     Duplicate,
@@ -22,27 +29,14 @@ from annotator.commands.import_report import (
     Reporter,
     report_duplicates,
 )
-from annotator.errors import AnnotatorError, InputError, UsageError
-from annotator.io.article_input import (
-    MAX_CHARS,
-    ByteProgress,
-    FieldMap,
-    InputNotice,
-    iter_inputs,
-    one_line,
-    scan_paths,
-)
+from annotator.errors import AnnotatorError, UsageError
+from annotator.io.article_input import MAX_CHARS, FieldMap, one_line, scan_paths
 from annotator.labelschema import LabelSchema
 from annotator.store.bulk_import import NewDocument, Outcome
 from annotator.store.models import GOLD
 from annotator.store.retry import retrying
 from annotator.store.service import Store, StoreError
-from annotator.text.segment import split_sentences
 from annotator.text.storable import unstorable
-
-BATCH_DOCS = 500  # documents per transaction (the write lock is held for one batch)
-BATCH_CHARS = 4_000_000  # … or fewer, when their texts add up to this many characters
-SAME_ERROR_STOP = 10  # the same unexpected error on this many items in a row stops the import
 
 # PostgreSQL SQLSTATEs that blame the database, not the item: connection (08), authorization
 # (28), no such database (3D), out of disk, memory or connections (53), shut down (57P),
@@ -88,22 +82,6 @@ def _describe(exc: BaseException) -> str:
     return one_line(orig if isinstance(exc, DBAPIError) and orig is not None else exc)
 
 
-class _Failures:
-    """Counts the same unexpected error on items in a row (`SAME_ERROR_STOP`)."""
-
-    def __init__(self) -> None:
-        self.last, self.repeats = "", 0
-
-    def ok(self) -> None:
-        self.repeats = 0
-
-    def failed(self, error: str) -> bool:
-        """Count `error`; whether the import must stop here."""
-        self.repeats = self.repeats + 1 if error == self.last else 1
-        self.last = error
-        return self.repeats >= SAME_ERROR_STOP
-
-
 class _Batches:
     """Prepared documents gathered into batches, each stored in one transaction."""
 
@@ -111,50 +89,16 @@ class _Batches:
                  annotator: str | None, dry_run: bool) -> None:
         self.store, self.summary, self.reporter = store, summary, reporter
         self.annotator, self.dry_run = annotator, dry_run
-        self.pending: list[NewDocument] = []
-        self.chars = 0
-        self.failures = _Failures()
+        self.failures = Failures()
         self.seen: set[str] = set()  # dry run: the texts it would have added so far
 
     def reject(self, line: str) -> None:
         self.summary.errors.append(line)
         self.reporter.error(line)
 
-    def add(self, doc: NewDocument) -> None:
-        self.pending.append(doc)
-        self.chars += len(doc.text)
-        if len(self.pending) >= BATCH_DOCS or self.chars >= BATCH_CHARS:
-            self.flush()
-
-    def flush(self) -> None:
-        docs, self.pending, self.chars = self.pending, [], 0
-        if docs and not self.summary.stopped:
-            self._store(self._with_sentences(docs))
-
-    def _with_sentences(self, docs: list[NewDocument]) -> list[NewDocument]:
-        """Split the new texts (a known text keeps its stored sentences and is never split
-        again) and check sentence-scope events against the sentences that will hold."""
-        known = self.store.known_by_sha([d.sha for d in docs])
-        wants_stored = [known[d.sha].doc_id for d in docs
-                        if d.sha in known and d.annotate and _sentence_events(d)]
-        stored = self.store.sentence_ranges(wants_stored) if wants_stored else {}
-        split: dict[str, list[tuple[int, int]]] = {}
-        ok = []
-        for d in docs:
-            if d.sha in known:
-                if d.annotate and _sentence_events(d):  # the stored sentences hold
-                    try:
-                        check_sentence_events(d, stored.get(known[d.sha].doc_id, []))
-                    except InputError as exc:
-                        self.reject(str(exc))
-                        continue
-            elif d.sentences is None:  # (`prepare` checked events on its own sentences)
-                d.sentences = split.get(d.sha) or split_sentences(d.text)
-                split.setdefault(d.sha, d.sentences)
-            ok.append(d)
-        return ok
-
-    def _store(self, docs: list[NewDocument]) -> None:
+    def put(self, docs: list[NewDocument]) -> None:
+        if not docs:
+            return
         if self.dry_run:
             known = self.store.known_by_sha([d.sha for d in docs])
             for d in docs:
@@ -224,15 +168,12 @@ class _Batches:
             summary.events += o.events
 
 
-def _sentence_events(d: NewDocument) -> bool:
-    return any(scope == "sentence" for _label, scope, _a, _b in d.events)
-
-
 def import_paths(
     store: Store, schema: LabelSchema, paths: list[Path], *,
     annotator: str | None = None, clean: bool = True, progress: bool = False,
     max_chars: int = MAX_CHARS, dry_run: bool = False, show_cleaning: bool = False,
     reporter: Reporter | None = None, fields: FieldMap | None = None,
+    workers: int | None = None,
 ) -> ImportSummary:
     """Import every file under `paths`; bad items are reported in `errors` and skipped."""
     check_annotator(annotator)
@@ -250,57 +191,36 @@ def import_paths(
     if not scan.files and not scan.errors:
         batches.reject(f"{', '.join(map(str, paths))}: nothing to import (no .txt, .jsonl, "
                        ".json, .csv or .tsv file, optionally .gz)")
-    read = ByteProgress(scan.total_bytes)
+    job = ReadJob(scan.files, scan.total_bytes, schema, annotator, clean, max_chars,
+                  fields or FieldMap(), show_cleaning)
+    url = store.engine.url.render_as_string(hide_password=False)
+    parallel = parallel_worth_it(job, url) if workers is None else workers > 1
+    messages = from_child(job, url) if parallel else produce(job, store)
     reporter.start(scan.total_bytes)
     try:
-        for item in iter_inputs(scan.files, max_chars=max_chars, fields=fields or FieldMap(),
-                                progress=read):
-            if isinstance(item, InputNotice):
-                summary.notices.append(str(item))
-                reporter.notice(str(item))
-                continue
-            summary.records += 1
-            if isinstance(item, InputError):
-                batches.reject(str(item))
-                continue
-            try:
-                doc, removed = prepare(item, schema, annotator=annotator, clean=clean)
-            except InputError as exc:
-                batches.reject(str(exc))
-                continue
-            except Exception as exc:  # a bug on one item must not stop the rest
-                error = f"internal error: {one_line(exc)}"
-                stop = batches.failures.failed(error)
-                batches.reject(f"{where(item)}: {error}")
-                if stop:
-                    summary.stopped = True
-                    break
-                continue
-            if show_cleaning:
-                for line in removal_lines(doc.where, removed):
-                    reporter.info(line)
-            batches.add(doc)
+        for msg in messages:
+            summary.records = msg.records
+            if msg.kind == "batch":
+                batches.put(msg.docs)
+            elif msg.kind == "reject":
+                batches.reject(msg.line)
+            elif msg.kind == "notice":
+                summary.notices.append(msg.line)
+                reporter.notice(msg.line)
+            elif msg.kind == "info":
+                reporter.info(msg.line)
+            elif msg.kind == "stop":
+                batches.reject(msg.line)
+                summary.stopped = True
             if summary.stopped:
                 break
-            reporter.advance(read.done, summary)
-        batches.flush()
+            reporter.advance(msg.done, summary)
     finally:
+        close = getattr(messages, "close", None)
+        if close is not None:
+            close()  # a child still reading is stopped
         reporter.stop()
     return summary
-
-
-def removal_lines(where_: str, removed: list[dict]) -> list[str]:
-    """`--show-cleaning`: what cleaning removed from one article, a line each."""
-    out = []
-    for r in removed:
-        if r.get("reason") == "blank":
-            continue
-        text = str(r.get("text", "")).strip()
-        if len(text) > 80:
-            text = text[:79] + "…"
-        out.append(f"{where_}:{r.get('line')}: removed ({r.get('reason')}, "
-                   f"{r.get('rule')}): {text}")
-    return out
 
 
 def run_import(

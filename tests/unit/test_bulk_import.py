@@ -118,3 +118,26 @@ def test_an_import_on_a_finished_gold_document_reopens_it(store: Store) -> None:
     assert (out.created, out.spans) == (False, 1)
     state = load_document(store, doc)
     assert state is not None and state.status != STATUS_DONE
+
+
+def test_reading_in_a_child_process_imports_the_same(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    """The reading side in a forked child (as for a large input) gives the same documents,
+    spans, errors in input order and counts as in-process reading."""
+    path = tmp_path / "mixed.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(1_100):
+            if i in (3, 700):
+                f.write("{not json\n")
+                continue
+            text = f"خبر {i} عن الرباط."
+            f.write(json.dumps({"id": f"m{i}", "text": text, "spans": [
+                {"start": text.index("الرباط"), "end": text.index("الرباط") + 6,
+                 "label": "GPE"}]}, ensure_ascii=False) + "\n")
+    summary = import_paths(store, schema, [path], annotator="alice", workers=2)
+    assert [e.split(": ")[0] for e in summary.errors] == [f"{path}:4", f"{path}:701"]
+    assert (summary.added, summary.spans, summary.records) == (1_098, 1_098, 1_100)
+    assert store.count_documents() == 1_098
+    again = import_paths(store, schema, [path], annotator="alice", workers=2)
+    assert (again.added, again.duplicates, again.spans) == (0, 1_098, 0)
