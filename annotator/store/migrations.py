@@ -65,7 +65,8 @@ def _v3_to_v4(conn: Connection) -> None:
 
 def _v4_to_v5(conn: Connection) -> None:
     """v5: `document.list_key`, the match key of external id and title that the documents
-    list filters on, filled for every document."""
+    list filters on, filled for every document; on PostgreSQL an index of the external id
+    in code point order (the list's order)."""
     from annotator.store.doc_list import fill_list_keys
 
     columns = {c["name"] for c in inspect(conn).get_columns("document")}
@@ -77,6 +78,8 @@ def _v4_to_v5(conn: Connection) -> None:
     for i in range(0, len(rows), 5000):
         conn.execute(text("UPDATE document SET list_key = :k WHERE id = :i"),
                      fill_list_keys(rows[i:i + 5000]))
+    if conn.dialect.name == "postgresql":
+        conn.execute(models.DOCUMENT_ID_CODEPOINT_INDEX)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, func
+from sqlalchemy import DDL, JSON, Column, Index, UniqueConstraint, event, func
 from sqlmodel import Field, SQLModel
 
 GOLD = "gold"  # reserved annotator name under which adjudicated annotations are stored
@@ -48,6 +48,15 @@ class Document(SQLModel, table=True):
     source_path: str | None = None
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# PostgreSQL orders the documents list by code point (`external_id COLLATE "C"`, see
+# engine.codepoint); the unique index has the database's collation, so the list's pages
+# and counts get an index of their own there (schema v5). SQLite's index is already binary.
+DOCUMENT_ID_CODEPOINT_INDEX = DDL(
+    'CREATE INDEX IF NOT EXISTS ix_document_external_id_c ON document (external_id COLLATE "C")')
+event.listen(Document.__table__, "after_create",  # type: ignore[attr-defined]
+             DOCUMENT_ID_CODEPOINT_INDEX.execute_if(dialect="postgresql"))
 
 
 class Sentence(SQLModel, table=True):

@@ -235,8 +235,10 @@ class DocumentsScreen(GuardedScreen):
             self._clear_failure()
 
     def on_resize(self) -> None:
+        """Redraw the page at the new width (no read: the rows are the same)."""
         if self.rows and self._widths() != self._drawn_widths:
             self._draw(keep_row=self.table.cursor_row)
+        self.query_one("#progress", Static).update(self.progress_text())
         self._show_bar()
 
     # ------------------------------------------------------------------ reading
