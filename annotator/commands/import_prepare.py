@@ -13,6 +13,7 @@ sequence NFC changes. Its `meta.normalised` then says so (`"NFC"`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,16 @@ if TYPE_CHECKING:
     from annotator.text.nfc_map import NfcMap
 
 Range = tuple[int, int]
+
+
+_NOT_BREAK = "[^\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]*"  # str.splitlines' ends
+_LINE = re.compile(f"{_NOT_BREAK}\\S{_NOT_BREAK}")
+
+
+def _first_line(text: str) -> str:
+    """The first line that is not blank (line ends as `str.splitlines` has them)."""
+    m = _LINE.search(text)
+    return m.group().strip() if m else ""
 
 
 def where(item: ArticleInput) -> str:
@@ -108,8 +119,7 @@ def prepare(item: ArticleInput, schema: LabelSchema, *, annotator: str | None,
             meta["normalised"] = "NFC"
         if item.meta:
             meta["record_meta"] = item.meta
-        first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-        title = item.title or first[:200]
+        title = item.title or _first_line(text)[:200]
     else:
         result = clean_article(item.text) if clean else normalise_only(item.text)
         text, title, removed = result.text, result.title, result.removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 from annotator.commands.importing import import_paths
@@ -180,3 +181,33 @@ def test_taken_id_is_renamed_with_a_notice(
     summary = import_paths(store, schema, [path])
     assert summary.errors == [] and summary.added == 2
     assert summary.notices == [f"{path}:2: id 'same' is taken by another text; stored as 'same-2'"]
+
+
+def test_a_text_that_is_not_nfc_keeps_its_spans_through_the_normalisation(
+    store: Store, schema: LabelSchema, tmp_path: Path
+) -> None:
+    """Stored text is NFC; the record's offsets are mapped onto it (here NFC puts fatha
+    before shadda and composes alef + madda, which moves the offsets after it by one), and
+    `meta.normalised` says so; an edge inside what NFC merges rejects the record."""
+    word = "محم\u0651\u064eد"  # shadda then fatha: NFC has fatha first
+    text = f"قال {word} إن ا\u0653لرباط جميلة."  # alef + madda: one character in NFC
+    rabat = text.index("لرباط") - 2
+    hangul = "\u1100\u1161 \u1100\u1161"  # two jamo NFC composes into one syllable
+    _jsonl(tmp_path / "n.jsonl", [
+        {"id": "n1", "text": text, "spans": [
+            {"start": 4, "end": 4 + len(word), "label": "PERS"},
+            {"start": rabat, "end": rabat + 7, "label": "GPE"}]},
+        {"id": "n2", "text": hangul, "spans": [{"start": 0, "end": 1, "label": "PERS"}]},
+    ])
+    summary = import_paths(store, schema, [tmp_path / "n.jsonl"], annotator="alice")
+    assert summary.errors == [
+        f"{tmp_path / 'n.jsonl'}:2: span 0 [0, 1) has an edge inside a sequence that NFC "
+        "normalisation merges or reorders"]
+    doc = store.document_by_external_id("n1")
+    assert doc is not None and doc.id is not None
+    assert doc.text == unicodedata.normalize("NFC", text) and doc.meta["normalised"] == "NFC"
+    got = sorted((s.start, s.end, s.label) for s in store.spans(doc.id, "alice"))
+    assert [doc.text[a:b] for a, b, _ in got] == [
+        unicodedata.normalize("NFC", word), "\u0622لرباط"]
+    assert got[1][0] == rabat  # before the composed alef: offsets unchanged
+    assert got[1][1] == rabat + 6  # its end moved by the one character NFC merged
