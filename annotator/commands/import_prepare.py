@@ -119,6 +119,8 @@ def prepare(item: ArticleInput, schema: LabelSchema, *, annotator: str | None,
             meta["normalised"] = "NFC"
         if item.meta:
             meta["record_meta"] = item.meta
+        if item.extra:  # the record's other small fields (url, date, section …)
+            meta["fields"] = item.extra
         title = item.title or _first_line(text)[:200]
     else:
         result = clean_article(item.text) if clean else normalise_only(item.text)
