@@ -10,8 +10,10 @@ write stays in the importing process, which checks again under its write lock.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,8 @@ from annotator.io.article_input import (
     ByteProgress,
     FieldMap,
     InputNotice,
+    KnownRecord,
+    KnownText,
     iter_inputs,
     one_line,
 )
@@ -33,12 +37,14 @@ from annotator.text.segment import split_sentences
 BATCH_DOCS = 500  # documents per transaction (the write lock is held for one batch)
 BATCH_CHARS = 4_000_000  # … or fewer, when their texts add up to this many characters
 SAME_ERROR_STOP = 10  # the same unexpected error on this many items in a row stops the import
+KNOWN_LIMIT = 2_000_000  # stored texts whose hashes the reader holds to skip known records
 PARALLEL_BYTES = 8 << 20  # inputs this large are read in a child process (2+ cores)
 SEND_EVERY = 64  # messages the child sends at once (a batch is sent at once)
 
 
 class Reads(Protocol):
     def known_by_sha(self, shas: list[str]) -> dict[str, Known]: ...
+    def stored_hashes(self, limit: int) -> set[str] | None: ...
     def sentence_ranges(self, doc_ids: list[int]) -> dict[int, list[tuple[int, int]]]: ...
 
 
@@ -119,14 +125,41 @@ def _batch(docs: list[NewDocument], reads: Reads, progress: ByteProgress,
     yield Msg("batch", docs=ok, done=progress.done, records=records)
 
 
+def known_text(hashes: set[str]) -> KnownText:
+    """Whether a record's text, as NFC, is stored: its hash if so."""
+    def known(text: str) -> str | None:
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        try:
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        except UnicodeEncodeError:  # a lone surrogate: the full check rejects it
+            return None
+        return sha if sha in hashes else None
+    return known
+
+
 def produce(job: ReadJob, reads: Reads) -> Iterator[Msg]:
     """Every message of the reading side, in input order."""
     progress = ByteProgress(job.total_bytes)
     failures = Failures()
     pending: list[NewDocument] = []
     chars = records = 0
+    # a record whose text is stored is only a duplicate (unless its annotations are
+    # imported): it is read no further than its text's hash
+    hashes = reads.stored_hashes(KNOWN_LIMIT) if job.annotator is None else None
     for item in iter_inputs(job.files, max_chars=job.max_chars, fields=job.fields,
-                            progress=progress):
+                            progress=progress,
+                            known=known_text(hashes) if hashes else None):
+        if isinstance(item, KnownRecord):
+            records += 1
+            pending.append(NewDocument(
+                where=f"{item.path}:{item.line}", external_id=item.external_id, title="",
+                text="", sha=item.sha, source_path=str(item.path), meta={}, sentences=[],
+                known_only=True))
+            if len(pending) >= BATCH_DOCS:
+                yield from _batch(pending, reads, progress, records)
+                pending, chars = [], 0
+            continue
         if isinstance(item, InputNotice):
             yield Msg("notice", str(item), done=progress.done, records=records)
             continue

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from annotator.io.input_files import (
     scan_paths,
     sniff,
 )
-from annotator.io.input_json import read_json_stream, read_jsonl_stream
+from annotator.io.input_json import Parse, read_json_stream, read_jsonl_stream
 from annotator.io.input_txt import decode_utf8, read_txt, read_txt_gz
 from annotator.io.record_fields import (
     DEFAULT_FIELDS,
@@ -39,6 +40,8 @@ from annotator.io.record_fields import (
     FieldMap,
     ParsedEvent,
     ParsedSpan,
+    base_stem,
+    first_present,
     one_line,
     parse_record,
     parse_row,
@@ -61,6 +64,37 @@ def _parse(raw: Any, path: Path, line: int, max_chars: int, fields: FieldMap) ->
     return parse_record(raw, path, line, max_chars, fields)
 
 
+@dataclass
+class KnownRecord:
+    """A record whose text (as NFC) is already stored: nothing else of it is read or
+    checked, since nothing of it will be stored (`iter_inputs(known=...)`)."""
+
+    path: Path
+    line: int
+    external_id: str
+    sha: str
+
+
+KnownText = Callable[[str], "str | None"]  # a text -> its stored hash, or None
+
+
+def _known_or_parse(known: KnownText) -> Parse:
+    def parse(raw: Any, path: Path, line: int, max_chars: int,
+              fields: FieldMap) -> ArticleInput | KnownRecord:
+        if isinstance(raw, dict):
+            key = first_present(raw, fields.text_names())
+            text = raw.get(key) if key is not None else None
+            if isinstance(text, str) and len(text) <= max_chars:
+                sha = known(text)
+                if sha is not None:
+                    id_key = first_present(raw, fields.id_names())
+                    rid = raw.get(id_key) if id_key is not None else None
+                    eid = str(rid) if rid not in (None, "") else f"{base_stem(path)}-{line}"
+                    return KnownRecord(path, line, eid, sha)
+        return _parse(raw, path, line, max_chars, fields)
+    return parse  # type: ignore[return-value]
+
+
 def read_jsonl(path: Path, max_chars: int = MAX_CHARS) -> Iterator[ArticleInput | InputError]:
     """Yield each record, or the error that rejects that line; a bad line never stops the rest."""
     try:
@@ -73,7 +107,7 @@ def read_jsonl(path: Path, max_chars: int = MAX_CHARS) -> Iterator[ArticleInput 
 
 
 def _read_file(path: Path, max_chars: int, fields: FieldMap,
-               progress: ByteProgress | None) -> Iterator[Item]:
+               progress: ByteProgress | None, parse: Parse) -> Iterator[Item]:
     kind = kind_of(path)
     if kind == "txt":
         try:
@@ -90,7 +124,7 @@ def _read_file(path: Path, max_chars: int, fields: FieldMap,
         # a .json holding one object a line: read_json_stream says so and reads on as JSONL
         reader = read_jsonl_stream if kind == "jsonl" else read_json_stream
         with open_stream(path, progress) as f:
-            yield from reader(f, path, max_chars, fields, _parse)
+            yield from reader(f, path, max_chars, fields, parse)
         return
     if kind in ("csv", "tsv"):
         with open_stream(path, progress) as f:
@@ -102,15 +136,18 @@ def _read_file(path: Path, max_chars: int, fields: FieldMap,
 
 def iter_inputs(
     files: list[Path], *, max_chars: int = MAX_CHARS, fields: FieldMap = DEFAULT_FIELDS,
-    progress: ByteProgress | None = None,
-) -> Iterator[Item]:
+    progress: ByteProgress | None = None, known: KnownText | None = None,
+) -> Iterator[Item | KnownRecord]:
     """Every article, rejected item and note of `files`, in order. A file that cannot be
     read, or a bug reading it, is one error and the next file is read. `progress.done`
-    grows by each file's size on disk as it is read."""
+    grows by each file's size on disk as it is read. With `known`, a JSON record whose text
+    it knows comes as a `KnownRecord` (re-importing a file costs little more than reading
+    it)."""
+    parse = _parse if known is None else _known_or_parse(known)
     for path in files:
         before = progress.done if progress is not None else 0
         try:
-            yield from _read_file(path, max_chars, fields, progress)
+            yield from _read_file(path, max_chars, fields, progress, parse)
         except (OSError, EOFError, zlib.error) as exc:
             yield InputError(str(path), cannot_read(exc))
         except Exception as exc:  # a bug reading one file must not stop the next ones

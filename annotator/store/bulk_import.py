@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, func, select
 from sqlmodel import Session
 
+from annotator.store.errors import StoreError
 from annotator.store.models import (
     STATUS_DONE,
     Action,
@@ -64,6 +65,7 @@ class NewDocument:
     spans: list[tuple[int, int, str]] = field(default_factory=list)
     events: list[EventTuple] = field(default_factory=list)
     annotate: bool = False
+    known_only: bool = False  # read only as far as its hash: the text must be stored
 
 
 @dataclass
@@ -93,6 +95,15 @@ class StoreBulkImport:
             rows = s.execute(select(t.c.sha256, t.c.id, t.c.external_id)
                              .where(t.c.sha256.in_(sorted(set(shas))))).all()
         return {sha: Known(i, eid) for sha, i, eid in rows}
+
+    def stored_hashes(self: Store, limit: int) -> set[str] | None:
+        """Every stored text's hash, or None when there are more than `limit`."""
+        t = _t(Document)
+        with self.session() as s:
+            n = s.execute(select(func.count()).select_from(t)).scalar_one()
+            if n > limit:
+                return None
+            return set(s.execute(select(t.c.sha256)).scalars())
 
     def sentence_ranges(self: Store, doc_ids: Sequence[int]) -> dict[int, list[Range]]:
         """Each document's sentences as (start, end), in order (one query)."""
@@ -187,6 +198,9 @@ class StoreBulkImport:
                           known: dict[str, Known]) -> list[Outcome]:
         new: dict[str, NewDocument] = {}
         for d in docs:
+            if d.known_only and d.sha not in known:
+                raise StoreError(f"{d.where}: its text was stored when the import began, "
+                                 "but is gone: import the record again")
             if d.sha not in known and d.sha not in new:
                 if d.sentences is None:
                     raise ValueError(f"{d.where}: a new document needs its sentences")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from annotator.commands.importing import import_paths
@@ -141,3 +142,35 @@ def test_reading_in_a_child_process_imports_the_same(
     assert store.count_documents() == 1_098
     again = import_paths(store, schema, [path], annotator="alice", workers=2)
     assert (again.added, again.duplicates, again.spans) == (0, 1_098, 0)
+
+
+def test_a_re_import_reads_known_records_only_as_far_as_their_text(
+    store: Store, schema: LabelSchema, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Known texts (here one also not NFC) are duplicates without the full record check;
+    --show-duplicates still names the stored document each one matched."""
+    from annotator.io import article_input
+
+    path = tmp_path / "a.jsonl"
+    records = [{"id": "x1", "text": "خبر أول عن الرباط."},
+               {"id": "x2", "text": "محم\u0651\u064eد في الرباط."}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    assert import_paths(store, schema, [path]).added == 2
+    again = tmp_path / "b.jsonl"
+    again.write_text("".join(json.dumps({**r, "id": r["id"] + "-copy"}, ensure_ascii=False)
+                             + "\n" for r in records) + '{"id": "new", "text": "جديد."}\n',
+                     encoding="utf-8")
+    parsed: list[int] = []
+    real = article_input.parse_record
+
+    def parse_record(raw, path, line, *args):  # noqa: ANN001, ANN002, ANN202
+        parsed.append(line)
+        return real(raw, path, line, *args)
+
+    monkeypatch.setattr(article_input, "parse_record", parse_record)
+    summary = import_paths(store, schema, [again])
+    assert (summary.added, summary.duplicates, summary.errors) == (1, 2, [])
+    assert parsed == [3]  # only the new record was read in full
+    assert [(d.external_id, d.matched) for d in summary.duplicate_ids] == [
+        ("x1-copy", "x1"), ("x2-copy", "x2")]
