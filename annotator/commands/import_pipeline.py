@@ -104,14 +104,17 @@ def _batch(docs: list[NewDocument], reads: Reads, progress: ByteProgress,
     """Split the new texts (a known text keeps its stored sentences and is never split
     again), check sentence-scope events against the sentences that will hold, and pass
     the batch on."""
-    known = reads.known_by_sha([d.sha for d in docs])
+    unsure = [d.sha for d in docs if not d.known_only]
+    known = reads.known_by_sha(unsure) if unsure else {}
     wants_stored = [known[d.sha].doc_id for d in docs
                     if d.sha in known and d.annotate and _sentence_events(d)]
     stored = reads.sentence_ranges(wants_stored) if wants_stored else {}
     split: dict[str, list[tuple[int, int]]] = {}
     ok = []
     for d in docs:
-        if d.sha in known:
+        if d.known_only:
+            pass
+        elif d.sha in known:
             if d.annotate and _sentence_events(d):
                 try:
                     check_sentence_events(d, stored.get(known[d.sha].doc_id, []))
