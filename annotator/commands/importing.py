@@ -10,6 +10,7 @@ there with one line rather than repeating it for every item left.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -17,7 +18,9 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from annotator.commands.import_pipeline import (
     SAME_ERROR_STOP,  # noqa: F401 (re-exported)
     Failures,
+    Msg,
     ReadJob,
+    fewer_collections,
     from_child,
     parallel_worth_it,
     produce,
@@ -197,6 +200,13 @@ def import_paths(
     parallel = parallel_worth_it(job, url) if workers is None else workers > 1
     messages = from_child(job, url) if parallel else produce(job, store)
     reporter.start(scan.total_bytes)
+    with fewer_collections():
+        _consume(messages, batches, summary, reporter)
+    return summary
+
+
+def _consume(messages: Iterator[Msg], batches: _Batches, summary: ImportSummary,
+             reporter: Reporter) -> None:
     try:
         for msg in messages:
             summary.records = msg.records
@@ -220,7 +230,6 @@ def import_paths(
         if close is not None:
             close()  # a child still reading is stopped
         reporter.stop()
-    return summary
 
 
 def run_import(

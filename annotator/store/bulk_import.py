@@ -153,22 +153,28 @@ class StoreBulkImport:
 
     def _insert_many(self: Store, s: Session, table: Table, rows: list[dict[str, Any]], *,
                      ignore: bool = True) -> None:
-        """INSERT the rows (`ignore`: ON CONFLICT DO NOTHING): one executemany on SQLite,
-        COPY on PostgreSQL (`pg_copy`)."""
+        """INSERT the rows (dicts with the same keys); see `_insert_rows`."""
+        if rows:
+            cols = list(rows[0])
+            self._insert_rows(s, table, cols, [tuple(r[c] for c in cols) for r in rows],
+                              ignore=ignore)
+
+    def _insert_rows(self: Store, s: Session, table: Table, cols: list[str],
+                     rows: list[tuple[Any, ...]], *, ignore: bool = True) -> None:
+        """INSERT the rows (tuples in `cols` order; `ignore`: ON CONFLICT DO NOTHING): the
+        driver's executemany on SQLite, with values converted once per column type (not
+        SQLAlchemy's per-row parameter processing); COPY on PostgreSQL (`pg_copy`)."""
         if not rows:
             return
         if not self.is_sqlite:
-            copy_insert(s, table, rows, ignore=ignore)
+            copy_insert(s, table, cols, rows, ignore=ignore)
             return
-        # the driver's executemany with values converted once per column type, not
-        # SQLAlchemy's per-row parameter processing (a third of the import's time)
         dialect = self.engine.dialect
-        cols = list(rows[0])
         procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
         names = ", ".join(f'"{c}"' for c in cols)
         sql = (f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(cols))})'
                + (" ON CONFLICT DO NOTHING" if ignore else ""))
-        s.connection().exec_driver_sql(sql, _converted(rows, cols, procs))
+        s.connection().exec_driver_sql(sql, _converted(rows, procs))
 
     def _free_ids(self: Store, s: Session, wanted: list[str]) -> list[str]:
         """The external ids to store: each wanted one, or `id-2`, `id-3`, … when another
@@ -240,15 +246,15 @@ class StoreBulkImport:
                 outcomes.append(Outcome(k.doc_id, k.external_id, False))
         return outcomes
 
-    def _counts(self: Store, s: Session, model: Any, ann_id: int,
-                doc_ids: Sequence[int]) -> dict[int, int]:
+    def _existing(self: Store, s: Session, model: Any, cols: tuple[str, ...], ann_id: int,
+                  doc_ids: Sequence[int]) -> set[tuple[Any, ...]]:
+        """(document_id, *cols) of the annotator's rows on these documents (one query)."""
         if not doc_ids:
-            return {}
+            return set()
         t = _t(model)
-        return dict(s.execute(  # type: ignore[arg-type]
-            select(t.c.document_id, func.count())
-            .where(t.c.annotator_id == ann_id, t.c.document_id.in_(sorted(set(doc_ids))))
-            .group_by(t.c.document_id)).all())
+        return {tuple(r) for r in s.execute(
+            select(t.c.document_id, *(t.c[c] for c in cols))
+            .where(t.c.annotator_id == ann_id, t.c.document_id.in_(sorted(set(doc_ids)))))}
 
     def _insert_annotations(self: Store, s: Session, docs: Sequence[NewDocument],
                             outcomes: list[Outcome], annotator: str) -> None:
@@ -261,20 +267,30 @@ class StoreBulkImport:
             return
         ids = sorted({o.doc_id for _, o in todo})
         old = sorted({o.doc_id for _, o in todo if not o.created})
-        spans_before = self._counts(s, Span, ann_id, old)
-        events_before = self._counts(s, EventLabel, ann_id, old)
         now = utcnow()
-        span_rows = [{"document_id": o.doc_id, "annotator_id": ann_id, "start": a, "end": b,
-                      "label": label, "created_at": now}
-                     for d, o in todo for a, b, label in sorted(set(d.spans))]
-        self._insert_many(s, _t(Span), span_rows)
-        event_rows = [{"document_id": o.doc_id, "annotator_id": ann_id, "label": label,
-                       "scope": scope, "start": a, "end": b, "created_at": now}
-                      for d, o in todo
-                      for label, scope, a, b in sorted(set(d.events), key=repr)]
-        self._insert_many(s, _t(EventLabel), event_rows)
-        spans_after = self._counts(s, Span, ann_id, ids)
-        events_after = self._counts(s, EventLabel, ann_id, ids)
+        # what the annotator has already is not added again, nor counted
+        seen_spans = self._existing(s, Span, ("start", "end", "label"), ann_id, old)
+        seen_events = self._existing(s, EventLabel, ("scope", "start", "end", "label"),
+                                     ann_id, old)
+        added: dict[int, list[int]] = {i: [0, 0] for i in ids}  # doc -> [spans, events]
+        span_rows, event_rows = [], []
+        for d, o in todo:
+            for a, b, label in d.spans:
+                key = (o.doc_id, a, b, label)
+                if key not in seen_spans:
+                    seen_spans.add(key)
+                    span_rows.append((o.doc_id, ann_id, a, b, label, now))
+                    added[o.doc_id][0] += 1
+            for label, scope, a, b in d.events:
+                key = (o.doc_id, scope, a, b, label)
+                if key not in seen_events:
+                    seen_events.add(key)
+                    event_rows.append((o.doc_id, ann_id, label, scope, a, b, now))
+                    added[o.doc_id][1] += 1
+        self._insert_rows(s, _t(Span), ["document_id", "annotator_id", "start", "end",
+                                        "label", "created_at"], span_rows)
+        self._insert_rows(s, _t(EventLabel), ["document_id", "annotator_id", "label", "scope",
+                                              "start", "end", "created_at"], event_rows)
         at = _t(Assignment)
         self._insert_many(s, at, [
             {"document_id": i, "annotator_id": ann_id, "status": STATUS_DONE,
@@ -293,8 +309,7 @@ class StoreBulkImport:
             if o.doc_id in logged:  # the same text twice in one batch: counted once
                 continue
             logged.add(o.doc_id)
-            o.spans = spans_after.get(o.doc_id, 0) - spans_before.get(o.doc_id, 0)
-            o.events = events_after.get(o.doc_id, 0) - events_before.get(o.doc_id, 0)
+            o.spans, o.events = added[o.doc_id]
             action_rows.append({
                 "document_id": o.doc_id, "annotator_id": ann_id, "kind": "import",
                 "payload": {"spans": o.spans, "events": o.events}, "state": "done",
@@ -317,14 +332,14 @@ class StoreBulkImport:
             at.c.annotator_id == gid, at.c.document_id.in_(sorted(set(doc_ids))))).scalars())
 
 
-def _converted(rows: list[dict[str, Any]], cols: list[str],
-               procs: list[Any]) -> list[tuple[Any, ...]]:
-    """The rows as tuples in `cols` order, each value through its column's bind processor
-    (once per distinct object: a batch shares one timestamp)."""
-    values = [[r[c] for c in cols] for r in rows]
-    for i, proc in enumerate(procs):
-        if proc is None:
-            continue
+def _converted(rows: list[tuple[Any, ...]], procs: list[Any]) -> list[tuple[Any, ...]]:
+    """Each value through its column's bind processor (once per distinct object: a batch
+    shares one timestamp)."""
+    todo = [(i, p) for i, p in enumerate(procs) if p is not None]
+    if not todo:
+        return rows
+    values = [list(r) for r in rows]
+    for i, proc in todo:
         done: dict[int, Any] = {}
         for v in values:
             key = id(v[i])

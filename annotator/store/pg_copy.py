@@ -20,13 +20,12 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def copy_insert(s: Session, table: Table, rows: list[dict[str, Any]], *,
+def copy_insert(s: Session, table: Table, cols: list[str], rows: list[tuple[Any, ...]], *,
                 ignore: bool) -> None:
-    """Insert `rows` (dicts with the same keys) into `table` in the session's transaction."""
+    """Insert `rows` (tuples in `cols` order) into `table` in the session's transaction."""
     if not rows:
         return
-    cols = list(rows[0])
-    json_cols = {c for c in cols if isinstance(table.c[c].type, JSON)}
+    json_at = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, JSON)]
     names = ", ".join(_quoted(c) for c in cols)
     target = _quoted(table.name)
     raw = s.connection().connection.dbapi_connection
@@ -40,9 +39,13 @@ def copy_insert(s: Session, table: Table, rows: list[dict[str, Any]], *,
             cur.execute(f"DELETE FROM {into}")
         with cur.copy(f"COPY {into} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([json.dumps(row[c], ensure_ascii=False)
-                                if c in json_cols and row[c] is not None else row[c]
-                                for c in cols])
+                if json_at:
+                    values = list(row)
+                    for i in json_at:
+                        if values[i] is not None:
+                            values[i] = json.dumps(values[i], ensure_ascii=False)
+                    row = tuple(values)
+                copy.write_row(row)
         if ignore:
             cur.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {into} "
                         "ON CONFLICT DO NOTHING")
