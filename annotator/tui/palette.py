@@ -56,10 +56,13 @@ def _known(key_id: str) -> bool:
     return True
 
 
+OPEN_DOCUMENTS = 50  # "Open document …" commands the palette offers at once
+
+
 class AnnotatorCommands(Provider):
     """The product's commands for the current screen, then open-document and help / quit."""
 
-    def _commands(self) -> list[Command]:
+    def _commands(self, query: str = "") -> list[Command]:
         from annotator.tui.screens.annotate import AnnotateScreen
 
         screen = self.screen
@@ -79,16 +82,24 @@ class AnnotatorCommands(Provider):
                 out.append(Command(title, f"{k.keys_text}: {k.description}",
                                    partial(screen.run_action, k.action)))
         if session is not None and hasattr(self.app, "open_document"):
-            out += self._open_document_commands(session)
+            out += self._open_document_commands(session, query)
         for title, key_id in APP_COMMANDS:
             k = spec(key_id)
             out.append(Command(title, f"{k.keys_text}: {k.description}",
                                partial(self.app.run_action, k.action)))
         return out
 
-    def _open_document_commands(self, session) -> list[Command]:
-        rows = call_store("list the documents",
-                          lambda: session.store.document_rows(session.user), saving=False)
+    def _open_document_commands(self, session, query: str = "") -> list[Command]:
+        """At most `OPEN_DOCUMENTS` documents: the first ones of the list, or those whose id
+        or title holds what is typed (one indexed page, whatever the corpus's size)."""
+        from annotator.store.doc_list import ListQuery
+
+        words = query.split()
+        while words and words[0].lower() in ("open", "document", "doc"):
+            words.pop(0)
+        text = " ".join(words)
+        rows = call_store("list the documents", lambda: session.store.document_page(
+            session.user, ListQuery(text=text), 0, OPEN_DOCUMENTS), saving=False)
         if isinstance(rows, Failed):
             return []
         return [Command(f"Open document {r.external_id} {one_line(r.title, 50, session.bidi)}"
@@ -103,7 +114,7 @@ class AnnotatorCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in self._commands():
+        for command in self._commands(query):
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.title), command.run,

@@ -241,3 +241,30 @@ def test_pages_of_a_5000_document_corpus(big) -> None:
             assert shown_ids(pilot) == ["doc-04999"] and "1–1 of 1" in bar(pilot)
 
     run(scenario())
+
+
+def test_palette_finds_a_document_by_id_in_a_large_corpus(big) -> None:
+    """The palette offers one page of documents (not all 5,000), and what is typed filters
+    them in SQL: a document far down the list is found by its id."""
+    async def scenario() -> None:
+        from textual.command import CommandList, CommandPalette
+
+        async with big().run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.3)
+            palette = pilot.app.screen
+            assert isinstance(palette, CommandPalette)
+
+            def titles() -> list[str]:
+                options = palette.query_one(CommandList)
+                return [str(options.get_option_at_index(i).prompt).split("\n")[0]
+                        for i in range(options.option_count)]
+
+            opened = [t for t in titles() if t.startswith("Open document")]
+            assert 0 < len(opened) <= 50
+            await pilot.press(*"doc-04321")
+            await pilot.pause(0.5)
+            assert any(t.startswith("Open document doc-04321") for t in titles()), titles()
+
+    run(scenario())
