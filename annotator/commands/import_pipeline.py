@@ -136,6 +136,8 @@ def _batch(docs: list[NewDocument], reads: Reads, progress: ByteProgress,
                 except InputError as exc:
                     yield Msg("reject", str(exc), done=progress.done, records=records)
                     continue
+            # stored already: the writer needs its hash and annotations, not its text
+            d.text, d.title, d.meta, d.known_only = "", "", {}, True
         elif d.sentences is None:  # (`prepare` checked events on its own sentences)
             d.sentences = split.get(d.sha) or split_sentences(d.text)
             split.setdefault(d.sha, d.sentences)
