@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/adjudicate_open.py
 	$(BIN)/python benchmarks/export_agreement.py
 	$(BIN)/python benchmarks/contention.py
+	$(BIN)/python benchmarks/import_corpus.py
+	$(BIN)/python benchmarks/documents_list.py
 
 clean:
 	rm -rf $(VENV)
