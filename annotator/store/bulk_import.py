@@ -287,10 +287,14 @@ class StoreBulkImport:
                     seen_events.add(key)
                     event_rows.append((o.doc_id, ann_id, label, scope, a, b, now))
                     added[o.doc_id][1] += 1
+        # no conflict can arise: what was there is left out above, and no one else writes
+        # these documents meanwhile (the write lock: SQLite's, or each known document's
+        # advisory lock; a new document is seen by no one before the commit)
         self._insert_rows(s, _t(Span), ["document_id", "annotator_id", "start", "end",
-                                        "label", "created_at"], span_rows)
+                                        "label", "created_at"], span_rows, ignore=False)
         self._insert_rows(s, _t(EventLabel), ["document_id", "annotator_id", "label", "scope",
-                                              "start", "end", "created_at"], event_rows)
+                                              "start", "end", "created_at"], event_rows,
+                          ignore=False)
         at = _t(Assignment)
         self._insert_many(s, at, [
             {"document_id": i, "annotator_id": ann_id, "status": STATUS_DONE,

@@ -124,8 +124,12 @@ class Store(StoreReads, StoreDocList, StoreHistory, StoreBulkImport):
         keys = ([GLOBAL_LOCK] if doc_id is None else [doc_id] if isinstance(doc_id, int)
                 else sorted(set(doc_id)))
         with Session(self.engine, expire_on_commit=False) as s:
-            for key in keys:
-                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+            if len(keys) == 1:
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": keys[0]})
+            elif keys:  # one round trip for a batch, still taken in id order
+                s.execute(text("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT "
+                               "unnest(CAST(:keys AS bigint[])) AS k ORDER BY 1) AS ordered"),
+                          {"keys": keys})
             yield s
 
     def close(self) -> None:
