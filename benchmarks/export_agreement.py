@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import random
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -33,6 +31,8 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from child_process import MEM_LIMIT_MB, annotator_cmd, measure
 
 ANNOTATORS = ("alice", "bob", "carol")
 ENTITIES = ("PERS", "NORP", "OCC", "ORG", "GPE", "LOC", "FAC", "EVENT", "DATE", "CARDINAL")
@@ -181,41 +181,6 @@ def build(db: Path, n_docs: int, seed: int = 1) -> dict[str, float]:
     return {"seconds": time.perf_counter() - t0, "spans": n_spans, "events": n_events}
 
 
-MEM_LIMIT_MB = 4096  # address-space cap per measured command (see --mem-limit)
-
-
-def _limit_memory(mb: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (mb * 2**20, mb * 2**20))
-
-
-def measure(cmd: list[str], cwd: Path, timeout: float,
-            mem_limit_mb: int = MEM_LIMIT_MB) -> dict[str, object]:
-    """Run cmd in a fresh process: wall seconds, its own peak RSS (os.wait4), exit code,
-    output. Output goes through files so a chatty child cannot block on a full pipe. The
-    child's address space is capped so a runaway command fails with MemoryError instead
-    of taking the machine's memory (and other people's processes) with it."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err,
-                                preexec_fn=lambda: _limit_memory(mem_limit_mb))
-        deadline = t0 + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024,
-                "code": proc.returncode, "timed_out": seconds > timeout,
-                "stdout": out.read().decode("utf-8", "replace"),
-                "stderr": err.read().decode("utf-8", "replace")}
 
 
 def agreement_available() -> bool:
@@ -224,11 +189,6 @@ def agreement_available() -> bool:
     spec = importlib.util.find_spec("annotator")
     return bool(spec and spec.origin and
                 (Path(spec.origin).parent / "commands" / "agreement.py").exists())
-
-
-def annotator_cmd() -> list[str]:
-    script = Path(sys.executable).parent / "annotator"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "annotator.cli"]
 
 
 def row(name: str, r: dict[str, object], verdict: str = "") -> None:

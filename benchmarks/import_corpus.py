@@ -43,7 +43,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -53,8 +52,10 @@ import urllib.parse
 import uuid
 from pathlib import Path
 
+import child_process  # (this folder is on sys.path)
+from child_process import MEM_LIMIT_MB, annotator_cmd
+
 HERE = Path(__file__).resolve().parent
-MEM_LIMIT_MB = 4096  # address-space cap per measured command (see --mem-limit)
 RSS_TARGET_MB = 500
 IMPORT_VS_B = 2.0
 REIMPORT_VS_IMPORT = 0.3
@@ -209,10 +210,6 @@ store.close()
 
 
 # --------------------------------------------------------------------------- measuring
-def _limit_memory(mb: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (mb * 2**20, mb * 2**20))
-
-
 def child_env(work: Path) -> dict[str, str]:
     """The measured processes' environment: Python's bytecode cache on (in the work
     folder), as for an installed program, even under PYTHONDONTWRITEBYTECODE (set here):
@@ -228,39 +225,8 @@ ENV: dict[str, str] | None = None  # set by main(): child_env(work)
 
 def measure(cmd: list[str], cwd: Path, timeout: float,
             mem_limit_mb: int = MEM_LIMIT_MB) -> dict[str, object]:
-    """Run cmd in a fresh process: wall seconds, its own peak RSS (os.wait4), exit code,
-    output (through files, so a chatty child cannot block on a full pipe). The address
-    space is capped so a runaway command fails instead of taking the machine's memory."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL, env=ENV,
-                                preexec_fn=lambda: _limit_memory(mem_limit_mb))
-        deadline = t0 + timeout
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                timed_out = True
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024,
-                "code": proc.returncode, "timed_out": timed_out,
-                "stdout": out.read().decode("utf-8", "replace"),
-                "stderr": err.read().decode("utf-8", "replace")}
-
-
-def annotator_cmd() -> list[str]:
-    script = Path(sys.executable).parent / "annotator"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "annotator.cli"]
+    """`child_process.measure` in the benchmark's environment (`child_env`)."""
+    return child_process.measure(cmd, cwd, timeout, mem_limit_mb, env=ENV)
 
 
 def _last_line(text: object) -> str:

@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from annotator.errors import InputError
 from annotator.io.input_files import InputNotice
-from annotator.io.input_json import record_limit
+from annotator.io.input_json import parse_one, record_limit
 from annotator.io.record_fields import (
     ArticleInput,
     FieldMap,
@@ -114,7 +114,7 @@ def read_csv_stream(f: BinaryIO, path: Path, max_chars: int, fields: FieldMap,
             for name, value in zip(header, row, strict=True):
                 if name:
                     cells.setdefault(name, value)
-            yield _parse(parse, cells, path, start, max_chars, fields)
+            yield parse_one(parse, cells, path, start, max_chars, fields)  # type: ignore[arg-type]
     except _Stop as exc:
         yield InputError(str(path), exc.message, exc.line)
         return
@@ -132,13 +132,3 @@ def _no_text_column(fields: FieldMap, header: list[str]) -> str:
     hint = "" if flag else " (use --text-field)"
     return (f"the header has no {alternatives(names)} column{flag}; it has {quoted(header)}"
             f"{hint}: the file is skipped")
-
-
-def _parse(parse: ParseRow, cells: dict[str, str], path: Path, line: int, max_chars: int,
-           fields: FieldMap) -> ArticleInput | InputError:
-    try:
-        return parse(cells, path, line, max_chars, fields)
-    except InputError as exc:
-        return exc
-    except Exception as exc:  # a bug here must not stop the rows after this one
-        return InputError(str(path), f"internal error: {one_line(exc)}", line)
