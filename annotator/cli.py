@@ -176,6 +176,28 @@ def agreement(
         bool, typer.Option("--all-disagreements", help="List every disagreement (default: "
                            "the first 1,000, most disputed documents first; all are counted).")
     ] = False,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="A view: document (worst first, the adjudicator's to-do "
+                     "list), pair (a matrix per measure), week or batch (an import); "
+                     "repeatable."),
+    ] = None,
+    against: Annotated[
+        str | None, typer.Option("--against", help="gold: each annotator's precision, "
+                                 "recall and F1 against adjudicated gold.")
+    ] = None,
+    confusion: Annotated[
+        bool, typer.Option("--confusion", help="Label confusion matrix per pair "
+                           "(spans at the same offsets).")
+    ] = False,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", metavar="DIR", help="Also write one CSV per "
+                                  "table into DIR (pairs, labels and each view asked for).")
+    ] = None,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Bars: F1 per label (and the trend per "
+                           "week/batch with --by).")
+    ] = False,
 ) -> None:
     """Inter-annotator agreement over the documents each annotator marked done."""
     if json_out and markdown:
@@ -187,6 +209,11 @@ def agreement(
         json_out=json_out,
         markdown=markdown,
         max_disagreements=None if all_disagreements else DISAGREEMENTS_LISTED,
+        by=by,
+        against=against,
+        confusion_matrix=confusion,
+        csv_dir=csv_dir,
+        chart=chart,
     )
 
 

@@ -6,14 +6,28 @@ import gc
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from inspect import signature
 from itertools import chain
+from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 
+from annotator.agreement.chart import label_chart, trend_chart
+from annotator.agreement.csv_out import write_csvs
 from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
 from annotator.agreement.render import render_markdown, render_rich
 from annotator.agreement.report import build_report
+from annotator.agreement.views import ViewTable, by_document, by_period
+from annotator.agreement.views_pairs import (
+    against_gold,
+    confusion,
+    confusion_grids,
+    label_table,
+    matrix_grids,
+    pair_table,
+)
+from annotator.agreement.views_render import markdown_tables, rich_tables
 from annotator.commands.common import open_store
 from annotator.errors import UsageError
 from annotator.store.bulk import (
@@ -51,17 +65,26 @@ def _work(bundle: DocumentBundle, name: str) -> AnnotatorWork:
     )
 
 
-def load_units(store: Store, names: list[str] | None) -> tuple[list[DocumentUnit], list[str]]:
+def load_units(
+    store: Store, names: list[str] | None, *, with_gold: bool = False
+) -> tuple[list[DocumentUnit], list[str]]:
     """One unit per document that some of `names` (default: every annotator but gold)
     finished, in external-id order, read in batches through the store's bulk layer; only
-    the documents two or more finished are tokenized (token agreement looks at no other)."""
+    the documents two or more finished are tokenized (token agreement looks at no other).
+    `with_gold`: gold's work is loaded too where gold finished (not among the names
+    returned)."""
+    def wanted_name(n: str) -> bool:
+        if n == GOLD:
+            return with_gold
+        return n in names if names is not None else True
+
     done = {
-        doc_id: [n for n in finished if (n in names if names is not None else n != GOLD)]
+        doc_id: [n for n in finished if wanted_name(n)]
         for doc_id, finished in statuses_by_document(store).items()
     }
     done = {doc_id: finished for doc_id, finished in done.items() if finished}
     if names is None:
-        names = sorted({n for finished in done.values() for n in finished})
+        names = sorted({n for finished in done.values() for n in finished if n != GOLD})
     ids = annotator_ids(store)
     unknown = [n for n in names if n not in ids]
     if unknown:
@@ -69,6 +92,8 @@ def load_units(store: Store, names: list[str] | None) -> tuple[list[DocumentUnit
         raise UsageError(f"--annotators: no annotator named {', '.join(map(repr, unknown))} "
                          f"(known: {known})")
     wanted = {n: ids[n] for n in names if n in ids}
+    if with_gold and GOLD in ids:
+        wanted[GOLD] = ids[GOLD]
     order = [doc_id for doc_id, _ext in ordered_documents(store) if doc_id in done]
     units = [
         DocumentUnit(
@@ -94,28 +119,149 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+VIEWS = ("document", "pair", "week", "batch")
+
+
+def document_periods(
+    store: Store, by: str, names: list[str]
+) -> tuple[dict[str, str], list[str]]:
+    """external id -> period of every document, and the periods in order; two queries for
+    the whole corpus.
+
+    * ``week``: the ISO week (``2026-W07``) in which the last of ``names`` who marked the
+      document done did so (when it became comparable: a weekly review covers the work
+      finished that week);
+    * ``batch``: the import the document came from: the file it was imported from
+      (``Document.source_path``), or ``added YYYY-MM-DD`` for a document added without
+      one; batches in the order of their first document's creation.
+    """
+    from sqlalchemy import select
+
+    from annotator.store.models import STATUS_DONE, Annotator, Assignment, Document
+
+    d = Document.__table__  # type: ignore[attr-defined]
+    with store.engine.connect() as conn:
+        docs = list(conn.execute(select(d.c.id, d.c.external_id, d.c.source_path,
+                                        d.c.created_at)))
+        if by == "batch":
+            first: dict[str, object] = {}
+            periods = {}
+            for _id, ext, source, created in docs:
+                key = source or f"added {created:%Y-%m-%d}"
+                periods[ext] = key
+                if key not in first or created < first[key]:  # type: ignore[operator]
+                    first[key] = created
+            return periods, sorted(first, key=lambda k: (first[k], k))
+        a, n = Assignment.__table__, Annotator.__table__  # type: ignore[attr-defined]
+        last: dict[int, object] = {}
+        for doc_id, when in conn.execute(
+            select(a.c.document_id, a.c.updated_at).join(n, n.c.id == a.c.annotator_id)
+            .where(a.c.status == STATUS_DONE, n.c.name.in_(names))
+        ):
+            if doc_id not in last or when > last[doc_id]:  # type: ignore[operator]
+                last[doc_id] = when
+    periods = {}
+    for doc_id, ext, _source, _created in docs:
+        if doc_id in last:
+            year, week, _ = last[doc_id].isocalendar()  # type: ignore[attr-defined]
+            periods[ext] = f"{year}-W{week:02d}"
+    return periods, sorted(set(periods.values()))
+
+
+def _split_gold(docs: list[DocumentUnit], names: list[str], reference: str
+                ) -> tuple[list[DocumentUnit], ViewTable]:
+    """The against-gold view, and the units without gold's work (for the report)."""
+    table = against_gold(docs, names, reference)
+    if reference != GOLD:
+        return docs, table
+    for doc in docs:
+        doc.work.pop(GOLD, None)
+    return [doc for doc in docs if doc.work], table
+
+
 def run_agreement(
     db: str | None, *, annotators: str | None, json_out: bool, markdown: bool,
-    max_disagreements: int | None = 1000,
+    max_disagreements: int | None = 1000, by: list[str] | None = None,
+    against: str | None = None, confusion_matrix: bool = False, csv_dir: Path | None = None,
+    chart: bool = False, min_units: int | None = None,
 ) -> int:
     names = None
     if annotators is not None:
         names = [a.strip() for a in annotators.split(",") if a.strip()]
         if not names:
             raise UsageError("--annotators needs at least one name, e.g. alice,bob")
+    by = list(dict.fromkeys(by or []))
+    for view in by:
+        if view not in VIEWS:
+            raise UsageError(f"--by {view}: expected one of {', '.join(VIEWS)}")
+    tables: list[ViewTable] = []
+    periods: dict[str, tuple[dict[str, str], list[str]]] = {}
     with _no_gc():
         store, _schema = open_store(db)
         try:
-            docs, names = load_units(store, names)
+            if against == GOLD and GOLD not in annotator_ids(store):
+                raise UsageError("--against gold: there is no gold yet (annotator adjudicate)")
+            docs, names = load_units(store, names, with_gold=against == GOLD)
+            if against is not None and against != GOLD and against not in names:
+                raise UsageError(f"--against {against}: not among the annotators compared")
+            for kind in ("week", "batch"):
+                if kind in by:
+                    periods[kind] = document_periods(store, kind, names)
         finally:
             store.close()
-        report = build_report(docs, names, max_disagreements=max_disagreements)
+        if against is not None:
+            docs, gold_table = _split_gold(docs, names, against)
+        extra = {"min_units": min_units} if (
+            min_units is not None and "min_units" in signature(build_report).parameters) else {}
+        report = build_report(docs, names, max_disagreements=max_disagreements, **extra)
+        if "document" in by:
+            tables.append(by_document(docs, names))
+        pair = pair_table(report)
+        if "pair" in by:
+            tables.append(pair)
+        if confusion_matrix:
+            tables.append(confusion(docs, names))
+        if against is not None:
+            tables.append(gold_table)
+        for kind, (doc_periods, order) in periods.items():
+            tables.append(by_period(docs, names, doc_periods, kind=kind, order=order))
         del docs
+    labels = label_table(report)
+    if csv_dir is not None:
+        written = write_csvs(csv_dir, [pair, labels, *tables])
+        Console(stderr=True).print(
+            f"wrote {', '.join(p.name for p in written)} to {csv_dir}", highlight=False)
+    views_asked = bool(by or against is not None or confusion_matrix or chart)
     if json_out:
+        if views_asked:
+            report["views"] = {t.key: t.records() for t in tables}
         print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     elif markdown:
-        print(render_markdown(report))
+        print(markdown_tables(_shown(tables, names)) if views_asked else render_markdown(report))
     else:
         console = Console()
-        console.print(render_rich(report, terminal=console.is_terminal))
+        terminal = console.is_terminal
+        if views_asked:
+            console.print(rich_tables(_shown(tables, names), terminal=terminal))
+            if chart:
+                console.print(label_chart(labels, terminal=terminal))
+                for t in tables:
+                    if t.key in ("weeks", "batches"):
+                        console.print(trend_chart(t, terminal=terminal))
+        else:
+            console.print(render_rich(report, terminal=terminal))
     return 0
+
+
+def _shown(tables: list[ViewTable], names: list[str]) -> list[ViewTable]:
+    """Tables for people: the pair table as one matrix per measure, the confusion table as
+    one grid per pair."""
+    out: list[ViewTable] = []
+    for t in tables:
+        if t.key == "pairs":
+            out += matrix_grids(t, names)
+        elif t.key == "confusion":
+            out += confusion_grids(t)
+        else:
+            out.append(t)
+    return out

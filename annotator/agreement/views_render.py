@@ -1,0 +1,59 @@
+"""View tables for people: Rich tables for the terminal (Arabic cells laid out by the app's
+bidi engine when the output is a terminal) and Markdown pipe tables (logical order)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from annotator.bidi.cell import table_cell
+
+from .views import ViewTable
+
+DASH = "—"
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def rich_tables(tables: Sequence[ViewTable], *, terminal: bool = False) -> Group:
+    out = []
+    for t in tables:
+        table = Table(title=table_cell(t.title, terminal), title_justify="left",
+                      caption=t.caption or None)
+        kinds = [all(isinstance(r[i], (int, float)) or r[i] is None for r in t.rows)
+                 for i in range(len(t.columns))]
+        for i, col in enumerate(t.columns):
+            table.add_column(table_cell(col, terminal),
+                             justify="right" if i and kinds[i] else "left")
+        for row in t.rows:
+            table.add_row(*(Text(table_cell(fmt(v), terminal)) for v in row))
+        out.append(table)
+    return Group(*out)
+
+
+def _md(cell: str) -> str:
+    return cell.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_tables(tables: Sequence[ViewTable]) -> str:
+    lines: list[str] = []
+    for t in tables:
+        lines += [f"## {t.title}", ""]
+        lines.append("| " + " | ".join(_md(c) for c in t.columns) + " |")
+        lines.append("|" + "|".join("---" for _ in t.columns) + "|")
+        for row in t.rows:
+            lines.append("| " + " | ".join(_md(fmt(v)) for v in row) + " |")
+        if t.caption:
+            lines += ["", f"_{t.caption}_"]
+        lines.append("")
+    return "\n".join(lines)
