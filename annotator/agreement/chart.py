@@ -11,6 +11,7 @@ from rich.text import Text
 from annotator.bidi.cell import table_cell
 
 from .views import ViewTable
+from .views_render import header
 
 WIDTH = 30
 FULL, PARTIAL = "█", " ▏▎▍▌▋▊▉"
@@ -38,10 +39,10 @@ def bar_chart(
     bar (styled per measure)."""
     index = {c: i for i, c in enumerate(table.columns)}
     chart = Table(title=title, title_justify="left", box=None, pad_edge=False)
-    chart.add_column(table_cell(key_column, terminal))
+    chart.add_column(table_cell(header(key_column), terminal))
     styles = ("green", "cyan", "magenta", "yellow")
     for k, m in enumerate(measures):
-        chart.add_column(m, justify="right")
+        chart.add_column(header(m), justify="right")
         chart.add_column("", style=styles[k % len(styles)], min_width=width, no_wrap=True)
     for row in table.rows:
         cells: list[Text] = [Text(table_cell(str(row[index[key_column]]), terminal))]

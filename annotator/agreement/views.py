@@ -110,7 +110,8 @@ def by_document(docs: Iterable[DocumentUnit], annotators: Sequence[str]) -> View
     table.rows.sort(key=_worst_first)
     table.caption = (
         "exact F1 micro-averaged over the pairs who finished the document; α_U over its "
-        "characters; disagreements: spans not marked by all, event units whose labels differ"
+        "characters; span diffs: spans not marked by all; event diffs: event units (the "
+        "document, each sentence) whose labels differ"
     )
     return table
 

@@ -1,0 +1,152 @@
+"""`annotator agreement` views from the command line: each flag exits 0, `--csv DIR` writes
+one CSV per table with its documented columns, `--json` carries the views."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annotator.agreement.csv_out import write_csvs
+from annotator.agreement.views import ViewTable
+from annotator.cli import app
+from annotator.labelschema import load_schema
+from annotator.store.service import Store
+
+COLUMNS = {
+    "pairs": ["annotator_a", "annotator_b", "documents", "exact_precision", "exact_recall",
+              "exact_f1", "overlap_precision", "overlap_recall", "overlap_f1", "token_kappa",
+              "token_kappa_marked", "alpha_u"],
+    "labels": ["label", "spans", "exact_f1", "overlap_f1", "alpha_u"],
+    "documents": ["doc_id", "annotators", "exact_f1", "alpha_u", "span_disagreements",
+                  "event_disagreements"],
+    "confusion": ["annotator_a", "annotator_b", "label_a", "label_b", "count"],
+    "gold": ["annotator", "documents", "gold_spans", "spans", "exact_precision",
+             "exact_recall", "exact_f1", "overlap_precision", "overlap_recall", "overlap_f1"],
+    "weeks": ["week", "documents", "exact_f1", "overlap_f1", "token_kappa", "alpha_u",
+              "span_disagreements"],
+    "batches": ["batch", "documents", "exact_f1", "overlap_f1", "token_kappa", "alpha_u",
+                "span_disagreements"],
+}
+
+
+@pytest.fixture
+def corpus(databases) -> str:
+    """The disputed article (d1, from a.json) adjudicated to gold, and an agreed one (d2,
+    from b.json, not adjudicated)."""
+    from adjudication_example import SENTENCES, TEXT, add_disputed_document
+
+    db = databases.new("views")
+    store = Store.open(db, label_checker=load_schema())
+    try:
+        d1 = add_disputed_document(store)
+        d2, _ = store.add_document(external_id="d2", title="t2", text=TEXT + " ثانية",
+                                   sentences=SENTENCES, source_path="b.json")
+        assert d2.id is not None
+        for name in ("alice", "bob"):
+            store.import_annotations(d2.id, name, [(18, 34, "PERS")], [])
+        for start, end, label in [(4, 17, "OCC"), (18, 34, "PERS"), (93, 108, "ORG")]:
+            store.add_span(d1, "gold", start, end, label)
+        store.set_status(d1, "gold", "done")
+    finally:
+        store.close()
+    return db
+
+
+def run(db: str, *args: str):
+    result = CliRunner().invoke(app, ["--db", db, "agreement", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f))
+
+
+def test_csv_every_table(corpus: str, tmp_path: Path) -> None:
+    out = tmp_path / "csv"
+    run(corpus, "--by", "document", "--by", "pair", "--by", "week", "--by", "batch",
+        "--confusion", "--against", "gold", "--csv", str(out))
+    assert sorted(p.stem for p in out.glob("*.csv")) == sorted(COLUMNS)
+    for key, cols in COLUMNS.items():
+        assert header(out / f"{key}.csv") == cols, key
+    docs = read(out / "documents.csv")
+    assert [r["doc_id"] for r in docs] == ["d1", "d2"]  # worst first
+    assert float(docs[0]["exact_f1"]) == pytest.approx(4 / 9)
+    assert docs[0]["span_disagreements"] == "5"
+    gold = {r["annotator"]: r for r in read(out / "gold.csv")}
+    assert float(gold["bob"]["exact_f1"]) == pytest.approx(4 / 7)
+    assert gold["alice"]["documents"] == "1"
+    batches = [r["batch"] for r in read(out / "batches.csv")]
+    assert set(batches) == {"b.json", next(b for b in batches if b.startswith("added "))}
+
+
+def test_csv_default_tables_only(corpus: str, tmp_path: Path) -> None:
+    out = tmp_path / "csv"
+    result = run(corpus, "--json", "--csv", str(out))
+    assert sorted(p.name for p in out.iterdir()) == ["labels.csv", "pairs.csv"]
+    assert "views" not in json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("flags", [
+    ["--by", "document"], ["--by", "pair"], ["--by", "week"], ["--by", "batch"],
+    ["--confusion"], ["--against", "gold"], ["--chart"], ["--chart", "--by", "week"],
+    ["--markdown", "--by", "document", "--confusion"],
+])
+def test_each_flag_exits_0(corpus: str, flags: list[str]) -> None:
+    result = run(corpus, *flags)
+    assert result.stdout.strip()
+
+
+def test_json_views(corpus: str) -> None:
+    report = json.loads(run(corpus, "--json", "--by", "document", "--against", "gold",
+                            "--confusion").stdout)
+    views = report["views"]
+    assert set(views) == {"documents", "gold", "confusion"}
+    assert list(views["documents"][0]) == COLUMNS["documents"]
+    assert views["documents"][0]["doc_id"] == "d1"
+    # gold is the reference, not one of the annotators compared
+    assert report["annotators"] == ["alice", "bob"]
+    # logical order in JSON: the Arabic cell is as stored
+    assert report["documents"]["count"] == 2
+
+
+def test_markdown_keeps_logical_order(corpus: str) -> None:
+    out = run(corpus, "--markdown", "--by", "document").stdout
+    assert "| Doc | Annotators |" in out and "| d1 | 2 |" in out
+
+
+def test_usage_errors(corpus: str) -> None:
+    result = CliRunner().invoke(app, ["--db", corpus, "agreement", "--by", "month"])
+    assert result.exit_code != 0
+    result = CliRunner().invoke(app, ["--db", corpus, "agreement", "--against", "carol"])
+    assert result.exit_code != 0
+
+
+def test_no_gold_yet(databases) -> None:
+    from adjudication_example import add_disputed_document
+
+    db = databases.new("nogold")
+    store = Store.open(db, label_checker=load_schema())
+    try:
+        add_disputed_document(store)
+    finally:
+        store.close()
+    result = CliRunner().invoke(app, ["--db", db, "agreement", "--against", "gold"])
+    assert result.exit_code != 0 and "gold" in result.output
+
+
+def test_write_csvs_logical_order_and_empty_undefined(tmp_path: Path) -> None:
+    table = ViewTable("documents", "t", ("doc_id", "exact_f1"), [["خبر", None], ["b", 0.5]])
+    (path,) = write_csvs(tmp_path / "x", [table])
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert read(path) == [{"doc_id": "خبر", "exact_f1": ""}, {"doc_id": "b", "exact_f1": "0.5"}]
