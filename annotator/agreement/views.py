@@ -98,13 +98,17 @@ def _worst_first(row: list[Any]) -> tuple[Any, ...]:
 def by_document(docs: Iterable[DocumentUnit], annotators: Sequence[str]) -> ViewTable:
     """One row per document two or more of ``annotators`` finished, worst first: lowest
     exact F1, then lowest alpha_U, then most disagreements, then id."""
+    from .views_alpha import alpha_u_per_document
+
+    docs = list(docs)
+    alphas = alpha_u_per_document(docs, annotators)
     table = ViewTable("documents", "Agreement per document (worst first)", DOCUMENT_COLUMNS)
-    for doc in docs:
+    for doc, alpha in zip(docs, alphas, strict=True):
         present = [a for a in annotators if a in doc.work]
         if len(present) < 2:
             continue
         table.rows.append([
-            doc.doc_id, len(present), doc_exact_f1(doc, present), doc_alpha_u(doc, present),
+            doc.doc_id, len(present), doc_exact_f1(doc, present), alpha,
             span_disagreements(doc, present), event_disagreements(doc, present),
         ])
     table.rows.sort(key=_worst_first)

@@ -193,3 +193,34 @@ def test_views_use_store_units(store) -> None:
     (row,) = by_document(units, names).records()
     assert row["exact_f1"] == pytest.approx(4 / 9)
     assert row["span_disagreements"] == 5 and row["event_disagreements"] == 2
+
+
+def test_alpha_u_per_document_equals_one_document_at_a_time() -> None:
+    import random
+
+    from annotator.agreement.views import doc_alpha_u
+    from annotator.agreement.views_alpha import alpha_u_per_document
+
+    rng = random.Random(7)
+    names = ["alice", "bob", "carol"]
+    docs = []
+    for i in range(60):
+        length = rng.choice([0, 1, 5, 30, 80])
+        work = {}
+        for a in names:
+            if rng.random() < 0.25:
+                continue  # not finished
+            spans = set()
+            for _ in range(rng.randint(0, 6)):
+                s = rng.randint(0, max(length, 1))
+                spans.add(SpanAnn(s, s + rng.randint(1, 12), rng.choice("ABC")))
+            work[a] = AnnotatorWork(spans)
+        docs.append(DocumentUnit(f"d{i}", "x" * length, work=work))
+    fast = alpha_u_per_document(docs, names)
+    for doc, value in zip(docs, fast, strict=True):
+        present = [a for a in names if a in doc.work]
+        slow = doc_alpha_u(doc, present) if len(present) >= 2 and doc.text else None
+        if slow is None:
+            assert value is None, doc
+        else:
+            assert value == pytest.approx(slow, abs=1e-9), doc
