@@ -2,16 +2,31 @@
 
 In each document, the spans of the annotators who finished it are grouped into clusters of
 overlapping ranges (whatever their labels). A cluster where those annotators marked exactly
-the same spans is agreement; any other cluster is a disagreement of one kind, checked in
-this order:
-
-* ``missing``: at least one annotator marked nothing there;
-* ``label``: labels differ (whether or not boundaries also differ);
-* ``boundary``: same labels, different ranges.
+the same spans is agreement; any other cluster is a disagreement (a disputed place).
 
 Each annotator's ``label`` is that of their longest span in the cluster (``None`` when they
 marked nothing); ``spans`` lists all of them. Documents with the most disagreements come
 first, then by id; within a document by offset.
+
+Inside a cluster, every *span* (a distinct start, end and label) that not every annotator
+marked differs, and gets a kind of its own (so the per-kind counts add up to the spans that
+differ); each annotator who did not mark it gives one:
+
+* ``label``: they marked the same range with another label, or only overlapping spans of
+  their own that differ, none with this label;
+* ``missing``: they marked nothing there that differs (nothing at all, or only spans
+  everybody marked: a nested span inside an agreed one);
+* ``boundary``: they marked an overlapping span of theirs with this label, over another
+  range;
+
+and the span takes the first of ``missing``, ``label``, ``boundary`` that one gives; a
+cluster takes the first of its spans' kinds. Nested spans are spans like any other: each
+is listed, none is merged into its cluster's range.
+
+An item (one cluster) keeps the cluster's range, kind and longest label per annotator, and
+lists every annotator's own ``versions`` (offsets, text, label), the ``differing`` spans
+(with kind and who marked them) and ``rows``: one per range that differs, with the labels
+each annotator put on exactly that range (an empty list: not that range).
 
 Every cluster is classified (for the counts), but items are only built for the documents
 that make it into the (optionally limited) list.
@@ -34,17 +49,44 @@ Item = tuple[int, int, str, int]  # start, end, label, annotator (index into pre
 Cluster = list[Item]
 
 
-def _kind(cluster: Cluster, n_present: int) -> str | None:
+def _agrees(cluster: Cluster, n_present: int) -> bool:
     # each annotator marks a span at most once, so every span of the cluster was marked by
     # everyone exactly when the cluster holds n_present copies of each distinct span
-    if len(cluster) == n_present * len({item[:3] for item in cluster}):
-        return None
-    if len({item[3] for item in cluster}) < n_present:
-        return "missing"
-    labels: list[set[str]] = [set() for _ in range(n_present)]
-    for _, _, label, a in cluster:
-        labels[a].add(label)
-    return "label" if any(s != labels[0] for s in labels) else "boundary"
+    return len(cluster) == n_present * len({item[:3] for item in cluster})
+
+
+SpanKey = tuple[int, int, str]
+
+
+def _span_kinds(cluster: Cluster, n_present: int) -> list[tuple[SpanKey, list[int], str]]:
+    """The spans of a cluster that not every annotator marked: (span, who marked it, kind),
+    in reading order (see the module doc)."""
+    marked: dict[SpanKey, list[int]] = {}
+    for start, end, label, a in cluster:
+        marked.setdefault((start, end, label), []).append(a)
+    differing = {key: who for key, who in marked.items() if len(who) < n_present}
+    mine: list[list[SpanKey]] = [[] for _ in range(n_present)]
+    for key, who in differing.items():
+        for a in who:
+            mine[a].append(key)
+    out = []
+    for key, who in differing.items():
+        start, end, label = key
+        kinds = set()
+        for b in range(n_present):
+            if b in who:
+                continue
+            theirs = [k for k in mine[b] if k[0] < end and start < k[1]]
+            if any(k[0] == start and k[1] == end for k in theirs):
+                kinds.add("label")
+            elif not theirs:
+                kinds.add("missing")
+            elif any(k[2] == label for k in theirs):
+                kinds.add("boundary")
+            else:
+                kinds.add("label")
+        out.append((key, sorted(who), next(k for k in KINDS if k in kinds)))
+    return out
 
 
 @dataclass
@@ -52,6 +94,7 @@ class DocDisagreements:
     doc: DocumentUnit
     present: list[str]
     clusters: list[tuple[Cluster, str]] = field(default_factory=list)
+    span_kinds: list[list[tuple[SpanKey, list[int], str]]] = field(default_factory=list)
 
 
 def _classify(doc: DocumentUnit, annotators: Sequence[str]) -> DocDisagreements:
@@ -61,9 +104,11 @@ def _classify(doc: DocumentUnit, annotators: Sequence[str]) -> DocDisagreements:
         return out
     items = [(s[0], s[1], s[2], i) for i, a in enumerate(present) for s in doc.work[a].spans]
     for cluster in overlap_clusters(items):
-        kind = _kind(cluster, len(present))
-        if kind is not None:
-            out.clusters.append((cluster, kind))
+        if not _agrees(cluster, len(present)):
+            spans = _span_kinds(cluster, len(present))
+            kinds = {kind for _, _, kind in spans}
+            out.clusters.append((cluster, next(k for k in KINDS if k in kinds)))
+            out.span_kinds.append(spans)
     return out
 
 
@@ -73,31 +118,85 @@ def _longest_label(spans: list[SpanAnn]) -> str | None:
     return max(spans, key=lambda s: (s.end - s.start, -s.start)).label
 
 
-def _item(found: DocDisagreements, cluster: Cluster, kind: str) -> dict[str, Any]:
+def _rows(
+    found: DocDisagreements, differing: list[dict[str, Any]], by_ann: dict[str, list[SpanAnn]]
+) -> list[dict[str, Any]]:
+    """One row per range that differs: each annotator's labels on exactly that range."""
+    text = found.doc.text
+    kinds: dict[tuple[int, int], set[str]] = {}
+    for d in differing:
+        kinds.setdefault((d["start"], d["end"]), set()).add(d["kind"])
+    return [
+        {
+            "start": start,
+            "end": end,
+            "text": text[start:end],
+            "kind": next(k for k in KINDS if k in row_kinds),
+            "labels": {
+                a: sorted(s.label for s in spans if s.start == start and s.end == end)
+                for a, spans in by_ann.items()
+            },
+        }
+        for (start, end), row_kinds in sorted(kinds.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
+    ]
+
+
+def _item(
+    found: DocDisagreements,
+    cluster: Cluster,
+    kind: str,
+    span_kinds: list[tuple[SpanKey, list[int], str]],
+) -> dict[str, Any]:
     by_ann: dict[str, list[SpanAnn]] = {a: [] for a in found.present}
     for start, end, label, i in cluster:
         by_ann[found.present[i]].append(SpanAnn(start, end, label))
+    for spans in by_ann.values():
+        spans.sort(key=lambda s: (s.start, s.end, s.label))
     start = min(s for s, _, _, _ in cluster)
     end = max(e for _, e, _, _ in cluster)
+    text = found.doc.text
+    differing = [
+        {
+            "start": s,
+            "end": e,
+            "text": text[s:e],
+            "label": label,
+            "kind": span_kind,
+            "marked_by": [found.present[i] for i in who],
+        }
+        for (s, e, label), who, span_kind in span_kinds
+    ]
     return {
         "doc_id": found.doc.doc_id,
         "start": start,
         "end": end,
-        "text": found.doc.text[start:end],
+        "text": text[start:end],
         "kind": kind,
         "labels": {a: _longest_label(spans) for a, spans in by_ann.items()},
-        "spans": {
-            a: [[s.start, s.end, s.label] for s in sorted(spans, key=lambda s: (s.start, s.end))]
+        "spans": {a: [[s.start, s.end, s.label] for s in spans] for a, spans in by_ann.items()},
+        "versions": [
+            {
+                "annotator": a,
+                "start": s.start,
+                "end": s.end,
+                "text": text[s.start : s.end],
+                "label": s.label,
+            }
             for a, spans in by_ann.items()
-        },
+            for s in spans
+        ],
+        "differing": differing,
+        "rows": _rows(found, differing, by_ann),
     }
 
 
 @dataclass
 class SpanDisagreements:
     items: list[dict[str, Any]]  # the first ``limit`` disagreements
-    total: int
-    by_kind: dict[str, int]
+    total: int  # disputed places (clusters)
+    by_kind: dict[str, int]  # clusters per kind
+    spans_total: int = 0  # spans that differ
+    spans_by_kind: dict[str, int] = field(default_factory=dict)  # spans per kind
 
     @property
     def truncated(self) -> bool:
@@ -112,11 +211,18 @@ def find_span_disagreements(
     found = [f for f in (_classify(doc, annotators) for doc in docs) if f.clusters]
     found.sort(key=lambda f: (-len(f.clusters), f.doc.doc_id))
     kinds = Counter(kind for f in found for _, kind in f.clusters)
-    ordered = ((f, cluster, kind) for f in found for cluster, kind in f.clusters)
+    span_kinds = Counter(kind for f in found for sk in f.span_kinds for _, _, kind in sk)
+    ordered = (
+        (f, cluster, kind, sk)
+        for f in found
+        for (cluster, kind), sk in zip(f.clusters, f.span_kinds, strict=True)
+    )
     return SpanDisagreements(
-        [_item(f, cluster, kind) for f, cluster, kind in islice(ordered, limit)],
+        [_item(f, cluster, kind, sk) for f, cluster, kind, sk in islice(ordered, limit)],
         sum(kinds.values()),
         {kind: kinds[kind] for kind in KINDS if kinds[kind]},
+        sum(span_kinds.values()),
+        {kind: span_kinds[kind] for kind in KINDS if span_kinds[kind]},
     )
 
 

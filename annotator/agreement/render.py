@@ -1,7 +1,9 @@
 """Renderers of a report built by :func:`annotator.agreement.report.build_report`.
 
 Both renderers share one tabular layout (:func:`sections`): Rich tables for the terminal,
-pipe tables for Markdown. Undefined values print as an em dash with the reason alongside.
+pipe tables for Markdown. Undefined values print as an em dash with the reason alongside; a
+figure on fewer units than the report's ``min_units`` prints marked ``~`` (dimmed in the
+terminal) with its caution alongside.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rich.text import Text
 from annotator.bidi.cell import table_cell
 
 DASH = "—"
+CAUTION = "~"
 MAX_DISAGREEMENTS = 30
 MAX_TEXT = 40
 
@@ -36,6 +39,24 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+def fmt_measure(score: dict[str, Any], key: str = "value") -> str:
+    """A measure's value, marked ``~`` when it carries a caution."""
+    text = fmt(score[key])
+    return CAUTION + text if score.get("caution") else text
+
+
+def _note(score: dict[str, Any]) -> str:
+    return score.get("reason") or score.get("caution") or ""
+
+
+def _has_caution(node: Any) -> bool:
+    if isinstance(node, dict):
+        if node.get("caution"):
+            return True
+        return any(_has_caution(v) for v in node.values() if isinstance(v, dict))
+    return False
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
@@ -45,21 +66,38 @@ def _summary(report: dict[str, Any]) -> Section:
     docs = report["documents"]
     sec = Section("Summary", ["Item", "Value"])
     sec.rows.append(["Annotators", ", ".join(report["annotators"]) or DASH])
-    sec.rows.append(["Documents", str(docs["count"])])
-    sec.rows.append(["Finished by two or more", str(docs["finished_by_two_or_more"])])
+    sec.rows.append(
+        [
+            "Documents compared (finished by 2+)",
+            f"{docs['finished_by_two_or_more']} of {docs['count']}",
+        ]
+    )
     for name, n in docs["finished"].items():
-        sec.rows.append([f"Finished by {name}", str(n)])
+        sec.rows.append([f"Documents finished by {name}", str(n)])
+    unused = report.get("unused_labels", {})
+    for kind in ("spans", "events"):
+        if unused.get(kind):
+            sec.rows.append([f"Unused {kind[:-1]} labels", ", ".join(unused[kind])])
+    if _has_caution(report["events"]) or _has_caution(report["spans"]):
+        min_units = report.get("min_units")
+        sec.rows.append(
+            [
+                "Caution",
+                f"{CAUTION} marks a figure on fewer than {min_units} units: read it with care",
+            ]
+        )
     for note in report.get("notes", []):
         sec.rows.append(["Note", note])
     return sec
 
 
 def _score_row(name: str, score: dict[str, Any], key: str = "value") -> list[str]:
-    return [name, fmt(score[key]), str(score["n"]), score.get("reason") or ""]
+    return [name, fmt_measure(score, key), str(score["n"]), _note(score)]
 
 
 def _events(scope: str, ev: dict[str, Any]) -> list[Section]:
-    title = f"Event labels, {scope} scope ({ev['units']} units)"
+    units = ev["units"]
+    title = f"Event labels, {scope} scope ({units} unit{'' if units == 1 else 's'})"
     main = Section(title, ["Measure", "Value", "n", "Note"])
     main.rows += [
         _score_row("Krippendorff α (nominal, label sets)", ev["alpha_nominal"]),
@@ -72,7 +110,13 @@ def _events(scope: str, ev: dict[str, Any]) -> list[Section]:
         pairs = Section(f"Cohen κ per pair, {scope} scope", ["Pair", "κ", "% agree", "n", "Note"])
         for key, v in ev["cohen_kappa"].items():
             pairs.rows.append(
-                [key, fmt(v["kappa"]), fmt(v["percent_agreement"]), str(v["n"]), v["reason"] or ""]
+                [
+                    key,
+                    fmt_measure(v, "kappa"),
+                    fmt(v["percent_agreement"]),
+                    str(v["n"]),
+                    _note(v),
+                ]
             )
         out.append(pairs)
     if ev["per_label"]:
@@ -84,10 +128,10 @@ def _events(scope: str, ev: dict[str, Any]) -> list[Section]:
             labels.rows.append(
                 [
                     label,
-                    fmt(v["alpha"]),
+                    fmt_measure(v, "alpha"),
                     fmt(v["percent_agreement"]),
                     str(v["n"]),
-                    v["reason"] or "",
+                    _note(v),
                 ]
             )
         out.append(labels)
@@ -95,7 +139,13 @@ def _events(scope: str, ev: dict[str, Any]) -> list[Section]:
 
 
 def _prf(block: dict[str, Any]) -> str:
-    return " / ".join(fmt(block[k]) for k in ("precision", "recall", "f1"))
+    text = " / ".join(fmt(block[k]) for k in ("precision", "recall", "f1"))
+    return CAUTION + text if block.get("caution") else text
+
+
+def _pair(a: dict[str, Any], b: dict[str, Any], key: str) -> str:
+    text = f"{fmt(a[key])} / {fmt(b[key])}"
+    return CAUTION + text if a.get("caution") or b.get("caution") else text
 
 
 def _spans(spans: dict[str, Any]) -> list[Section]:
@@ -119,9 +169,9 @@ def _spans(spans: dict[str, Any]) -> list[Section]:
                 str(p["n_docs"]),
                 _prf(p["exact"]),
                 _prf(p["overlap"]),
-                f"{fmt(p['macro']['exact']['f1'])} / {fmt(p['macro']['overlap']['f1'])}",
-                f"{fmt(tk['all_tokens']['kappa'])} / {fmt(tk['marked_tokens']['kappa'])}",
-                fmt(p["unitizing_alpha"]["overall"]["value"]),
+                _pair(p["macro"]["exact"], p["macro"]["overlap"], "f1"),
+                _pair(tk["all_tokens"], tk["marked_tokens"], "kappa"),
+                fmt_measure(p["unitizing_alpha"]["overall"]),
             ]
         )
     labels = Section(
@@ -134,28 +184,18 @@ def _spans(spans: dict[str, Any]) -> list[Section]:
             [
                 label,
                 counts,
-                fmt(v["exact"]["f1"]),
-                fmt(v["overlap"]["f1"]),
-                fmt(v["unitizing_alpha"]["value"]),
+                fmt_measure(v["exact"], "f1"),
+                fmt_measure(v["overlap"], "f1"),
+                fmt_measure(v["unitizing_alpha"]),
             ]
         )
     overall = Section("Spans overall", ["Measure", "Value", "n", "Note"])
     tk = spans["token_kappa"]
     overall.rows.append(
-        [
-            "Token κ, all tokens (mean over pairs)",
-            fmt(tk["all_tokens"]["kappa"]),
-            str(tk["all_tokens"]["n"]),
-            tk["all_tokens"]["reason"] or "",
-        ]
+        _score_row("Token κ, all tokens (mean over pairs)", tk["all_tokens"], "kappa")
     )
     overall.rows.append(
-        [
-            "Token κ, marked tokens only (mean over pairs)",
-            fmt(tk["marked_tokens"]["kappa"]),
-            str(tk["marked_tokens"]["n"]),
-            tk["marked_tokens"]["reason"] or "",
-        ]
+        _score_row("Token κ, marked tokens only (mean over pairs)", tk["marked_tokens"], "kappa")
     )
     ua = spans["unitizing_alpha"]
     row = _score_row("Krippendorff α_U (characters, docs all finished)", ua["overall"])
@@ -166,18 +206,36 @@ def _spans(spans: dict[str, Any]) -> list[Section]:
 
 
 def _disagreement_caption(report: dict[str, Any], shown: int) -> str:
-    """Total and per-kind counts, and where the rows not shown are."""
+    """Spans that differ per kind, the places they are in, and where the rows not shown are."""
     listed = len(report["disagreements"])
     total = report.get("disagreements_total", listed)
-    kinds = report.get("disagreements_by_kind", {})
-    caption = f"{total} in all"
-    if kinds:
-        caption += " (" + ", ".join(f"{kind} {n}" for kind, n in kinds.items()) + ")"
+    caption = ""
+    if "spans_differing" in report:
+        n = report["spans_differing"]
+        caption = f"{n} span{'' if n == 1 else 's'} differ"
+        kinds = report.get("spans_differing_by_kind", {})
+        if kinds:
+            caption += " (" + ", ".join(f"{kind} {k}" for kind, k in kinds.items()) + ")"
+        caption += f" in {total} place{'' if total == 1 else 's'}"
+    else:
+        caption = f"{total} in all"
+        kinds = report.get("disagreements_by_kind", {})
+        if kinds:
+            caption += " (" + ", ".join(f"{kind} {k}" for kind, k in kinds.items()) + ")"
     if total > shown:
-        caption += f"; {total - shown} more in the JSON report"
+        caption += f"; {total - shown} more places in the JSON report"
         if listed < total:
             caption += f", which lists the first {listed}"
     return caption
+
+
+def _labels_cell(labels: dict[str, Any], name: str) -> str:
+    if name not in labels:
+        return "(not finished)"
+    value = labels[name]
+    if isinstance(value, list):
+        return ", ".join(value) or DASH
+    return fmt(value)
 
 
 def _disagreements(report: dict[str, Any]) -> Section | None:
@@ -186,16 +244,52 @@ def _disagreements(report: dict[str, Any]) -> Section | None:
         return None
     names = report["annotators"]
     sec = Section(
-        "Span disagreements (most disputed documents first)",
-        ["Doc", "Offsets", "Text", "Kind", *names],
+        "Span disagreements (most disputed documents first; one row per range that differs, "
+        "each annotator's label on exactly that range)",
+        ["Doc", "#", "Offsets", "Text", "Kind", *names],
+    )
+    for number, d in enumerate(items[:MAX_DISAGREEMENTS], 1):
+        rows = d.get("rows") or [d]  # a report without rows: the cluster itself
+        for row in rows:
+            sec.rows.append(
+                [
+                    d["doc_id"],
+                    str(number),
+                    f"{row['start']}–{row['end']}",
+                    _short(row["text"]),
+                    row["kind"],
+                ]
+                + [_labels_cell(row["labels"], a) for a in names]
+            )
+    sec.caption = _disagreement_caption(report, min(len(items), MAX_DISAGREEMENTS))
+    return sec
+
+
+def _event_disagreements(report: dict[str, Any]) -> Section | None:
+    items = report.get("events_disagreements")
+    if not items:
+        return None
+    names = report["annotators"]
+    sec = Section(
+        "Event-label disagreements (per scope; a sentence with its text)",
+        ["Scope", "Doc", "Offsets", "Sentence", "Differ", *names],
     )
     for d in items[:MAX_DISAGREEMENTS]:
-        labels = d["labels"]
+        offsets = DASH if d["start"] is None else f"{d['start']}–{d['end']}"
         sec.rows.append(
-            [d["doc_id"], f"{d['start']}–{d['end']}", _short(d["text"]), d["kind"]]
-            + [fmt(labels[a]) if a in labels else "(not finished)" for a in names]
+            [
+                d["scope"],
+                d["doc_id"],
+                offsets,
+                _short(d["text"]) or DASH,
+                ", ".join(d.get("differ", [])),
+            ]
+            + [_labels_cell(d["labels"], a) for a in names]
         )
-    sec.caption = _disagreement_caption(report, min(len(items), MAX_DISAGREEMENTS))
+    total = report.get("events_disagreements_total", len(items))
+    sec.caption = f"{total} in all (a unit where the annotators' label sets differ)"
+    if total > min(len(items), MAX_DISAGREEMENTS):
+        sec.caption += f"; the first {min(len(items), MAX_DISAGREEMENTS)} shown"
     return sec
 
 
@@ -204,9 +298,9 @@ def sections(report: dict[str, Any]) -> list[Section]:
     for scope, ev in report["events"].items():
         out += _events(scope, ev)
     out += _spans(report["spans"])
-    dis = _disagreements(report)
-    if dis is not None:
-        out.append(dis)
+    for extra in (_disagreements(report), _event_disagreements(report)):
+        if extra is not None:
+            out.append(extra)
     return out
 
 
@@ -230,7 +324,12 @@ def render_rich(report: dict[str, Any], *, terminal: bool = False) -> Group:
                 else "left",
             )
         for row in sec.rows:
-            table.add_row(*(Text(table_cell(cell, terminal)) for cell in row))
+            table.add_row(
+                *(
+                    Text(table_cell(cell, terminal), style="dim" if cell[:1] == CAUTION else "")
+                    for cell in row
+                )
+            )
         tables.append(table)
     return Group(*tables)
 

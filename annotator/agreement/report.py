@@ -3,6 +3,8 @@
 
     annotators: [name, ...]
     documents: {count, ids, finished: {name: n}, finished_by_two_or_more}
+    min_units: int        # a figure on fewer units carries a caution
+    unused_labels: {spans: [label, ...], events: [label, ...]}   # of the labels given
     events: {document|sentence: {
         units, labels,
         alpha_nominal | alpha_masi | fleiss_kappa | percent_agreement: {value, n, reason},
@@ -18,11 +20,23 @@
         per_label: {label: {exact, overlap, spans: {name: count}, unitizing_alpha}}
         token_kappa: {all_tokens | marked_tokens: {kappa, n, pairs: {"a|b": kappa}, method}}
         unitizing_alpha: {overall: {value, n, reason}, per_label: {...}, n_docs}
-    disagreements: [{doc_id, start, end, text, kind, labels: {name: label|None}, spans}]
-        (at most max_disagreements of them, most disputed documents first)
-    disagreements_total: int, disagreements_by_kind: {missing|label|boundary: int},
+    disagreements: [{doc_id, start, end, text, kind, labels: {name: label|None}, spans,
+        versions: [{annotator, start, end, text, label}],
+        differing: [{start, end, text, label, kind, marked_by: [name]}],
+        rows: [{start, end, text, kind, labels: {name: [label, ...]}}]}]
+        (one per disputed cluster, at most max_disagreements, most disputed documents first)
+    disagreements_total: int, disagreements_by_kind: {missing|label|boundary: int} (clusters),
     disagreements_truncated: bool
+    spans_differing: int, spans_differing_by_kind: {missing|label|boundary: int} (spans:
+        the per-kind counts add up to spans_differing)
+    events_disagreements: [{scope, doc_id, start, end, text, labels: {name: [label, ...]},
+        differ: [label, ...]}] (at most max_disagreements), events_disagreements_total: int
     notes: [str]
+
+Every measure (a dict with ``n`` and a value: ``value``, ``kappa``, ``f1`` or ``alpha``)
+also carries ``caution``: ``"only N units"`` when its value is defined but rests on fewer
+than ``min_units`` units, else None (alpha_U, whose ``n`` counts characters: ``"only N
+documents"`` when it rests on fewer than ``min_units`` documents).
 
 In a pair "a|b" (order of ``annotators``), a is the reference and b the prediction.
 """
@@ -144,14 +158,85 @@ def _spans(docs: Sequence[DocumentUnit], annotators: list[str]) -> dict[str, Any
     }
 
 
+MIN_UNITS = 30
+VALUE_KEYS = ("value", "kappa", "f1", "alpha")
+
+
+def caution(n: int, min_units: int) -> str | None:
+    """The caution a figure on ``n`` units carries (None: enough units)."""
+    if n >= min_units:
+        return None
+    return f"only {n} unit" if n == 1 else f"only {n} units"
+
+
+def _add_cautions(node: Any, min_units: int) -> None:
+    """Give every measure dict under ``node`` its ``caution`` (see the module doc)."""
+    if isinstance(node, dict):
+        key = next((k for k in VALUE_KEYS if k in node), None)
+        if key is not None and "reason" in node and isinstance(node.get("n"), int):
+            value = node[key]
+            node["caution"] = (
+                caution(node["n"], min_units) if isinstance(value, (int, float)) else None
+            )
+        for child in node.values():
+            if isinstance(child, dict):
+                _add_cautions(child, min_units)
+
+
+def _unitizing_cautions(spans: dict[str, Any], min_units: int) -> None:
+    """alpha_U's ``n`` counts characters; its caution counts the documents behind it."""
+
+    def mark(score: dict[str, Any], n_docs: int) -> None:
+        if score["value"] is not None and n_docs < min_units:
+            score["caution"] = f"only {n_docs} document" + ("" if n_docs == 1 else "s")
+
+    blocks = [p["unitizing_alpha"] for p in spans["pairwise"].values()]
+    blocks.append(spans["unitizing_alpha"])
+    for block in blocks:
+        for score in (block["overall"], *block["per_label"].values()):
+            mark(score, block["n_docs"])
+    for v in spans["per_label"].values():
+        mark(v["unitizing_alpha"], spans["unitizing_alpha"]["n_docs"])
+
+
+def _event_disagreements(
+    events: dict[str, Any], limit: int | None
+) -> tuple[list[dict[str, Any]], int]:
+    out: list[dict[str, Any]] = []
+    total = 0
+    for scope, section in events.items():
+        total += len(section["disagreements"])
+        for d in section["disagreements"]:
+            if limit is not None and len(out) >= limit:
+                break
+            sets = [set(v) for v in d["labels"].values()]
+            common = set.intersection(*sets) if sets else set()
+            differ = sorted(set().union(*sets) - common)
+            out.append({"scope": scope, **d, "differ": differ})
+    return out, total
+
+
+def _unused(given: Sequence[str] | None, used: set[str]) -> list[str]:
+    return [label for label in dict.fromkeys(given or ()) if label not in used]
+
+
 def build_report(
-    docs: list[DocumentUnit], annotators: list[str], max_disagreements: int | None = 1000
+    docs: list[DocumentUnit],
+    annotators: list[str],
+    max_disagreements: int | None = 1000,
+    *,
+    min_units: int = MIN_UNITS,
+    span_labels: Sequence[str] | None = None,
+    event_labels: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Every agreement figure for ``annotators`` over ``docs``; JSON-ready, no NaN.
 
     ``disagreements`` lists at most ``max_disagreements`` span disagreements (None: all),
     most disputed documents first; ``disagreements_total`` and ``disagreements_by_kind``
-    always count all of them."""
+    always count all of them (``spans_differing*``: the spans in them). A figure on fewer
+    than ``min_units`` units carries a caution. ``span_labels`` / ``event_labels``: the
+    labels annotators could use (the project's label set); those nobody used are listed in
+    ``unused_labels`` rather than scored."""
     annotators = list(dict.fromkeys(annotators))
     disagreements = find_span_disagreements(docs, annotators, max_disagreements)
     finished = {a: sum(1 for d in docs if a in d.work) for a in annotators}
@@ -159,6 +244,13 @@ def build_report(
     if len(annotators) < 2:
         notes.append("fewer than 2 annotators: agreement is undefined")
     notes += [f"{a} has not finished any document" for a, n in finished.items() if n == 0]
+    events = {scope: event_section(docs, annotators, scope) for scope in SCOPES}
+    spans = _spans(docs, annotators)
+    _add_cautions(events, min_units)
+    _add_cautions(spans, min_units)
+    _unitizing_cautions(spans, min_units)
+    event_list, event_total = _event_disagreements(events, max_disagreements)
+    used_events = {label for section in events.values() for label in section["labels"]}
     return {
         "annotators": annotators,
         "documents": {
@@ -169,11 +261,20 @@ def build_report(
                 1 for d in docs if sum(a in d.work for a in annotators) >= 2
             ),
         },
-        "events": {scope: event_section(docs, annotators, scope) for scope in SCOPES},
-        "spans": _spans(docs, annotators),
+        "min_units": min_units,
+        "unused_labels": {
+            "spans": _unused(span_labels, set(spans["per_label"])),
+            "events": _unused(event_labels, used_events),
+        },
+        "events": events,
+        "spans": spans,
         "disagreements": disagreements.items,
         "disagreements_total": disagreements.total,
         "disagreements_by_kind": disagreements.by_kind,
         "disagreements_truncated": disagreements.truncated,
+        "spans_differing": disagreements.spans_total,
+        "spans_differing_by_kind": disagreements.spans_by_kind,
+        "events_disagreements": event_list,
+        "events_disagreements_total": event_total,
         "notes": notes,
     }
