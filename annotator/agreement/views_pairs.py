@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from .model import DocumentUnit, SpanAnn
@@ -78,22 +79,24 @@ def confusion_counts(
     spans at offsets b did not mark and (NONE, label) the other way. At offsets where an
     annotator has several spans, equal labels pair first, then the rest in label order."""
     counts: Counter[tuple[str, str]] = Counter()
+    same: Counter[str] = Counter()
     for spans_a, spans_b in docs:
+        common = spans_a & spans_b  # same offsets and label: paired first
+        same.update(map(itemgetter(2), common))
+        if len(common) == len(spans_a) == len(spans_b):
+            continue
         at_a: dict[tuple[int, int], list[str]] = {}
         at_b: dict[tuple[int, int], list[str]] = {}
-        for s in spans_a:
+        for s in spans_a - common:
             at_a.setdefault((s.start, s.end), []).append(s.label)
-        for s in spans_b:
+        for s in spans_b - common:
             at_b.setdefault((s.start, s.end), []).append(s.label)
         for offsets in at_a.keys() | at_b.keys():
-            la = sorted(at_a.get(offsets, ()))
-            lb = sorted(at_b.get(offsets, ()))
-            same = set(la) & set(lb)
-            counts.update((label, label) for label in same)
-            ra = [x for x in la if x not in same]
-            rb = [x for x in lb if x not in same]
+            ra = sorted(at_a.get(offsets, ()))
+            rb = sorted(at_b.get(offsets, ()))
             for i in range(max(len(ra), len(rb))):
                 counts[ra[i] if i < len(ra) else NONE, rb[i] if i < len(rb) else NONE] += 1
+    counts.update({(label, label): n for label, n in same.items()})
     return counts
 
 

@@ -224,3 +224,24 @@ def test_alpha_u_per_document_equals_one_document_at_a_time() -> None:
             assert value is None, doc
         else:
             assert value == pytest.approx(slow, abs=1e-9), doc
+
+
+def test_terminal_cells_go_through_the_app_bidi() -> None:
+    from rich.console import Console
+
+    from annotator.agreement.views import ViewTable
+    from annotator.agreement.views_render import markdown_tables, rich_tables
+    from annotator.bidi.cell import visual_cell
+
+    doc_id = "خبر عاجل"
+    table = ViewTable("documents", "t", ("doc_id", "exact_f1"), [[doc_id, 0.5]])
+
+    def text(terminal: bool) -> str:
+        console = Console(width=60, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+        console.print(rich_tables([table], terminal=terminal))
+        return console.export_text()
+
+    assert visual_cell(doc_id) != doc_id
+    assert visual_cell(doc_id) in text(True) and doc_id not in text(True)
+    assert doc_id in text(False)
+    assert f"| {doc_id} | 0.500 |" in markdown_tables([table])
