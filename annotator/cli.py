@@ -198,6 +198,10 @@ def agreement(
         bool, typer.Option("--chart", help="Bars: F1 per label (and the trend per "
                            "week/batch with --by).")
     ] = False,
+    min_units: Annotated[
+        int, typer.Option("--min-units", metavar="N", help="A figure on fewer than N units "
+                          "is shown with a caution.")
+    ] = 30,
 ) -> None:
     """Inter-annotator agreement over the documents each annotator marked done."""
     if json_out and markdown:
@@ -214,6 +218,7 @@ def agreement(
         confusion_matrix=confusion,
         csv_dir=csv_dir,
         chart=chart,
+        min_units=min_units,
     )
 
 

@@ -44,6 +44,7 @@ from .clusters import overlap_clusters
 from .model import DocumentUnit, SpanAnn
 
 KINDS = ("missing", "label", "boundary")
+RANK = {kind: i for i, kind in enumerate(KINDS)}
 
 Item = tuple[int, int, str, int]  # start, end, label, annotator (index into present)
 Cluster = list[Item]
@@ -63,29 +64,30 @@ def _span_kinds(cluster: Cluster, n_present: int) -> list[tuple[SpanKey, list[in
     in reading order (see the module doc)."""
     marked: dict[SpanKey, list[int]] = {}
     for start, end, label, a in cluster:
-        marked.setdefault((start, end, label), []).append(a)
-    differing = {key: who for key, who in marked.items() if len(who) < n_present}
-    mine: list[list[SpanKey]] = [[] for _ in range(n_present)]
-    for key, who in differing.items():
-        for a in who:
-            mine[a].append(key)
+        who = marked.get((start, end, label))
+        if who is None:
+            marked[start, end, label] = [a]
+        else:
+            who.append(a)
+    differing = [(key, who) for key, who in marked.items() if len(who) < n_present]
+    if len(differing) == 1:  # nobody who left it out marked anything else there
+        return [(differing[0][0], differing[0][1], "missing")]
     out = []
-    for key, who in differing.items():
+    for key, who in differing:
         start, end, label = key
-        kinds = set()
+        rank = 2  # index into KINDS: the first kind any annotator who left it out gives
         for b in range(n_present):
             if b in who:
                 continue
-            theirs = [k for k in mine[b] if k[0] < end and start < k[1]]
-            if any(k[0] == start and k[1] == end for k in theirs):
-                kinds.add("label")
-            elif not theirs:
-                kinds.add("missing")
-            elif any(k[2] == label for k in theirs):
-                kinds.add("boundary")
-            else:
-                kinds.add("label")
-        out.append((key, sorted(who), next(k for k in KINDS if k in kinds)))
+            theirs = [k for k, w in differing if b in w and k[0] < end and start < k[1]]
+            if not theirs:
+                rank = 0
+                break
+            if any(k[0] == start and k[1] == end for k in theirs) or all(
+                k[2] != label for k in theirs
+            ):
+                rank = 1
+        out.append((key, who, KINDS[rank]))
     return out
 
 
@@ -106,8 +108,7 @@ def _classify(doc: DocumentUnit, annotators: Sequence[str]) -> DocDisagreements:
     for cluster in overlap_clusters(items):
         if not _agrees(cluster, len(present)):
             spans = _span_kinds(cluster, len(present))
-            kinds = {kind for _, _, kind in spans}
-            out.clusters.append((cluster, next(k for k in KINDS if k in kinds)))
+            out.clusters.append((cluster, min((kind for _, _, kind in spans), key=RANK.get)))
             out.span_kinds.append(spans)
     return out
 

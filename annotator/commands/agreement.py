@@ -6,7 +6,6 @@ import gc
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from inspect import signature
 from itertools import chain
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from annotator.agreement.chart import label_chart, trend_chart
 from annotator.agreement.csv_out import write_csvs
 from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
 from annotator.agreement.render import render_markdown, render_rich
-from annotator.agreement.report import build_report
+from annotator.agreement.report import MIN_UNITS, build_report
 from annotator.agreement.views import ViewTable, by_document, by_period
 from annotator.agreement.views_pairs import (
     against_gold,
@@ -190,6 +189,8 @@ def run_agreement(
         names = [a.strip() for a in annotators.split(",") if a.strip()]
         if not names:
             raise UsageError("--annotators needs at least one name, e.g. alice,bob")
+    if min_units is not None and min_units < 1:
+        raise UsageError("--min-units must be 1 or more")
     by = list(dict.fromkeys(by or []))
     for view in by:
         if view not in VIEWS:
@@ -197,7 +198,7 @@ def run_agreement(
     tables: list[ViewTable] = []
     periods: dict[str, tuple[dict[str, str], list[str]]] = {}
     with _no_gc():
-        store, _schema = open_store(db)
+        store, schema = open_store(db)
         try:
             if against == GOLD and GOLD not in annotator_ids(store):
                 raise UsageError("--against gold: there is no gold yet (annotator adjudicate)")
@@ -211,9 +212,10 @@ def run_agreement(
             store.close()
         if against is not None:
             docs, gold_table = _split_gold(docs, names, against)
-        extra = {"min_units": min_units} if (
-            min_units is not None and "min_units" in signature(build_report).parameters) else {}
-        report = build_report(docs, names, max_disagreements=max_disagreements, **extra)
+        report = build_report(
+            docs, names, max_disagreements=max_disagreements,
+            min_units=MIN_UNITS if min_units is None else min_units,
+            span_labels=schema.entity_names(), event_labels=schema.event_names())
         if "document" in by:
             tables.append(by_document(docs, names))
         pair = pair_table(report)

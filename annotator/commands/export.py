@@ -52,6 +52,12 @@ def _check_out(out: Path, fmt: str) -> None:
     if fmt == "brat":
         if out.exists() and not out.is_dir():
             raise UsageError(f"{out}: brat export needs a folder, and this is a file")
+    elif fmt == "spacy":
+        from annotator.io.spacy_docbin import is_shard_folder
+
+        if out.is_dir() and not is_shard_folder(out):  # an earlier export's shards: replaced
+            raise UsageError(f"{out}: is a folder with other files than part-*.spacy; "
+                             "spacy export writes a .spacy file or a folder of them")
     elif out.is_dir():
         raise UsageError(f"{out}: is a folder; {fmt} export writes a file")
 

@@ -27,8 +27,12 @@ from annotator.io.writer import AtomicFile, Record, Writer, split_path
 DOCSTART = "-DOCSTART-"
 
 
-def document_lines(record: Record) -> tuple[list[str], int, list[str]]:
-    """The lines of one document (without padding), its tag depth, and its problems."""
+def document_lines(record: Record, columns: int = 1) -> tuple[list[str], int, list[str]]:
+    """The lines of one document, its tag depth, and its problems. Token lines carry
+    `columns` tag columns, or the document's depth when that is more (padded with O).
+
+    The work per token is done by C loops (slices, `map`, `str.join`); Python loops run
+    per span and per block."""
     text = record["text"]
     lay = layout(
         text,
@@ -36,57 +40,88 @@ def document_lines(record: Record) -> tuple[list[str], int, list[str]]:
         [(s["start"], s["end"], s["label"]) for s in record["spans"]],
     )
     depth = lay.depth
-    tags = [["O"] * len(lay.tokens) for _ in range(depth)]
+    n = len(lay.tokens)
+    tags = [["O"] * n for _ in range(max(depth, columns))]
     for sp in lay.spans:
         column = tags[sp.level]
         column[sp.first] = f"B-{sp.label}"
-        for j in range(sp.first + 1, sp.last):
-            column[j] = f"I-{sp.label}"
-    rows = tags[0] if depth == 1 else ["\t".join(t) for t in zip(*tags, strict=True)]
-    tokens = lay.tokens
+        if sp.last - sp.first > 1:
+            column[sp.first + 1:sp.last] = [f"I-{sp.label}"] * (sp.last - sp.first - 1)
+    words = [text[s:e] for s, e in lay.tokens]
+    rows = list(map("\t".join, zip(words, *tags, strict=True)))
     lines = [DOCSTART, ""]
     for first, last in lay.blocks:
-        lines.extend(f"{text[tokens[j][0]:tokens[j][1]]}\t{rows[j]}" for j in range(first, last))
+        lines.extend(rows[first:last])
         lines.append("")
     problems = [f"{record['id']}: {p}" for p in lay.problems]
     return lines, depth, problems
 
 
 class _SplitFile:
-    """Unpadded lines go to a scratch file; `finish` pads them to the file's depth."""
+    """Lines go to a scratch file padded to the deepest nesting seen so far; `finish`
+    moves it into place, re-padding only the stretches written before the depth grew
+    (nothing at all when the first document was already the deepest)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.scratch = path.with_name(f".{path.name}.{os.getpid()}.scratch")
-        self.fh: IO[str] = self.scratch.open("w", encoding="utf-8", newline="\n")
+        self.fh: IO[bytes] = self.scratch.open("wb")
         self.depth = 1
+        self.stretches: list[tuple[int, int]] = [(0, 1)]  # (byte offset, depth) from there
+        self.size = 0
 
-    def write(self, lines: list[str], depth: int) -> None:
-        self.depth = max(self.depth, depth)
-        self.fh.write("\n".join(lines))
-        self.fh.write("\n")
+    def write(self, record: Record) -> list[str]:
+        """Write one document; return its problems."""
+        lines, depth, problems = document_lines(record, self.depth)
+        if depth > self.depth:
+            self.depth = depth
+            self.stretches.append((self.size, depth))
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        self.fh.write(data)
+        self.size += len(data)
+        return problems
 
     def finish(self) -> Path:
         self.fh.close()
-        out = AtomicFile(self.path)
         try:
-            with self.scratch.open(encoding="utf-8", newline="\n") as src:
-                for line in src:
-                    line = line.rstrip("\n")
-                    if line and line != DOCSTART:
-                        line += "\tO" * (self.depth - line.count("\t"))
-                    out.write(line + "\n")
-        except BaseException:
-            out.discard()
-            raise
+            stretches = [(at, d) for at, d in self.stretches if d < self.depth]
+            if not stretches:  # every line already has the file's depth
+                os.replace(self.scratch, self.path)
+                return self.path
+            ends = [at for at, _ in self.stretches[1:]] + [self.size]
+            out = AtomicFile(self.path, binary=True)
+            try:
+                with self.scratch.open("rb") as src:
+                    for (at, d), end in zip(self.stretches, ends, strict=True):
+                        src.seek(at)
+                        if d == self.depth:
+                            copy_bytes(src, out.fh, end - at)
+                            continue
+                        pad = "\tO" * (self.depth - d)
+                        chunk = src.read(end - at).decode("utf-8").split("\n")
+                        out.write("\n".join(
+                            line + pad if line and line != DOCSTART else line
+                            for line in chunk).encode("utf-8"))
+            except BaseException:
+                out.discard()
+                raise
+            return out.commit()
         finally:
             self.scratch.unlink(missing_ok=True)
-        return out.commit()
 
     def discard(self) -> None:
         self.fh.close()
         self.scratch.unlink(missing_ok=True)
+
+
+def copy_bytes(src: IO[bytes], dst: IO[bytes], n: int, chunk: int = 1 << 20) -> None:
+    while n > 0:
+        data = src.read(min(chunk, n))
+        if not data:
+            break
+        dst.write(data)
+        n -= len(data)
 
 
 class ConllWriter(Writer):
@@ -98,9 +133,7 @@ class ConllWriter(Writer):
         split = record["meta"].get("split")
         if split not in self._files:
             self._files[split] = _SplitFile(split_path(self.out, split))
-        lines, depth, problems = document_lines(record)
-        self._files[split].write(lines, depth)
-        self.problems.extend(problems)
+        self.problems.extend(self._files[split].write(record))
 
     def close(self) -> list[Path]:
         if not self._files:  # nothing exported: still leave an (empty) file

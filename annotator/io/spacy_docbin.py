@@ -18,6 +18,9 @@ spaCy is an optional extra (``pip install 'annotator[spacy]'``); it is imported 
 
 from __future__ import annotations
 
+import os
+import shutil
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from annotator.io.writer import Record, Writer, split_path
 
 SPANS_KEY = "sc"
 EVENTS_KEY = "events"
+SHARD_DOCS = 1000  # documents per DocBin: what one shard holds in memory
 
 
 def _import_spacy() -> Any:
@@ -41,7 +45,16 @@ def _import_spacy() -> Any:
 def words_and_spaces(text: str, lay: Layout) -> tuple[list[str], list[bool], list[int]]:
     """Words and trailing-space flags reproducing `text` exactly, and for each layout token
     its index among the words."""
-    words: list[str] = []
+    tokens = lay.tokens
+    if tokens and tokens[0][0] == 0 and tokens[-1][1] == len(text):
+        # the usual case, in C loops: tokens separated by one space or nothing
+        words = [text[s:e] for s, e in tokens]
+        gaps = [text[e:s] for (_, e), (s, _) in pairwise(tokens)]
+        if not (set(gaps) - {"", " "}):
+            spaces = [g == " " for g in gaps]
+            spaces.append(False)
+            return words, spaces, list(range(len(words)))
+    words = []
     spaces: list[bool] = []
     index: list[int] = []
     pos = 0
@@ -55,7 +68,7 @@ def words_and_spaces(text: str, lay: Layout) -> tuple[list[str], list[bool], lis
             words.append(between)
             spaces.append(False)
 
-    for s, e in lay.tokens:
+    for s, e in tokens:
         gap(s)
         index.append(len(words))
         words.append(text[s:e])
@@ -66,12 +79,98 @@ def words_and_spaces(text: str, lay: Layout) -> tuple[list[str], list[bool], lis
 
 
 def greedy_ents(spans: list[TokenSpan]) -> list[TokenSpan]:
-    """Non-overlapping spans, longest first."""
+    """Non-overlapping spans, longest first (ties: the earlier, then the label order)."""
     taken: list[TokenSpan] = []
+    used = bytearray(max((sp.last for sp in spans), default=0))
     for sp in sorted(spans, key=lambda t: (-(t.last - t.first), t.first, t.label)):
-        if all(sp.last <= o.first or o.last <= sp.first for o in taken):
+        if used.find(1, sp.first, sp.last) < 0:
+            used[sp.first:sp.last] = b"\x01" * (sp.last - sp.first)
             taken.append(sp)
     return sorted(taken, key=lambda t: t.first)
+
+
+class _MsgpackEncoders:
+    """srsly looks its msgpack encoders up in the installed packages' entry points every
+    time it packs (several times per Doc inside `DocBin.add`: a scan of every entry point,
+    most of the export's time). While a writer is open the lookup is done once; the
+    same encoders are used."""
+
+    def __init__(self) -> None:
+        import srsly
+
+        self.registry = srsly.msgpack_encoders
+        found = dict(self.registry.get_all())
+        self.registry.get_all = lambda: dict(found)  # an instance attribute: shadows
+
+    def restore(self) -> None:
+        self.registry.__dict__.pop("get_all", None)
+
+
+def is_shard_folder(path: Path) -> bool:
+    """A folder a sharded spaCy export wrote (only part-NNNN.spacy files in it)."""
+    return path.is_dir() and all(
+        f.is_file() and f.name.startswith("part-") and f.suffix == ".spacy"
+        for f in path.iterdir())
+
+
+def _put_in_place(src: Path, dest: Path) -> None:
+    """Move a written file or folder to `dest`, replacing what an earlier export left
+    there (a file, or a folder of shards; any other folder is refused)."""
+    if dest.is_dir():
+        if not is_shard_folder(dest):
+            raise AnnotatorError(f"{dest}: is a folder with other files than part-*.spacy; "
+                                 "not replaced")
+        shutil.rmtree(dest)
+    elif src.is_dir() and dest.exists():
+        dest.unlink()
+    os.replace(src, dest)
+
+
+class _Shards:
+    """One output (one split): Docs go into DocBins of SHARD_DOCS documents each, every
+    full one written at once and dropped. OUT is one `.spacy` file while the output fits
+    in one DocBin, else a folder of `part-0000.spacy`, `part-0001.spacy`, ..."""
+
+    def __init__(self, path: Path, new_bin: Any) -> None:
+        self.path = path
+        self.new_bin = new_bin
+        self.bin = new_bin()
+        self.count = 0
+        self.parts = 0
+        self.folder: Path | None = None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+    def add(self, doc: Any) -> None:
+        if self.count == SHARD_DOCS:
+            self._write_part()
+        self.bin.add(doc)
+        self.count += 1
+
+    def _write_part(self) -> None:
+        if self.folder is None:
+            self.folder = self.tmp
+            self.folder.mkdir()
+        (self.folder / f"part-{self.parts:04d}.spacy").write_bytes(self.bin.to_bytes())
+        self.parts += 1
+        self.bin = self.new_bin()
+        self.count = 0
+
+    def finish(self) -> Path:
+        if self.folder is None:
+            self.tmp.write_bytes(self.bin.to_bytes())
+        elif self.count:
+            self._write_part()
+        self.bin = None
+        _put_in_place(self.tmp, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        self.bin = None
+        if self.tmp.is_dir():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        else:
+            self.tmp.unlink(missing_ok=True)
 
 
 class SpacyWriter(Writer):
@@ -83,7 +182,8 @@ class SpacyWriter(Writer):
         self._DocBin = DocBin
         self._vocab = spacy.blank("ar").vocab
         self._event_labels = list(event_labels or [])
-        self._bins: dict[str | None, Any] = {}
+        self._outputs: dict[str | None, _Shards] = {}
+        self._encoders = _MsgpackEncoders()
 
     def make_doc(self, record: Record) -> Any:
         from spacy.tokens import Doc, Span
@@ -97,8 +197,11 @@ class SpacyWriter(Writer):
         self.problems.extend(f"{record['id']}: {p}" for p in lay.problems)
         words, spaces, index = words_and_spaces(text, lay)
         meta = record["meta"]
-        block_starts = {index[first] for first, _ in lay.blocks} | {0}
-        sent_starts = [i in block_starts for i in range(len(words))]
+        sent_starts = [False] * len(words)
+        for first, _ in lay.blocks:
+            sent_starts[index[first]] = True
+        if words:
+            sent_starts[0] = True
         doc = Doc(self._vocab, words=words, spaces=spaces, sent_starts=sent_starts, user_data={
             "id": record["id"], "title": record["title"], "source": meta["source"],
             "annotators": meta["annotators"], "split": meta.get("split"),
@@ -128,22 +231,25 @@ class SpacyWriter(Writer):
         doc.spans[EVENTS_KEY] = sentence_events
         return doc
 
+    def _new_bin(self) -> Any:
+        return self._DocBin(attrs=["ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
+
     def add(self, record: Record) -> None:
         split = record["meta"].get("split")
-        if split not in self._bins:
-            self._bins[split] = self._DocBin(
-                attrs=["ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
-        self._bins[split].add(self.make_doc(record))
+        if split not in self._outputs:
+            self._outputs[split] = _Shards(split_path(self.out, split), self._new_bin)
+        self._outputs[split].add(self.make_doc(record))
 
     def close(self) -> list[Path]:
-        if not self._bins:
-            self._bins[None] = self._DocBin(store_user_data=True)
-        written = []
-        for split, docbin in self._bins.items():
-            path = split_path(self.out, split)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(docbin.to_bytes())
-            tmp.replace(path)
-            written.append(path)
-        return written
+        try:
+            if not self._outputs:
+                self._outputs[None] = _Shards(self.out, lambda: self._DocBin(
+                    store_user_data=True))
+            return [shards.finish() for shards in self._outputs.values()]
+        finally:
+            self._encoders.restore()
+
+    def abort(self) -> None:
+        for shards in self._outputs.values():
+            shards.discard()
+        self._encoders.restore()

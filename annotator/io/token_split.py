@@ -15,9 +15,10 @@ crosses the boundary between them, so no span is ever cut by a sentence break.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotator.text.segment import split_tokens
 
@@ -25,26 +26,33 @@ Range = tuple[int, int]
 
 
 def edge_tokens(text: str, cuts: Iterable[int]) -> list[Range]:
-    """The tokens of `text`, each cut at every position of `cuts` strictly inside it."""
-    points = sorted(set(cuts))
+    """The tokens of `text`, each cut at every position of `cuts` strictly inside it.
+
+    Work per cut point, not per token: each point is looked up (bisect) among the tokens,
+    and only the tokens with a point inside them are rebuilt."""
     tokens = split_tokens(text)
-    if not points:
+    inside: dict[int, list[int]] = {}
+    for p in sorted(set(cuts)):
+        i = bisect_left(tokens, (p, -1)) - 1  # the last token starting before p
+        if i >= 0 and p < tokens[i][1]:
+            inside.setdefault(i, []).append(p)
+    if not inside:
         return tokens
     out: list[Range] = []
-    k, n = 0, len(points)
-    for s, e in tokens:  # tokens and points both ascend: one walk over each
-        while k < n and points[k] <= s:
-            k += 1
-        while k < n and points[k] < e:
-            out.append((s, points[k]))
-            s = points[k]
-            k += 1
+    done = 0
+    for i in sorted(inside):
+        out.extend(tokens[done:i])
+        s, e = tokens[i]
+        for p in inside[i]:
+            out.append((s, p))
+            s = p
         out.append((s, e))
+        done = i + 1
+    out.extend(tokens[done:])
     return out
 
 
-@dataclass(frozen=True)
-class TokenSpan:
+class TokenSpan(NamedTuple):
     """A span as a token range [first, last) with its level (0 = outermost)."""
 
     first: int
@@ -73,37 +81,59 @@ def _levels(spans: list[tuple[int, int, str, int, int]]) -> list[TokenSpan]:
     ends: list[int] = []  # per level: the last token (exclusive) of its latest span
     out: list[TokenSpan] = []
     for first, last, label, start, end in sorted(spans, key=lambda t: (t[0], -t[1], t[2])):
-        level = next((i for i, e in enumerate(ends) if e <= first), len(ends))
-        if level == len(ends):
-            ends.append(last)
+        for level, e in enumerate(ends):
+            if e <= first:
+                ends[level] = last
+                break
         else:
-            ends[level] = last
+            level = len(ends)
+            ends.append(last)
         out.append(TokenSpan(first, last, label, start, end, level))
     return out
 
 
 def _blocks(tokens: list[Range], sentences: Sequence[Range], spans: list[TokenSpan]) -> list[Range]:
-    starts = [s for s, _ in sentences]
-    keys: list[tuple[int, bool]] = []
-    for s, e in tokens:
-        i = bisect_right(starts, s) - 1
-        inside = i >= 0 and e <= sentences[i][1]
-        keys.append((i, inside))
-    # a boundary between token j and j+1 is crossed when a span holds both
-    crossed = [0] * (len(tokens) + 1)
+    """Token ranges of the blocks. `sentences` sorted; `tokens` cut at every sentence edge
+    (so no token holds a sentence edge inside it).
+
+    A token's key is (i, inside): i the last sentence starting at or before it, inside
+    whether it ends within that sentence; a block ends where the key changes and no span
+    holds the tokens on both sides. The key changes only at the first token starting at
+    or after a sentence start, or within one sentence's tokens at the first that ends
+    after that sentence: found by bisect per sentence, not by a walk over the tokens."""
+    n = len(tokens)
+    if not n:
+        return []
+    cuts: set[int] = set()
+    groups = [(s, e) for k, (s, e) in enumerate(sentences)
+              if k + 1 == len(sentences) or sentences[k + 1][0] != s]  # the last of equal starts
+    if not groups:
+        return [(0, n)]
+    los = [bisect_left(tokens, (s, -1)) for s, _ in groups]
+    his = los[1:] + [n]
+    for (_, end), lo, hi in zip(groups, los, his, strict=True):
+        if lo >= hi:
+            continue
+        cuts.add(lo)
+        # tokens ending at or before `end` are those starting before it (none holds it)
+        flip = max(lo, bisect_left(tokens, (end, -1)))
+        if flip < hi:
+            cuts.add(flip)
+    cuts.discard(0)
+    cuts.discard(n)
+    if not cuts:
+        return [(0, n)]
+    held = bytearray(n + 1)  # held[j]: a span holds tokens j - 1 and j
     for sp in spans:
-        crossed[sp.first] += 1
-        crossed[sp.last - 1] -= 1
-    open_spans = 0
+        if sp.last - sp.first > 1:
+            held[sp.first + 1:sp.last] = b"\x01" * (sp.last - sp.first - 1)
     blocks: list[Range] = []
     first = 0
-    for j in range(1, len(tokens)):
-        open_spans += crossed[j - 1]
-        if keys[j] != keys[j - 1] and open_spans == 0:
+    for j in sorted(cuts):
+        if not held[j]:
             blocks.append((first, j))
             first = j
-    if tokens:
-        blocks.append((first, len(tokens)))
+    blocks.append((first, n))
     return blocks
 
 
@@ -114,12 +144,12 @@ def layout(text: str, sentences: Sequence[Range], spans: Iterable[tuple[int, int
     cuts = [p for s, e, _ in spans for p in (s, e)] + [p for r in sentences for p in r]
     tokens = edge_tokens(text, cuts)
     out = Layout(tokens)
-    tok_starts = [s for s, _ in tokens]
-    tok_ends = [e for _, e in tokens]
     placed: list[tuple[int, int, str, int, int]] = []
     for s, e, label in spans:
-        first = bisect_left(tok_starts, s)
-        last = bisect_right(tok_ends, e)
+        # tokens are cut at every span edge: no token holds s or e inside it, so the
+        # tokens ending at or before e are the tokens starting before e
+        first = bisect_left(tokens, (s, -1))
+        last = bisect_left(tokens, (e, -1))
         shown = f"{label} [{s}, {e}) {text[s:e]!r}"
         if first >= last:
             out.problems.append(f"span {shown} covers no token: left out")

@@ -40,15 +40,17 @@ def split_path(out: Path, split: str | None) -> Path:
 
 
 class AtomicFile:
-    """A text file written under a temporary name and moved into place on `commit`."""
+    """A file written under a temporary name and moved into place on `commit`: text
+    (UTF-8, "\\n" line ends), or bytes with `binary=True`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, binary: bool = False) -> None:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh: IO[str] = self.tmp.open("w", encoding="utf-8", newline="\n")
+        self.fh: IO[Any] = (self.tmp.open("wb") if binary else
+                            self.tmp.open("w", encoding="utf-8", newline="\n"))
 
-    def write(self, s: str) -> None:
+    def write(self, s: Any) -> None:
         self.fh.write(s)
 
     def commit(self) -> Path:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import ARRAY, Table, any_, bindparam, func, select
 from sqlmodel import Session
 
 from annotator.store.errors import StoreError
@@ -93,7 +93,7 @@ class StoreBulkImport:
         t = _t(Document)
         with self.session() as s:
             rows = s.execute(select(t.c.sha256, t.c.id, t.c.external_id)
-                             .where(t.c.sha256.in_(sorted(set(shas))))).all()
+                             .where(self._one_of(t.c.sha256, shas))).all()
         return {sha: Known(i, eid) for sha, i, eid in rows}
 
     def stored_hashes(self: Store, limit: int) -> set[str] | None:
@@ -112,7 +112,7 @@ class StoreBulkImport:
         with self.session() as s:
             for doc_id, start, end in s.execute(
                     select(t.c.document_id, t.c.start, t.c.end)
-                    .where(t.c.document_id.in_(sorted(set(doc_ids))))
+                    .where(self._one_of(t.c.document_id, doc_ids))
                     .order_by(t.c.document_id, t.c.index)):
                 out[doc_id].append((start, end))
         return out
@@ -136,6 +136,15 @@ class StoreBulkImport:
         return outcomes
 
     # ------------------------------------------------------------------ helpers
+    def _one_of(self: Store, column: Any, values: Sequence[Any]) -> Any:
+        """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter (a
+        500-item IN list costs the client more to build and parse than the server to
+        answer)."""
+        values = sorted(set(values))
+        if self.is_sqlite:
+            return column.in_(values)
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+
     def _batch_locks(self: Store, docs: Sequence[NewDocument]) -> list[int] | None:
         """PostgreSQL: the advisory locks of the known documents whose annotations change
         (a new document is invisible to other writers until we commit). SQLite's write
@@ -148,7 +157,7 @@ class StoreBulkImport:
     def _known_in(self: Store, s: Session, shas: Sequence[str]) -> dict[str, Known]:
         t = _t(Document)
         rows = s.execute(select(t.c.sha256, t.c.id, t.c.external_id)
-                         .where(t.c.sha256.in_(sorted(set(shas))))).all()
+                         .where(self._one_of(t.c.sha256, shas))).all()
         return {sha: Known(i, eid) for sha, i, eid in rows}
 
     def _insert_many(self: Store, s: Session, table: Table, rows: list[dict[str, Any]], *,
@@ -181,7 +190,7 @@ class StoreBulkImport:
         text (stored, or earlier in this batch) holds it."""
         t = _t(Document)
         taken = set(s.execute(select(t.c.external_id)
-                              .where(t.c.external_id.in_(sorted(set(wanted))))).scalars())
+                              .where(self._one_of(t.c.external_id, wanted))).scalars())
         out: list[str] = []
         used: set[str] = set()
         for eid in wanted:
@@ -254,7 +263,7 @@ class StoreBulkImport:
         t = _t(model)
         return {tuple(r) for r in s.execute(
             select(t.c.document_id, *(t.c[c] for c in cols))
-            .where(t.c.annotator_id == ann_id, t.c.document_id.in_(sorted(set(doc_ids)))))}
+            .where(t.c.annotator_id == ann_id, self._one_of(t.c.document_id, doc_ids)))}
 
     def _insert_annotations(self: Store, s: Session, docs: Sequence[NewDocument],
                             outcomes: list[Outcome], annotator: str) -> None:
@@ -299,13 +308,15 @@ class StoreBulkImport:
         self._insert_many(s, at, [
             {"document_id": i, "annotator_id": ann_id, "status": STATUS_DONE,
              "updated_at": now} for i in ids])
-        s.execute(at.update().where(at.c.annotator_id == ann_id, at.c.document_id.in_(ids),
+        s.execute(at.update().where(at.c.annotator_id == ann_id,
+                                    self._one_of(at.c.document_id, ids),
                                     at.c.status != STATUS_DONE)
                   .values(status=STATUS_DONE, updated_at=now))
         act = _t(Action)
         if old:  # a new change discards the annotator's redo stack on these documents
             s.execute(act.update().where(act.c.annotator_id == ann_id,
-                                         act.c.document_id.in_(old), act.c.state == "undone")
+                                         self._one_of(act.c.document_id, old),
+                                         act.c.state == "undone")
                       .values(state="dead"))
         logged: set[int] = set()
         action_rows = []
@@ -333,7 +344,7 @@ class StoreBulkImport:
             return []
         at = _t(Assignment)
         return sorted(s.execute(select(at.c.document_id).where(
-            at.c.annotator_id == gid, at.c.document_id.in_(sorted(set(doc_ids))))).scalars())
+            at.c.annotator_id == gid, self._one_of(at.c.document_id, doc_ids))).scalars())
 
 
 def _converted(rows: list[tuple[Any, ...]], procs: list[Any]) -> list[tuple[Any, ...]]:

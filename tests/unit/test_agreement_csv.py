@@ -150,3 +150,10 @@ def test_write_csvs_logical_order_and_empty_undefined(tmp_path: Path) -> None:
     (path,) = write_csvs(tmp_path / "x", [table])
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert read(path) == [{"doc_id": "خبر", "exact_f1": ""}, {"doc_id": "b", "exact_f1": "0.5"}]
+
+
+def test_min_units(corpus: str) -> None:
+    assert json.loads(run(corpus, "--json").stdout)["min_units"] == 30
+    assert json.loads(run(corpus, "--json", "--min-units", "1").stdout)["min_units"] == 1
+    result = CliRunner().invoke(app, ["--db", corpus, "agreement", "--min-units", "0"])
+    assert result.exit_code != 0
