@@ -18,6 +18,7 @@ from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
 from annotator.agreement.render import render_markdown, render_rich
 from annotator.agreement.report import MIN_UNITS, build_report
 from annotator.agreement.views import ViewTable, by_document, by_period
+from annotator.agreement.views_listing import event_disagreement_table, span_disagreement_table
 from annotator.agreement.views_pairs import (
     against_gold,
     confusion,
@@ -230,7 +231,8 @@ def run_agreement(
         del docs
     labels = label_table(report)
     if csv_dir is not None:
-        written = write_csvs(csv_dir, [pair, labels, *tables])
+        listings = [span_disagreement_table(report), event_disagreement_table(report)]
+        written = write_csvs(csv_dir, [pair, labels, *listings, *tables])
         Console(stderr=True).print(
             f"wrote {', '.join(p.name for p in written)} to {csv_dir}", highlight=False)
     views_asked = bool(by or against is not None or confusion_matrix or chart)

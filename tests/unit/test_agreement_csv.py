@@ -21,6 +21,9 @@ COLUMNS = {
               "exact_f1", "overlap_precision", "overlap_recall", "overlap_f1", "token_kappa",
               "token_kappa_marked", "alpha_u"],
     "labels": ["label", "spans", "exact_f1", "overlap_f1", "alpha_u"],
+    "disagreements": ["doc_id", "cluster_start", "cluster_end", "start", "end", "text",
+                      "label", "kind", "marked_by", "not_marked_by"],
+    "event_disagreements": ["scope", "doc_id", "start", "end", "text", "differ", "labels"],
     "documents": ["doc_id", "annotators", "exact_f1", "alpha_u", "span_disagreements",
                   "event_disagreements"],
     "confusion": ["annotator_a", "annotator_b", "label_a", "label_b", "count"],
@@ -93,7 +96,18 @@ def test_csv_every_table(corpus: str, tmp_path: Path) -> None:
 def test_csv_default_tables_only(corpus: str, tmp_path: Path) -> None:
     out = tmp_path / "csv"
     result = run(corpus, "--json", "--csv", str(out))
-    assert sorted(p.name for p in out.iterdir()) == ["labels.csv", "pairs.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "disagreements.csv", "event_disagreements.csv", "labels.csv", "pairs.csv"]
+    spans = read(out / "disagreements.csv")
+    # the disputed article: 5 spans differ (PERS/ORG 18-34, GPE 74-80, ORG 92-108, 93-108)
+    assert len(spans) == 5
+    assert {(r["start"], r["label"], r["marked_by"], r["not_marked_by"]) for r in spans} >= {
+        ("18", "PERS", "alice", "bob"), ("93", "ORG", "bob", "alice")}
+    assert spans[0]["text"] == "عبد الوافي لفتيت"  # logical order
+    events = read(out / "event_disagreements.csv")
+    assert [(r["scope"], r["differ"]) for r in events] == [
+        ("document", "COOPERATE"), ("sentence", "COOPERATE")]
+    assert events[0]["labels"] == "alice=COOPERATE+STATEMENT; bob=STATEMENT"
     assert "views" not in json.loads(result.stdout)
 
 
