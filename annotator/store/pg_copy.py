@@ -10,10 +10,37 @@ in PostgreSQL's own format. COPY cannot skip conflicting rows, so an insert that
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Table
 from sqlmodel import Session
+
+CHUNK = 5_000  # rows formatted and sent at a time
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _value(v: Any) -> str:
+    """One value in COPY's text format."""
+    if v is None:
+        return "\\N"
+    if isinstance(v, str):
+        return v.translate(_ESCAPES)
+    if isinstance(v, bool):
+        return "t" if v else "f"
+    if isinstance(v, datetime):
+        return v.isoformat()
+    return str(v)
+
+
+def _line(row: tuple[Any, ...], json_at: list[int]) -> str:
+    if json_at:
+        values = list(row)
+        for i in json_at:
+            if values[i] is not None:
+                values[i] = json.dumps(values[i], ensure_ascii=False)
+        row = tuple(values)
+    return "\t".join(map(_value, row)) + "\n"
 
 
 def _quoted(name: str) -> str:
@@ -38,14 +65,8 @@ def copy_insert(s: Session, table: Table, cols: list[str], rows: list[tuple[Any,
                         f"(LIKE {target} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
             cur.execute(f"DELETE FROM {into}")
         with cur.copy(f"COPY {into} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                if json_at:
-                    values = list(row)
-                    for i in json_at:
-                        if values[i] is not None:
-                            values[i] = json.dumps(values[i], ensure_ascii=False)
-                    row = tuple(values)
-                copy.write_row(row)
+            for start in range(0, len(rows), CHUNK):
+                copy.write("".join(_line(row, json_at) for row in rows[start:start + CHUNK]))
         if ignore:
             cur.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {into} "
                         "ON CONFLICT DO NOTHING")

@@ -174,3 +174,19 @@ def test_a_re_import_reads_known_records_only_as_far_as_their_text(
     assert parsed == [3]  # only the new record was read in full
     assert [(d.external_id, d.matched) for d in summary.duplicate_ids] == [
         ("x1-copy", "x1"), ("x2-copy", "x2")]
+
+
+def test_every_character_survives_the_bulk_path(store: Store) -> None:
+    """Tabs, backslashes, line ends, quotes in texts, titles and JSON meta (COPY's text
+    format on PostgreSQL escapes them) come back exactly."""
+    text = 'سطر\tأول \\N \\. \\\\ "اقتباس"\r\nسطر ثان\n\\.\nنهاية'
+    doc = NewDocument(where="x:1", external_id="tab\tid\\", title="عنوان\t\\x",
+                      text=text, sha=sha256_text(text), source_path="a\\b.jsonl",
+                      meta={"k": 'v\t"\\\n', "n": [1, None]}, sentences=[(0, 3)],
+                      spans=[(0, 3, "LOC\\x")], annotate=True)
+    [out] = store.import_batch([doc], "alice")
+    got = store.document(out.doc_id)
+    assert (got.text, got.title, got.external_id, got.source_path, got.meta) == (
+        text, "عنوان\t\\x", "tab\tid\\", "a\\b.jsonl", {"k": 'v\t"\\\n', "n": [1, None]})
+    assert [(s.start, s.end, s.label) for s in store.spans(out.doc_id, "alice")] == [
+        (0, 3, "LOC\\x")]
