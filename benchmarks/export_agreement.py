@@ -218,13 +218,14 @@ def token_formats(ann: list[str], db: Path, work: Path, source: str,
             row(f"export {fmt} {source}", res, f"FAILED exit {res['code']}: {last}")
             ok = False
             continue
-        files = len(json.loads(res["stdout"])["files"])  # type: ignore[arg-type]
+        written = [Path(f) for f in json.loads(res["stdout"])["files"]]  # type: ignore[arg-type]
+        parts = sum(len(list(f.glob("*.spacy"))) if f.is_dir() else 1 for f in written)
         ratio = res["seconds"] / jsonl["seconds"]  # type: ignore[operator]
         good = ratio <= limit and (mb is None or res["rss_mb"] <= mb)  # type: ignore[operator]
         ok &= good
         target = f"{limit:.0f}x" + (f" / {mb} MB" if mb else "")
         row(f"export {fmt} {source}", res, f"{ratio:.2f}x jsonl "
-            f"{'OK' if good else 'OVER ' + target} ({files} file{'s' * (files != 1)})")
+            f"{'OK' if good else 'OVER ' + target} ({parts} file{'s' * (parts != 1)})")
     return ok
 
 

@@ -89,6 +89,38 @@ def greedy_ents(spans: list[TokenSpan]) -> list[TokenSpan]:
     return sorted(taken, key=lambda t: t.first)
 
 
+def add_to_docbin(docbin: Any, doc: Any, words: list[str]) -> None:
+    """`docbin.add(doc)` for a Doc of `SpacyWriter.make_doc` (no tagger, parser, lemmas,
+    morphology, entity links: those strings are all ""), without its walk over every
+    token: the token strings are the doc's distinct words and their norms. The result
+    is the same DocBin (a test compares the bytes with `DocBin.add`'s)."""
+    from spacy.attrs import SPACY
+
+    array = doc.to_array(docbin.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    docbin.tokens.append(array)
+    spaces = doc.to_array(SPACY)
+    docbin.spaces.append(spaces.reshape((spaces.shape[0], 1)).astype(bool))
+    docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    strings = docbin.strings
+    distinct = set(words)
+    strings.update(distinct)
+    vocab = doc.vocab
+    strings.update(vocab[w].norm_ for w in distinct)
+    strings.add("")
+    strings.update(ent.label_ for ent in doc.ents)
+    docbin.cats.append(doc.cats)
+    if docbin.store_user_data:
+        import srsly
+
+        docbin.user_data.append(srsly.msgpack_dumps(doc.user_data))
+    docbin.span_groups.append(doc.spans.to_bytes())
+    for group in doc.spans.values():
+        for span in group:
+            strings.add(span.label_)
+
+
 class _MsgpackEncoders:
     """srsly looks its msgpack encoders up in the installed packages' entry points every
     time it packs (several times per Doc inside `DocBin.add`: a scan of every entry point,
@@ -141,10 +173,10 @@ class _Shards:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
-    def add(self, doc: Any) -> None:
+    def add(self, doc: Any, words: list[str]) -> None:
         if self.count == SHARD_DOCS:
             self._write_part()
-        self.bin.add(doc)
+        add_to_docbin(self.bin, doc, words)
         self.count += 1
 
     def _write_part(self) -> None:
@@ -186,6 +218,10 @@ class SpacyWriter(Writer):
         self._encoders = _MsgpackEncoders()
 
     def make_doc(self, record: Record) -> Any:
+        return self._build(record)[0]
+
+    def _build(self, record: Record) -> tuple[Any, list[str]]:
+        """The Doc of a record, and its words."""
         from spacy.tokens import Doc, Span
 
         text = record["text"]
@@ -206,7 +242,8 @@ class SpacyWriter(Writer):
             "id": record["id"], "title": record["title"], "source": meta["source"],
             "annotators": meta["annotators"], "split": meta.get("split"),
         })
-        if doc.text != text:  # cannot happen unless words_and_spaces is wrong
+        if len(index) != len(words) and doc.text != text:
+            # the general path of words_and_spaces (the usual one is exact by construction)
             raise AnnotatorError(f"{record['id']}: spaCy Doc text differs from the document")
 
         def span(sp: TokenSpan) -> Any:
@@ -229,7 +266,7 @@ class SpacyWriter(Writer):
             else:
                 sentence_events.append(sp)
         doc.spans[EVENTS_KEY] = sentence_events
-        return doc
+        return doc, words
 
     def _new_bin(self) -> Any:
         return self._DocBin(attrs=["ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
@@ -238,7 +275,8 @@ class SpacyWriter(Writer):
         split = record["meta"].get("split")
         if split not in self._outputs:
             self._outputs[split] = _Shards(split_path(self.out, split), self._new_bin)
-        self._outputs[split].add(self.make_doc(record))
+        doc, words = self._build(record)
+        self._outputs[split].add(doc, words)
 
     def close(self) -> list[Path]:
         try:
