@@ -128,7 +128,7 @@ def document_periods(
     """external id -> period of every document, and the periods in order; two queries for
     the whole corpus.
 
-    * ``week``: the ISO week (``2026-W07``) in which the last of ``names`` who marked the
+    * ``week``: the ISO week (``2026-W07``, UTC) in which the last of ``names`` who marked the
       document done did so (when it became comparable: a weekly review covers the work
       finished that week);
     * ``batch``: the import the document came from: the file it was imported from

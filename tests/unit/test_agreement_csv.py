@@ -171,3 +171,33 @@ def test_min_units(corpus: str) -> None:
     assert json.loads(run(corpus, "--json", "--min-units", "1").stdout)["min_units"] == 1
     result = CliRunner().invoke(app, ["--db", corpus, "agreement", "--min-units", "0"])
     assert result.exit_code != 0
+
+
+def test_weeks_from_when_the_last_annotator_finished(corpus: str) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, update
+
+    from annotator.store.models import Assignment, Document
+
+    store = Store.open(corpus, label_checker=load_schema())
+    try:
+        a, d = Assignment.__table__, Document.__table__
+        people = {name: store.annotator(name).id for name in ("alice", "bob")}
+        with store.engine.begin() as conn:
+            ids = {e: i for e, i in conn.execute(select(d.c.external_id, d.c.id))}
+            utc = UTC
+            when = {("d1", "alice"): datetime(2026, 1, 5, tzinfo=utc),
+                    ("d1", "bob"): datetime(2026, 1, 12, tzinfo=utc),
+                    ("d2", "alice"): datetime(2025, 12, 29, tzinfo=utc),
+                    ("d2", "bob"): datetime(2026, 1, 1, tzinfo=utc)}
+            for (doc, name), at in when.items():
+                conn.execute(update(a).where(a.c.document_id == ids[doc],
+                                             a.c.annotator_id == people[name])
+                             .values(updated_at=at))
+    finally:
+        store.close()
+    views = json.loads(run(corpus, "--json", "--by", "week").stdout)["views"]
+    weeks = [(r["week"], r["documents"], r["exact_f1"]) for r in views["weeks"]]
+    # d2 (agreed) was finished in ISO week 2026-W01 (29 Dec 2025 is its Monday); d1 in W03
+    assert weeks == [("2026-W01", 1, 1.0), ("2026-W03", 1, pytest.approx(4 / 9))]
