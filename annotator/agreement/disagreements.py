@@ -44,16 +44,9 @@ from .clusters import overlap_clusters
 from .model import DocumentUnit, SpanAnn
 
 KINDS = ("missing", "label", "boundary")
-RANK = {kind: i for i, kind in enumerate(KINDS)}
 
 Item = tuple[int, int, str, int]  # start, end, label, annotator (index into present)
 Cluster = list[Item]
-
-
-def _agrees(cluster: Cluster, n_present: int) -> bool:
-    # each annotator marks a span at most once, so every span of the cluster was marked by
-    # everyone exactly when the cluster holds n_present copies of each distinct span
-    return len(cluster) == n_present * len({item[:3] for item in cluster})
 
 
 SpanKey = tuple[int, int, str]
@@ -61,7 +54,10 @@ SpanKey = tuple[int, int, str]
 
 def _span_kinds(cluster: Cluster, n_present: int) -> list[tuple[SpanKey, list[int], str]]:
     """The spans of a cluster that not every annotator marked: (span, who marked it, kind),
-    in reading order (see the module doc)."""
+    in reading order (see the module doc); empty when everyone marked the same spans."""
+    if len(cluster) == 1:  # a span nobody else marked, and nothing else there
+        start, end, label, a = cluster[0]
+        return [((start, end, label), [a], "missing")]
     marked: dict[SpanKey, list[int]] = {}
     for start, end, label, a in cluster:
         who = marked.get((start, end, label))
@@ -70,8 +66,19 @@ def _span_kinds(cluster: Cluster, n_present: int) -> list[tuple[SpanKey, list[in
         else:
             who.append(a)
     differing = [(key, who) for key, who in marked.items() if len(who) < n_present]
+    if not differing:
+        return []
     if len(differing) == 1:  # nobody who left it out marked anything else there
         return [(differing[0][0], differing[0][1], "missing")]
+    if len(differing) == 2:  # the common case, without the general loop
+        (k1, w1), (k2, w2) = differing
+        if len(set(w1).union(w2)) < n_present or not (k1[0] < k2[1] and k2[0] < k1[1]):
+            kind = "missing"  # someone marked neither, or they are apart
+        elif (k1[0] == k2[0] and k1[1] == k2[1]) or k1[2] != k2[2]:
+            kind = "label"
+        else:
+            kind = "boundary"
+        return [(k1, w1, kind), (k2, w2, kind)]
     out = []
     for key, who in differing:
         start, end, label = key
@@ -106,9 +113,11 @@ def _classify(doc: DocumentUnit, annotators: Sequence[str]) -> DocDisagreements:
         return out
     items = [(s[0], s[1], s[2], i) for i, a in enumerate(present) for s in doc.work[a].spans]
     for cluster in overlap_clusters(items):
-        if not _agrees(cluster, len(present)):
-            spans = _span_kinds(cluster, len(present))
-            out.clusters.append((cluster, min((kind for _, _, kind in spans), key=RANK.get)))
+        spans = _span_kinds(cluster, len(present))
+        if spans:
+            kinds = [kind for _, _, kind in spans]
+            kind = next(k for k in KINDS if k in kinds) if len(kinds) > 2 else kinds[0]
+            out.clusters.append((cluster, kind))
             out.span_kinds.append(spans)
     return out
 
