@@ -232,7 +232,8 @@ def run_agreement(
     labels = label_table(report)
     if csv_dir is not None:
         listings = [span_disagreement_table(report), event_disagreement_table(report)]
-        written = write_csvs(csv_dir, [pair, labels, *listings, *tables])
+        unique = {t.key: t for t in [pair, labels, *listings, *tables]}  # pairs: once
+        written = write_csvs(csv_dir, list(unique.values()))
         Console(stderr=True).print(
             f"wrote {', '.join(p.name for p in written)} to {csv_dir}", highlight=False)
     views_asked = bool(by or against is not None or confusion_matrix or chart)
