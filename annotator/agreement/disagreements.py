@@ -52,6 +52,12 @@ Cluster = list[Item]
 SpanKey = tuple[int, int, str]
 
 
+def _agrees(cluster: Cluster, n_present: int) -> bool:
+    # each annotator marks a span at most once, so every span of the cluster was marked by
+    # everyone exactly when the cluster holds n_present copies of each distinct span
+    return len(cluster) == n_present * len({item[:3] for item in cluster})
+
+
 def _span_kinds(cluster: Cluster, n_present: int) -> list[tuple[SpanKey, list[int], str]]:
     """The spans of a cluster that not every annotator marked: (span, who marked it, kind),
     in reading order (see the module doc); empty when everyone marked the same spans."""
@@ -113,8 +119,8 @@ def _classify(doc: DocumentUnit, annotators: Sequence[str]) -> DocDisagreements:
         return out
     items = [(s[0], s[1], s[2], i) for i, a in enumerate(present) for s in doc.work[a].spans]
     for cluster in overlap_clusters(items):
-        spans = _span_kinds(cluster, len(present))
-        if spans:
+        if not _agrees(cluster, len(present)):
+            spans = _span_kinds(cluster, len(present))
             kinds = [kind for _, _, kind in spans]
             kind = next(k for k in KINDS if k in kinds) if len(kinds) > 2 else kinds[0]
             out.clusters.append((cluster, kind))

@@ -3,12 +3,15 @@ boundaries, labels, event labels per scope), kinds counted per span, and figures
 units flagged."""
 
 import json
+import random
 import re
 
 import pytest
 from rich.console import Console
 
 from annotator.agreement import AnnotatorWork, DocumentUnit, SpanAnn, build_report
+from annotator.agreement.clusters import overlap_clusters
+from annotator.agreement.disagreements import KINDS, _span_kinds
 from annotator.agreement.render import render_markdown, render_rich
 
 TEXT = (
@@ -250,3 +253,46 @@ def test_unused_labels_are_listed_not_scored():
         "spans": [],
         "events": [],
     }
+
+
+def _reference_kinds(cluster, n_present):
+    """Each differing span's kind by the module doc's rule, without the fast paths."""
+    marked = {}
+    for start, end, label, a in cluster:
+        marked.setdefault((start, end, label), set()).add(a)
+    differing = {k: w for k, w in marked.items() if len(w) < n_present}
+    out = {}
+    for (start, end, label), who in differing.items():
+        kinds = set()
+        for b in set(range(n_present)) - who:
+            theirs = [k for k, w in differing.items() if b in w and k[0] < end and start < k[1]]
+            if any((k[0], k[1]) == (start, end) for k in theirs):
+                kinds.add("label")
+            elif not theirs:
+                kinds.add("missing")
+            elif any(k[2] == label for k in theirs):
+                kinds.add("boundary")
+            else:
+                kinds.add("label")
+        out[start, end, label] = next(k for k in KINDS if k in kinds)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_span_kinds_fast_paths_follow_the_rule(seed):
+    rng = random.Random(seed)
+    for _ in range(300):
+        n_present = rng.randint(2, 4)
+        items = set()
+        for a in range(n_present):
+            for _ in range(rng.randint(0, 3)):
+                start = rng.randint(0, 8)
+                items.add((start, start + rng.randint(1, 4), rng.choice("XY"), a))
+        for cluster in overlap_clusters(items):
+            got = {key: (kind, who) for key, who, kind in _span_kinds(cluster, n_present)}
+            want = _reference_kinds(cluster, n_present)
+            assert {k: v[0] for k, v in got.items()} == want
+            for (start, end, label), (_, who) in got.items():
+                assert who == sorted(
+                    a for s, e, lab, a in cluster if (s, e, lab) == (start, end, label)
+                )
