@@ -150,6 +150,20 @@ def test_disagreements_kinds_and_order(docs):
     assert [d["start"] for d in items] == sorted(d["start"] for d in items)
     for d in items:
         assert TEXT1[d["start"] : d["end"]] == d["text"]
+    # kinds per span (a distinct span and who marked it): they add up to the spans that differ
+    assert report["disagreements_by_kind"] == {"missing": 2, "label": 1, "boundary": 1}
+    assert report["spans_differing"] == 6
+    assert report["spans_differing_by_kind"] == {"missing": 2, "label": 2, "boundary": 2}
+    differing = {(d["text"], d["label"]): d for item in items for d in item["differing"]}
+    assert differing["ناصر بوريطة", "PERS"]["marked_by"] == ["alice", "bob"]
+    assert differing["ناصر", "PERS"]["marked_by"] == ["carol"]
+    assert differing["ناصر", "PERS"]["kind"] == "boundary"
+    assert differing["الرباط", "LOC"]["kind"] == differing["الرباط", "GPE"]["kind"] == "label"
+    assert by_text["الرباط"]["rows"][0]["labels"] == {
+        "alice": ["GPE"],
+        "bob": ["LOC"],
+        "carol": ["GPE"],
+    }
 
 
 def test_most_disputed_documents_first():
