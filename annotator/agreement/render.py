@@ -46,7 +46,7 @@ def fmt_measure(score: dict[str, Any], key: str = "value") -> str:
 
 
 def _note(score: dict[str, Any]) -> str:
-    return score.get("reason") or score.get("caution") or ""
+    return "; ".join(n for n in (score.get("reason"), score.get("caution")) if n)
 
 
 def _has_caution(node: Any) -> bool:
