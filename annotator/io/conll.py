@@ -18,6 +18,7 @@ With `--split`, one file per split: ``corpus.conll`` -> ``corpus.train.conll`` e
 from __future__ import annotations
 
 import os
+from operator import add
 from pathlib import Path
 from typing import IO
 
@@ -27,12 +28,13 @@ from annotator.io.writer import AtomicFile, Record, Writer, split_path
 DOCSTART = "-DOCSTART-"
 
 
-def document_lines(record: Record, columns: int = 1) -> tuple[list[str], int, list[str]]:
-    """The lines of one document, its tag depth, and its problems. Token lines carry
-    `columns` tag columns, or the document's depth when that is more (padded with O).
+def document_text(record: Record, columns: int = 1) -> tuple[str, int, list[str]]:
+    """One document's lines as one string (each line ending in "\\n"), its tag depth, and
+    its problems. Token lines carry `columns` tag columns, or the document's depth when
+    that is more (padded with O).
 
-    The work per token is done by C loops (slices, `map`, `str.join`); Python loops run
-    per span and per block."""
+    Work per token is done by C loops (`map`, slices, `str.join`); Python loops run per
+    span token and per block: a token no span covers gets the shared all-O suffix."""
     text = record["text"]
     lay = layout(
         text,
@@ -40,21 +42,33 @@ def document_lines(record: Record, columns: int = 1) -> tuple[list[str], int, li
         [(s["start"], s["end"], s["label"]) for s in record["spans"]],
     )
     depth = lay.depth
-    n = len(lay.tokens)
-    tags = [["O"] * n for _ in range(max(depth, columns))]
+    cols = max(depth, columns)
+    tokens = lay.tokens
+    suffix = ["\tO" * cols] * len(tokens)
+    tagged: dict[int, list[str]] = {}
     for sp in lay.spans:
-        column = tags[sp.level]
-        column[sp.first] = f"B-{sp.label}"
-        if sp.last - sp.first > 1:
-            column[sp.first + 1:sp.last] = [f"I-{sp.label}"] * (sp.last - sp.first - 1)
-    words = [text[s:e] for s, e in lay.tokens]
-    rows = list(map("\t".join, zip(words, *tags, strict=True)))
-    lines = [DOCSTART, ""]
-    for first, last in lay.blocks:
-        lines.extend(rows[first:last])
-        lines.append("")
+        begin, inside = f"B-{sp.label}", f"I-{sp.label}"
+        for j in range(sp.first, sp.last):
+            row = tagged.get(j)
+            if row is None:
+                row = tagged[j] = ["O"] * cols
+            row[sp.level] = inside if j > sp.first else begin
+    for j, row in tagged.items():
+        suffix[j] = "\t" + "\t".join(row)
+    if tokens:
+        rows = list(map(add, map(text.__getitem__, map(slice, *zip(*tokens, strict=True))),
+                        suffix))
+    else:
+        rows = []
+    body = "".join(["\n".join(rows[first:last]) + "\n\n" for first, last in lay.blocks])
     problems = [f"{record['id']}: {p}" for p in lay.problems]
-    return lines, depth, problems
+    return f"{DOCSTART}\n\n{body}", depth, problems
+
+
+def document_lines(record: Record, columns: int = 1) -> tuple[list[str], int, list[str]]:
+    """`document_text` as a list of lines (without their "\\n")."""
+    text, depth, problems = document_text(record, columns)
+    return text.split("\n")[:-1], depth, problems
 
 
 class _SplitFile:
@@ -73,11 +87,11 @@ class _SplitFile:
 
     def write(self, record: Record) -> list[str]:
         """Write one document; return its problems."""
-        lines, depth, problems = document_lines(record, self.depth)
+        text, depth, problems = document_text(record, self.depth)
         if depth > self.depth:
             self.depth = depth
             self.stretches.append((self.size, depth))
-        data = ("\n".join(lines) + "\n").encode("utf-8")
+        data = text.encode("utf-8")
         self.fh.write(data)
         self.size += len(data)
         return problems
@@ -98,11 +112,7 @@ class _SplitFile:
                         if d == self.depth:
                             copy_bytes(src, out.fh, end - at)
                             continue
-                        pad = "\tO" * (self.depth - d)
-                        chunk = src.read(end - at).decode("utf-8").split("\n")
-                        out.write("\n".join(
-                            line + pad if line and line != DOCSTART else line
-                            for line in chunk).encode("utf-8"))
+                        pad_bytes(src, out.fh, end - at, self.depth - d)
             except BaseException:
                 out.discard()
                 raise
@@ -113,6 +123,26 @@ class _SplitFile:
     def discard(self) -> None:
         self.fh.close()
         self.scratch.unlink(missing_ok=True)
+
+
+def pad_bytes(src: IO[bytes], dst: IO[bytes], n: int, columns: int,
+              chunk: int = 1 << 22) -> None:
+    """Copy n bytes of whole lines, adding `columns` O tags to every token line (the lines
+    with a tab: not DOCSTART, not blank); in chunks cut at a line end, so memory stays flat
+    however long the stretch."""
+    pad = b"\tO" * columns
+    rest = b""
+    while n > 0:
+        data = src.read(min(chunk, n))
+        if not data:
+            break
+        n -= len(data)
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        rest = data[cut:]
+        lines = data[:cut].split(b"\n")
+        dst.write(b"\n".join([ln + pad if b"\t" in ln else ln for ln in lines]))
+    dst.write(rest)  # nothing: a stretch ends with a line end
 
 
 def copy_bytes(src: IO[bytes], dst: IO[bytes], n: int, chunk: int = 1 << 20) -> None:

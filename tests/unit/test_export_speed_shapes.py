@@ -232,3 +232,22 @@ def test_spacy_writer_restores_srsly(tmp_path: Path) -> None:
     writer.close()
     assert "get_all" not in vars(srsly.msgpack_encoders)
     assert (tmp_path / "e.spacy").is_file()
+
+
+# --- the export's tokenizer is split_tokens ----------------------------------------------
+
+TOKEN_CHARS = st.sampled_from([
+    "ك", "ت", "ا", "ب", "a", "Z", "é", "7", "٣", ".", ",", "/", ":", "\u066b", "\u066c", " ",
+    "\n", "\t", "،", "؟", "«", "»", "-", "_", "\u064b", "\u0651", "\u0670", "\u200c",
+    "\u200d", "\u200f", "\u00ad", "\u0300", "\U0001d167", "\U000e0100", "\U000e0001",
+    "\U0001f600", "\U00010400", "\u0640",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TOKEN_CHARS, max_size=40).map("".join))
+def test_tokens_of_is_split_tokens(text: str) -> None:
+    from annotator.io.token_split import _token_pattern, tokens_of
+
+    assert _token_pattern() is not None  # the fast pattern is in use
+    assert tokens_of(text) == split_tokens(text)
