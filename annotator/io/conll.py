@@ -18,7 +18,6 @@ With `--split`, one file per split: ``corpus.conll`` -> ``corpus.train.conll`` e
 from __future__ import annotations
 
 import os
-from operator import add
 from pathlib import Path
 from typing import IO
 
@@ -34,7 +33,7 @@ def document_text(record: Record, columns: int = 1) -> tuple[str, int, list[str]
     that is more (padded with O).
 
     Work per token is done by C loops (`map`, slices, `str.join`); Python loops run per
-    span token and per block: a token no span covers gets the shared all-O suffix."""
+    span and per block."""
     text = record["text"]
     lay = layout(
         text,
@@ -44,20 +43,16 @@ def document_text(record: Record, columns: int = 1) -> tuple[str, int, list[str]
     depth = lay.depth
     cols = max(depth, columns)
     tokens = lay.tokens
-    suffix = ["\tO" * cols] * len(tokens)
-    tagged: dict[int, list[str]] = {}
+    n = len(tokens)
+    tags = [["O"] * n for _ in range(cols)]
     for sp in lay.spans:
-        begin, inside = f"B-{sp.label}", f"I-{sp.label}"
-        for j in range(sp.first, sp.last):
-            row = tagged.get(j)
-            if row is None:
-                row = tagged[j] = ["O"] * cols
-            row[sp.level] = inside if j > sp.first else begin
-    for j, row in tagged.items():
-        suffix[j] = "\t" + "\t".join(row)
-    if tokens:
-        rows = list(map(add, map(text.__getitem__, map(slice, *zip(*tokens, strict=True))),
-                        suffix))
+        column = tags[sp.level]
+        column[sp.first] = f"B-{sp.label}"
+        if sp.last - sp.first > 1:
+            column[sp.first + 1:sp.last] = [f"I-{sp.label}"] * (sp.last - sp.first - 1)
+    if n:
+        words = map(text.__getitem__, map(slice, *zip(*tokens, strict=True)))
+        rows = list(map("\t".join, zip(words, *tags, strict=True)))
     else:
         rows = []
     body = "".join(["\n".join(rows[first:last]) + "\n\n" for first, last in lay.blocks])
