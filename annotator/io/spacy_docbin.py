@@ -92,8 +92,9 @@ def greedy_ents(spans: list[TokenSpan]) -> list[TokenSpan]:
 def add_to_docbin(docbin: Any, doc: Any, words: list[str]) -> None:
     """`docbin.add(doc)` for a Doc of `SpacyWriter.make_doc` (no tagger, parser, lemmas,
     morphology, entity links: those strings are all ""), without its walk over every
-    token: the token strings are the doc's distinct words and their norms. The result
-    is the same DocBin (a test compares the bytes with `DocBin.add`'s)."""
+    token: the token strings are the doc's distinct words and their norms, the entity
+    labels are among the span labels. The result is the same DocBin (a test compares the
+    bytes with `DocBin.add`'s)."""
     from spacy.attrs import SPACY
 
     array = doc.to_array(docbin.attrs)
@@ -108,8 +109,7 @@ def add_to_docbin(docbin: Any, doc: Any, words: list[str]) -> None:
     strings.update(distinct)
     vocab = doc.vocab
     strings.update(vocab[w].norm_ for w in distinct)
-    strings.add("")
-    strings.update(ent.label_ for ent in doc.ents)
+    strings.add("")  # the entity labels: those of doc.spans (make_doc's ents are spans of "sc")
     docbin.cats.append(doc.cats)
     if docbin.store_user_data:
         import srsly
