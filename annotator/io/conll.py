@@ -18,6 +18,7 @@ With `--split`, one file per split: ``corpus.conll`` -> ``corpus.train.conll`` e
 from __future__ import annotations
 
 import os
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +26,8 @@ from annotator.io.token_split import layout
 from annotator.io.writer import AtomicFile, Record, Writer, split_path
 
 DOCSTART = "-DOCSTART-"
+_RANGE = itemgetter("start", "end")
+_SPAN = itemgetter("start", "end", "label")
 
 
 def document_text(record: Record, columns: int = 1) -> tuple[str, int, list[str]]:
@@ -35,11 +38,7 @@ def document_text(record: Record, columns: int = 1) -> tuple[str, int, list[str]
     Work per token is done by C loops (`map`, slices, `str.join`); Python loops run per
     span and per block."""
     text = record["text"]
-    lay = layout(
-        text,
-        [(s["start"], s["end"]) for s in record["sentences"]],
-        [(s["start"], s["end"], s["label"]) for s in record["spans"]],
-    )
+    lay = layout(text, list(map(_RANGE, record["sentences"])), list(map(_SPAN, record["spans"])))
     depth = lay.depth
     cols = max(depth, columns)
     tokens = lay.tokens

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ from annotator.io.writer import Record, Writer, split_path
 
 SPANS_KEY = "sc"
 EVENTS_KEY = "events"
+_RANGE = itemgetter("start", "end")
+_SPAN = itemgetter("start", "end", "label")
 SHARD_DOCS = 1000  # documents per DocBin: what one shard holds in memory
 
 
@@ -225,11 +228,8 @@ class SpacyWriter(Writer):
         from spacy.tokens import Doc, Span
 
         text = record["text"]
-        lay = layout(
-            text,
-            [(s["start"], s["end"]) for s in record["sentences"]],
-            [(s["start"], s["end"], s["label"]) for s in record["spans"]],
-        )
+        lay = layout(text, list(map(_RANGE, record["sentences"])),
+                     list(map(_SPAN, record["spans"])))
         self.problems.extend(f"{record['id']}: {p}" for p in lay.problems)
         words, spaces, index = words_and_spaces(text, lay)
         meta = record["meta"]

@@ -121,6 +121,7 @@ def _levels(spans: list[tuple[int, int, str, int, int, int]]) -> list[TokenSpan]
     position, so equal token ranges keep their input order)."""
     ends: list[int] = []  # per level: the last token (exclusive) of its latest span
     out: list[TokenSpan] = []
+    new = tuple.__new__  # TokenSpan(...) without its Python-level __new__
     for first, neg_last, label, _, start, end in sorted(spans):
         last = -neg_last
         for level, e in enumerate(ends):
@@ -130,7 +131,7 @@ def _levels(spans: list[tuple[int, int, str, int, int, int]]) -> list[TokenSpan]
         else:
             level = len(ends)
             ends.append(last)
-        out.append(TokenSpan(first, last, label, start, end, level))
+        out.append(new(TokenSpan, (first, last, label, start, end, level)))
     return out
 
 
