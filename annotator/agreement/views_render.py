@@ -4,7 +4,6 @@ bidi engine when the output is a terminal) and Markdown pipe tables (logical ord
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.console import Group
 from rich.table import Table
@@ -12,9 +11,9 @@ from rich.text import Text
 
 from annotator.bidi.cell import table_cell
 
+from .render import fmt
 from .views import ViewTable
 
-DASH = "—"
 #: short headers for people (the CSV and JSON keep the column names)
 HEADERS = {
     "doc_id": "Doc", "annotators": "Annotators", "annotator": "Annotator",
@@ -30,14 +29,6 @@ HEADERS = {
 
 def header(column: str) -> str:
     return HEADERS.get(column, column)
-
-
-def fmt(value: Any) -> str:
-    if value is None:
-        return DASH
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
 
 
 def rich_tables(tables: Sequence[ViewTable], *, terminal: bool = False) -> Group:
