@@ -62,10 +62,8 @@ def check_sentence_events(doc: NewDocument, sentences: list[Range]) -> None:
     known = set(sentences)
     for i, (_label, scope, start, end) in enumerate(doc.events):
         if scope == "sentence" and (start, end) not in known:
-            path, _, line = doc.where.rpartition(":")
-            raise InputError(path or doc.where,
-                             f"event {i} [{start}, {end}) is not a sentence of the document",
-                             int(line) if line.isdigit() else None)
+            raise InputError(doc.where,  # (already `file:line`)
+                             f"event {i} [{start}, {end}) is not a sentence of the document")
 
 
 def _mapped(m: NfcMap, start: int, end: int, what: str, item: ArticleInput) -> Range:

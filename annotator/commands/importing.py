@@ -108,8 +108,8 @@ class _Batches:
                 created = d.sha not in known and d.sha not in self.seen
                 self.seen.add(d.sha)
                 matched = known[d.sha].external_id if d.sha in known else d.external_id
-                self._count(d, Outcome(0, matched if not created else d.external_id, created,
-                                       len(set(d.spans)), len(set(d.events))))
+                self._count(d, Outcome(0, matched, created, len(set(d.spans)),
+                                       len(set(d.events))))
             return
         try:
             outcomes = retrying(lambda: self.store.import_batch(docs, self.annotator))

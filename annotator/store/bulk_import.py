@@ -90,11 +90,8 @@ class StoreBulkImport:
 
     def known_by_sha(self: Store, shas: Sequence[str]) -> dict[str, Known]:
         """The stored documents among these text hashes (one query)."""
-        t = _t(Document)
         with self.session() as s:
-            rows = s.execute(select(t.c.sha256, t.c.id, t.c.external_id)
-                             .where(self._one_of(t.c.sha256, shas))).all()
-        return {sha: Known(i, eid) for sha, i, eid in rows}
+            return self._known_in(s, shas)
 
     def stored_hashes(self: Store, limit: int) -> set[str] | None:
         """Every stored text's hash, or None when there are more than `limit`."""
