@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 from annotator.store import models  # registers the tables
 from annotator.store.engine import BEGIN_OPTION
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MIGRATION_LOCK = 0x616E6E6F  # pg_advisory_xact_lock key of `migrate` ("anno")
 
 
@@ -82,8 +82,16 @@ def _v4_to_v5(conn: Connection) -> None:
         conn.execute(models.DOCUMENT_ID_CODEPOINT_INDEX)
 
 
+def _v5_to_v6(conn: Connection) -> None:
+    """v6: suggestions and the gazetteer (issue 12), the project's label schema in the
+    database and event mentions with arguments (issue 13): new tables only."""
+    for model in (models.Suggestion, models.GazetteerEntry, models.LabelSchemaVersion,
+                  models.EventMention, models.EventArgument):
+        model.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4, 5: _v4_to_v5,
+    2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4, 5: _v4_to_v5, 6: _v5_to_v6,
 }
 
 

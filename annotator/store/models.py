@@ -175,3 +175,99 @@ class Decision(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# --- schema v6: suggestions (issue 12), the project's label schema and event structure
+# (issue 13) ---------------------------------------------------------------------------
+
+SUGGESTION_PENDING = "pending"
+SUGGESTION_ACCEPTED = "accepted"
+SUGGESTION_REJECTED = "rejected"
+SUGGESTION_SOURCES = ("occurrences", "gazetteer", "model")
+
+
+class Suggestion(SQLModel, table=True):
+    """A proposed span for one annotator on one document: never another annotator's,
+    never in agreement, status counts or exports until accepted (then it is a `Span` of
+    that annotator whose provenance names `suggested_by`). One row per (document,
+    annotator, range, label): a rejected suggestion stays, so it is never proposed again."""
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id", "start", "end", "label"),
+        Index("ix_suggestion_doc_ann_state", "document_id", "annotator_id", "state"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    start: int
+    end: int
+    label: str
+    source: str  # occurrences | gazetteer | model
+    score: float = 1.0
+    state: str = SUGGESTION_PENDING  # pending | accepted | rejected
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+
+class GazetteerEntry(SQLModel, table=True):
+    """A name the gazetteer source suggests with `label`; `key` is its Arabic match key
+    (annotator.text.keys.match_key), what matching uses."""
+
+    __table_args__ = (UniqueConstraint("key", "label"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    key: str = Field(index=True)
+    label: str
+    source: str = ""  # the file it came from
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LabelSchemaVersion(SQLModel, table=True):
+    """The project's label schema, versioned: the row with the highest `version` is the one
+    every command and every annotator uses. A new database starts from the packaged
+    schema/labels.toml as version 1."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(index=True, unique=True)
+    toml: str
+    digest: str
+    by: str | None = None
+    note: str = ""  # e.g. "rename ORG=ORGANISATION"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EventMention(SQLModel, table=True):
+    """A structured event: a trigger [start, end) of one annotator, its type and its
+    attributes ({"polarity": "positive", …}); arguments in `EventArgument`."""
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id", "start", "end", "type"),
+        Index("ix_eventmention_doc_ann", "document_id", "annotator_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    start: int
+    end: int
+    type: str
+    attributes: dict[str, Any] = Field(default_factory=dict,
+                                       sa_column=Column(JSON, nullable=False))
+    # optional event coreference: the id of an earlier mention of the same event
+    coref_of: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    provenance: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class EventArgument(SQLModel, table=True):
+    """An argument of a mention: a span of the same annotator (named by its range and
+    label, which are unique per annotator and document) in a role. Removing the span
+    removes the link in the same transaction."""
+
+    __table_args__ = (UniqueConstraint("mention_id", "role", "start", "end", "label"),)
+    id: int | None = Field(default=None, primary_key=True)
+    mention_id: int = Field(foreign_key="eventmention.id", index=True, ondelete="CASCADE")
+    role: str
+    start: int
+    end: int
+    label: str
+    provenance: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -190,6 +190,6 @@ def test_v4_database_gets_its_list_keys(db_path: Path, schema: LabelSchema) -> N
         (version,) = conn.execute(
             "SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
         conn.close()
-        assert int(version) == SCHEMA_VERSION == 5
+        assert int(version) == SCHEMA_VERSION == 6
     finally:
         store.close()
