@@ -30,10 +30,12 @@ class StoreHistory:
     _assignment: Any
     _audit: Any
     _gold_follows: Any
+    _apply_decision: Any
 
     # the kinds `_apply` can replay; an "import" (annotations made elsewhere, merged in)
     # stays in the log for the audit but is not on the undo stack
-    UNDOABLE = ("add_span", "remove_span", "relabel_span", "set_events", "set_status")
+    UNDOABLE = ("add_span", "remove_span", "relabel_span", "set_events", "set_status",
+                "accept_suggestion", "reject_suggestion")
 
     def _check_replay(self, action: Action, *, inverse: bool) -> None:
         """Undo and redo write labels like any other change: each must be in the schema."""
@@ -46,6 +48,9 @@ class StoreHistory:
         elif action.kind == "set_events":
             for label in p["before"] if inverse else p["after"]:
                 self._check_label("event", label)
+        elif action.kind == "accept_suggestion" and not inverse:
+            for item in p["items"]:
+                self._check_label("entity", item["label"])
 
     def _apply(self, s: Session, action: Action, *, inverse: bool) -> None:
         p = action.payload
@@ -72,6 +77,10 @@ class StoreHistory:
             a.status = p["before"] if inverse else p["after"]
             a.updated_at = utcnow()
             s.add(a)
+        elif action.kind in ("accept_suggestion", "reject_suggestion"):
+            # suggestions (annotator/store/suggestions.py): spans and suggestion states
+            self._apply_decision(s, doc_id, ann_id, p["items"],
+                                 accept=action.kind == "accept_suggestion", inverse=inverse)
         s.flush()
 
     def _step(self, doc_id: int, user: str, *, undo: bool) -> Action | None:

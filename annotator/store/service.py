@@ -52,6 +52,7 @@ from annotator.store.models import (
     utcnow,
 )
 from annotator.store.reads import DocumentRow, StoreReads
+from annotator.store.suggestions import StoreSuggestions
 
 __all__ = ["DocumentRow", "Store", "StoreError", "default_user", "os_actor", "sha256_text"]
 
@@ -80,7 +81,7 @@ def default_user() -> str:
 GLOBAL_LOCK = 0  # advisory lock key of writes that belong to no document
 
 
-class Store(StoreReads, StoreDocList, StoreHistory, StoreBulkImport):
+class Store(StoreReads, StoreDocList, StoreHistory, StoreBulkImport, StoreSuggestions):
     """Writes (each one transaction, logged) and the helpers they share; the reads are in
     `StoreReads`, undo/redo in `StoreHistory`."""
 
