@@ -1,6 +1,9 @@
-"""The label schema: entity and event types, each with hotkey, colour and descriptions.
+"""The label schema: entity and event types, each with hotkey, colour and descriptions;
+an event type may declare argument roles and attributes (`annotator.schema_events`).
 
-Loaded from TOML (schema/labels.toml by default), validated by `check_schema`.
+Parsed from TOML by `parse_schema`. The project's schema lives in the database
+(`Store.label_schema()`, seeded from the packaged schema/labels.toml); a file is read
+here for `annotator schema check|set FILE` and to seed a new database.
 """
 
 from __future__ import annotations
@@ -12,13 +15,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InputError
+from annotator.schema_events import (
+    EventAttribute,
+    EventRole,
+    HeaderLines,
+    parse_attributes,
+    parse_roles,
+    unknown_keys,
+)
+
+__all__ = [
+    "DEFAULT_SCHEMA_PATH", "EventAttribute", "EventRole", "LabelSchema", "LabelType",
+    "RESERVED_KEYS", "color_warnings", "default_schema_path", "load_schema", "parse_schema",
+    "read_schema",
+]
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_SCHEMA_PATH = PACKAGE_ROOT.parent / "schema" / "labels.toml"
 # keys the annotate screen uses itself: an entity hotkey may not take one of them
-RESERVED_KEYS = frozenset("eEudnpNPqDxbL?/[]{}<>+")
+RESERVED_KEYS = frozenset("eEudnpNPqDxbL?/[]{}<>+" "sSaArRoO")  # 2nd: suggestions
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_TYPE_KEYS = {"entity": ("name", "hotkey", "color", "en", "ar"),
+              "event": ("name", "hotkey", "color", "en", "ar", "role", "attribute")}
+_TOP_KEYS = ("schema", "entity", "event")
 
 
 @dataclass(frozen=True)
@@ -29,15 +49,21 @@ class LabelType:
     color: str
     en: str
     ar: str
+    # event types only: argument roles and attributes, in the schema's order
+    roles: tuple[EventRole, ...] = ()
+    attributes: tuple[EventAttribute, ...] = ()
 
 
 @dataclass
 class LabelSchema:
     name: str
-    version: int
+    version: int  # the [schema] version written in the TOML
     entities: list[LabelType] = field(default_factory=list)
     events: list[LabelType] = field(default_factory=list)
     source_text: str = ""
+    # the database's version number of this schema (labelschemaversion.version); None
+    # when it was read from a file
+    stored_version: int | None = None
 
     def entity_names(self) -> list[str]:
         return [t.name for t in self.entities]
@@ -50,6 +76,26 @@ class LabelSchema:
 
     def event(self, name: str) -> LabelType | None:
         return next((t for t in self.events if t.name == name), None)
+
+    def roles(self, event_type: str) -> tuple[EventRole, ...]:
+        t = self.event(event_type)
+        return t.roles if t else ()
+
+    def role(self, event_type: str, role: str) -> EventRole | None:
+        return next((r for r in self.roles(event_type) if r.name == role), None)
+
+    def attributes(self, event_type: str) -> tuple[EventAttribute, ...]:
+        t = self.event(event_type)
+        return t.attributes if t else ()
+
+    def attribute_defaults(self, event_type: str) -> dict[str, str]:
+        """{attribute: default} of the event type: a new mention's attributes."""
+        return {a.name: a.default for a in self.attributes(event_type)}
+
+    def role_fits(self, event_type: str, role: str, entity_label: str) -> bool:
+        """May a span labelled `entity_label` fill `role` of `event_type`?"""
+        r = self.role(event_type, role)
+        return r is not None and r.fits(entity_label)
 
     def color(self, name: str) -> str:
         t = self.entity(name) or self.event(name)
@@ -70,21 +116,28 @@ def parse_schema(text: str, path: str = "<schema>") -> tuple[LabelSchema, list[s
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return LabelSchema(name="", version=0), [f"{path}: invalid TOML: {exc}"]
-    errors: list[str] = []
+    errors: list[str] = [f"{path}: {p}" for p in unknown_keys(data, _TOP_KEYS)]
     head = data.get("schema", {})
-    schema = LabelSchema(
-        name=str(head.get("name", "")), version=int(head.get("version", 1) or 1),
-        source_text=text,
-    )
+    if not isinstance(head, dict):
+        errors.append(f"{path}: [schema] must be a table")
+        head = {}
+    lines = HeaderLines(text)
+    version = head.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        errors.append(f"{path}: [schema] version must be a whole number from 1, "
+                      f"not {version!r}")
+        version = 1
+    schema = LabelSchema(name=str(head.get("name", "")), version=version, source_text=text)
     for kind, bucket in (("entity", schema.entities), ("event", schema.events)):
         seen_names: set[str] = set()
         seen_keys: dict[str, str] = {}
         entries = data.get(kind, [])
-        if not isinstance(entries, list) or not entries:
+        if not isinstance(entries, list) or not entries \
+                or not all(isinstance(raw, dict) for raw in entries):
             errors.append(f"{path}: no [[{kind}]] types")
             continue
         for i, raw in enumerate(entries, 1):
-            where = f"{path}: {kind} #{i}"
+            where = f"{lines.at(path, kind, i)}: {kind} #{i}"
             name = str(raw.get("name", "")).strip()
             hotkey = str(raw.get("hotkey", ""))
             color = str(raw.get("color", ""))
@@ -109,8 +162,19 @@ def parse_schema(text: str, path: str = "<schema>") -> tuple[LabelSchema, list[s
             for lang in ("en", "ar"):
                 if not str(raw.get(lang, "")).strip():
                     errors.append(f"{where} ({name}): missing {lang} description")
+            errors += [f"{where} ({name}): {p}" for p in unknown_keys(raw, _TYPE_KEYS[kind])]
+            is_event = kind == "event"
+            roles, role_errors = parse_roles(
+                raw.get("role") if is_event else None, name, schema.entity_names(),
+                lambda j, i=i: lines.at(path, "event.role", i, j) if j
+                else lines.at(path, "event", i))
+            attributes, attribute_errors = parse_attributes(
+                raw.get("attribute") if is_event else None, name,
+                lambda j, i=i: lines.at(path, "event.attribute", i, j) if j
+                else lines.at(path, "event", i))
+            errors += role_errors + attribute_errors
             bucket.append(LabelType(kind, name, hotkey, color, str(raw.get("en", "")),
-                                    str(raw.get("ar", ""))))
+                                    str(raw.get("ar", "")), roles, attributes))
     return schema, errors
 
 
