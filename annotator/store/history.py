@@ -12,7 +12,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from annotator.store import event_mention_rows as event_rows
 from annotator.store.errors import StoreError
+from annotator.store.event_mentions import EVENT_MENTION_KINDS
 from annotator.store.models import Action, utcnow
 
 
@@ -30,6 +32,8 @@ class StoreHistory:
     _assignment: Any
     _audit: Any
     _gold_follows: Any
+    _check_mention_replay: Any
+    _apply_mention_action: Any
     _apply_decision: Any
 
     # the kinds `_apply` can replay; an "import" (annotations made elsewhere, merged in)
@@ -37,9 +41,14 @@ class StoreHistory:
     UNDOABLE = ("add_span", "remove_span", "relabel_span", "set_events", "set_status",
                 "accept_suggestion", "reject_suggestion")
 
+    # event mentions (annotator/store/event_mentions.py) are undoable too
+    UNDOABLE = UNDOABLE + EVENT_MENTION_KINDS
+
     def _check_replay(self, action: Action, *, inverse: bool) -> None:
         """Undo and redo write labels like any other change: each must be in the schema."""
         p = action.payload
+        if action.kind in EVENT_MENTION_KINDS:
+            self._check_mention_replay(p, inverse=inverse)
         if action.kind in ("add_span", "remove_span"):
             if (action.kind == "add_span") != inverse:
                 self._check_label("entity", p["span"]["label"])
@@ -62,15 +71,26 @@ class StoreHistory:
             if adding:
                 self._insert_span(s, doc_id, ann_id, sp["start"], sp["end"], sp["label"],
                                   sp.get("provenance"))
+                if p.get("links"):  # the argument links its removal took
+                    event_rows.restore_span_links(s, doc_id, ann_id, sp["start"], sp["end"],
+                                                  sp["label"], p["links"])
             else:
                 self._delete_span(s, doc_id, ann_id, sp["start"], sp["end"], sp["label"])
         elif action.kind == "relabel_span":
             sp = p["span"]
             old, new = (p["after"], p["before"]) if inverse else (p["before"], p["after"])
             self._relabel(s, doc_id, ann_id, sp["start"], sp["end"], old, new)
+            dropped = p.get("links_dropped", [])  # argument links follow the span
+            event_rows.relabel_span_links(s, doc_id, ann_id, sp["start"], sp["end"], old,
+                                          new, drop=[] if inverse else dropped)
+            if inverse and dropped:
+                event_rows.restore_span_links(s, doc_id, ann_id, sp["start"], sp["end"],
+                                              new, dropped)
         elif action.kind == "set_events":
             labels = p["before"] if inverse else p["after"]
             self._replace_events(s, doc_id, ann_id, p["scope"], p["start"], p["end"], labels)
+        elif action.kind in EVENT_MENTION_KINDS:
+            self._apply_mention_action(s, doc_id, ann_id, p, inverse=inverse)
         elif action.kind == "set_status":
             a = self._assignment(s, doc_id, ann_id)
             assert a is not None

@@ -24,10 +24,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from annotator.store import engine as engine_settings
+from annotator.store import event_mention_rows as event_rows
 from annotator.store.bulk_import import StoreBulkImport
 from annotator.store.doc_list import StoreDocList, list_key
 from annotator.store.engine import BEGIN_OPTION, LOCK_WAIT_OPTION, make_engine
 from annotator.store.errors import StoreError
+from annotator.store.event_mentions import StoreEventMentions
 from annotator.store.history import StoreHistory
 from annotator.store.migrations import migrate
 from annotator.store.models import (
@@ -81,7 +83,8 @@ def default_user() -> str:
 GLOBAL_LOCK = 0  # advisory lock key of writes that belong to no document
 
 
-class Store(StoreReads, StoreDocList, StoreHistory, StoreBulkImport, StoreSuggestions):
+class Store(StoreEventMentions,
+            StoreReads, StoreDocList, StoreHistory, StoreBulkImport, StoreSuggestions):
     """Writes (each one transaction, logged) and the helpers they share; the reads are in
     `StoreReads`, undo/redo in `StoreHistory`."""
 
@@ -379,6 +382,8 @@ class Store(StoreReads, StoreDocList, StoreHistory, StoreBulkImport, StoreSugges
                 col(Span.start) == start, col(Span.end) == end, col(Span.label) == label,
             )
         )
+        if result.rowcount:  # a span gone is an argument no more (event mentions)
+            event_rows.drop_span_links(s, doc_id, ann_id, start, end, label)
         return bool(result.rowcount)
 
     def add_span(
@@ -421,10 +426,13 @@ class Store(StoreReads, StoreDocList, StoreHistory, StoreBulkImport, StoreSugges
             s, ann_id, span = found
             record = {"start": span.start, "end": span.end, "label": span.label,
                       "provenance": span.provenance}
+            # the argument links naming it go with it (recorded: undo puts them back)
+            links = event_rows.drop_span_links(s, span.document_id, ann_id, span.start,
+                                               span.end, span.label)
             s.delete(span)
             self._touch(s, span.document_id, ann_id)
-            self._log(s, span.document_id, ann_id, "remove_span", {"span": record},
-                      by=user)
+            self._log(s, span.document_id, ann_id, "remove_span",
+                      {"span": record, **({"links": links} if links else {})}, by=user)
             s.commit()
             return True
 
@@ -450,11 +458,15 @@ class Store(StoreReads, StoreDocList, StoreHistory, StoreBulkImport, StoreSugges
             span.label = label
             s.add(span)
             s.flush()
+            # argument links follow the span; those the new label does not fit go (logged)
+            dropped = event_rows.relabel_span_links(s, doc_id, ann_id, span.start, span.end,
+                                                    before, label, fits=self._role_fits())
             self._touch(s, doc_id, ann_id)
             record = {"start": span.start, "end": span.end, "label": label,
                       "provenance": span.provenance}
             self._log(s, doc_id, ann_id, "relabel_span",
-                      {"span": record, "before": before, "after": label}, by=user)
+                      {"span": record, "before": before, "after": label,
+                       **({"links_dropped": dropped} if dropped else {})}, by=user)
             s.commit()
             return span
 
