@@ -1,5 +1,6 @@
 """`annotator export OUT`: gold, majority or one annotator's work, as JSONL, CoNLL,
-spaCy DocBin or brat standoff, optionally split into train/dev/test.
+spaCy DocBin, brat standoff or sentence-level event JSONL (`--format events`),
+optionally split into train/dev/test.
 
 Exit 0 when everything was written; 1 when a format could not represent some annotation
 exactly (each one is named on stderr; the files are still written); 2 on bad arguments.
@@ -25,7 +26,7 @@ from annotator.labelschema import LabelSchema, parse_schema
 from annotator.store.engine import database_url
 from annotator.store.models import GOLD
 
-FORMATS = ("jsonl", "conll", "spacy", "brat")
+FORMATS = ("jsonl", "conll", "spacy", "brat", "events")
 PROGRESS_THRESHOLD = 50  # documents
 MAX_PROBLEM_LINES = 20
 
@@ -43,6 +44,10 @@ def _make_writer(fmt: str, out: Path, schema: LabelSchema) -> Writer:
         from annotator.io.spacy_docbin import SpacyWriter
 
         return SpacyWriter(out, event_labels=schema.event_names())
+    if fmt == "events":
+        from annotator.io.events_jsonl import EventsWriter
+
+        return EventsWriter(out)
     from annotator.io.brat import BratWriter
 
     return BratWriter(out, entity_labels=schema.entity_names(),
@@ -82,7 +87,7 @@ def _check_not_database(out: Path, fmt: str, split: str | None, db: str | None) 
     protected = {Path(f"{path}{suffix}").resolve() for suffix in ("", "-wal", "-shm",
                                                                   "-journal")}
     targets = [out]
-    if split is not None and fmt in ("conll", "spacy"):
+    if split is not None and fmt in ("conll", "spacy", "events"):
         targets += [split_path(out, name) for name, _ in parse_split(split)]
     for target in targets:
         if target.resolve() in protected:
