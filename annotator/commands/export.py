@@ -50,8 +50,10 @@ def _make_writer(fmt: str, out: Path, schema: LabelSchema) -> Writer:
         return EventsWriter(out)
     from annotator.io.brat import BratWriter
 
-    return BratWriter(out, entity_labels=schema.entity_names(),
-                      event_labels=schema.event_names())
+    events = schema.event_names()
+    return BratWriter(out, entity_labels=schema.entity_names(), event_labels=events,
+                      roles={e: schema.roles(e) for e in events},
+                      attributes={e: schema.attributes(e) for e in events})
 
 
 def _check_out(out: Path, fmt: str) -> None:
