@@ -5,8 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 
-from annotator.errors import AnnotatorError
-from annotator.labelschema import LabelSchema, load_schema
+from annotator.labelschema import LabelSchema
 from annotator.store.service import Store
 
 SCHEMA_KEY = "label_schema"
@@ -26,30 +25,26 @@ def resolve_user(user: str | None) -> str:
 
 
 def open_store(db: str | None, schema: LabelSchema | None = None) -> tuple[Store, LabelSchema]:
-    """Open (create, migrate) the database with the label schema; remember the schema used."""
-    schema = schema or load_schema()
-    store = Store.open(db, label_checker=schema)
-    remembered = store.get_setting(SCHEMA_KEY)
-    if remembered != schema.source_text:
-        if remembered is not None:
-            try:
-                check_labels_kept(store, schema)
-            except AnnotatorError:
-                store.close()
-                raise
-        store.set_setting(SCHEMA_KEY, schema.source_text)
-    return store, schema
+    """Open (create, migrate) the database; return it with the project's label schema, the
+    one stored in the database (`Store.label_schema()`; a new database starts from the
+    packaged schema/labels.toml). The store checks every label it writes against that
+    schema, followed live (`annotator schema set` elsewhere is seen within seconds).
 
+    `schema`, when given, is first made the project's schema (a new version, refused when
+    it drops a label in use), as `annotator schema set` does."""
+    from annotator.store.schema_store import LiveLabelSchema
 
-def check_labels_kept(store: Store, schema: LabelSchema) -> None:
-    """A changed schema must still hold every label the database uses: a label missing from
-    the schema is an error, never silently dropped."""
-    entities, events = store.labels_in_use()
-    missing = sorted(entities - set(schema.entity_names())) + sorted(
-        events - set(schema.event_names())
-    )
-    if missing:
-        raise AnnotatorError(
-            f"the label schema has changed and no longer has {', '.join(missing)}, which the "
-            "database uses: put them back in the schema (annotations are never dropped)"
-        )
+    store = Store.open(db)
+    try:
+        if schema is not None and store.label_schema().source_text != schema.source_text:
+            store.set_label_schema(schema.source_text, by=resolve_user(None),
+                                   note="given to open_store")
+        store.label_checker = LiveLabelSchema(store)
+        current = store.label_schema()
+        if store.get_setting(SCHEMA_KEY) != current.source_text:  # mirrored for older readers
+            store.set_setting(SCHEMA_KEY, current.source_text)
+        return store, current
+    except BaseException:
+        store.close()
+        raise
+

@@ -54,6 +54,7 @@ from annotator.store.models import (
     utcnow,
 )
 from annotator.store.reads import DocumentRow, StoreReads
+from annotator.store.schema_store import StoreLabelSchema
 from annotator.store.suggestions import StoreSuggestions
 
 __all__ = ["DocumentRow", "Store", "StoreError", "default_user", "os_actor", "sha256_text"]
@@ -84,7 +85,8 @@ GLOBAL_LOCK = 0  # advisory lock key of writes that belong to no document
 
 
 class Store(StoreEventMentions,
-            StoreReads, StoreDocList, StoreHistory, StoreBulkImport, StoreSuggestions):
+            StoreReads, StoreDocList, StoreHistory, StoreBulkImport, StoreSuggestions,
+            StoreLabelSchema):
     """Writes (each one transaction, logged) and the helpers they share; the reads are in
     `StoreReads`, undo/redo in `StoreHistory`."""
 
