@@ -22,7 +22,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-schema_app = typer.Typer(help="Show or check the label schema.", no_args_is_help=True)
+schema_app = typer.Typer(help="Show, check or set the project's label schema (kept in the "
+                         "database).", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 
 
@@ -297,21 +298,43 @@ def log_cmd(
 @schema_app.command("show")
 def schema_show(
     file: Annotated[
-        Path | None, typer.Argument(help="Schema file (default schema/labels.toml)")
+        Path | None, typer.Argument(help="Schema file (default: the database's schema)")
     ] = None,
+    toml: Annotated[bool, typer.Option("--toml", help="Print the TOML text as stored.")
+                    ] = False,
+    history: Annotated[bool, typer.Option("--history", help="List the stored versions.")
+                       ] = False,
 ) -> None:
-    """List the entity and event types with hotkeys, colours and descriptions."""
-    _run("annotator.commands.schema_cmd:run_show", file)
+    """The database's label schema (version, digest): entity and event types with hotkeys,
+    colours and descriptions, event roles and attributes."""
+    _run("annotator.commands.schema_cmd:run_show", file, CTX.db, toml=toml, history=history)
 
 
 @schema_app.command("check")
 def schema_check(
     file: Annotated[
-        Path | None, typer.Argument(help="Schema file (default schema/labels.toml)")
+        Path | None, typer.Argument(help="Schema file (default: the database's schema)")
     ] = None,
 ) -> None:
     """Validate a label schema: every problem on its own line, exit 1 when there are any."""
-    _run("annotator.commands.schema_cmd:run_check", file)
+    _run("annotator.commands.schema_cmd:run_check", file, CTX.db)
+
+
+@schema_app.command("set")
+def schema_set(
+    file: Annotated[Path, typer.Argument(help="The new schema (TOML).")],
+    rename: Annotated[list[str] | None, typer.Option(
+        "--rename", help="OLD=NEW: migrate the annotations labelled OLD to NEW "
+        "(repeatable).")] = None,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="Who makes the change (default $ANNOTATOR_USER, then the login name)."
+    )] = None,
+    note: Annotated[str, typer.Option("--note", help="Why, for the log.")] = "",
+) -> None:
+    """Make FILE the project's label schema (a new version, logged): labels in use must stay
+    unless renamed with --rename, which migrates them in the same transaction."""
+    _run("annotator.commands.schema_cmd:run_set", CTX.db, file, renames=rename or [],
+         user=user, note=note)
 
 
 def _usage(message: str) -> int:
