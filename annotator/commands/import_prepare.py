@@ -55,6 +55,10 @@ def check_labels(item: ArticleInput, schema: LabelSchema) -> None:
         if e.label not in events:
             raise InputError(str(item.path), f"event label {e.label!r} is not in the schema",
                              item.line)
+    if item.event_mentions:
+        from annotator.io.record_mentions import check_mentions
+
+        check_mentions(item.event_mentions, schema, str(item.path), item.line)
 
 
 def check_sentence_events(doc: NewDocument, sentences: list[Range]) -> None:
@@ -100,6 +104,36 @@ def _normalised_record(item: ArticleInput) -> tuple[str, list[ParsedSpan], list[
     return m.text, spans, events, sentences, True
 
 
+def _mention_rows(item: ArticleInput, schema: LabelSchema) -> list[dict]:
+    """The record's event mentions as the bulk import stores them: offsets on the NFC
+    text, attributes the record leaves out at the schema's defaults."""
+    if not item.event_mentions:
+        return []
+    m = None
+    if not unicodedata.is_normalized("NFC", item.text):
+        from annotator.text.nfc_map import nfc_map
+
+        m = nfc_map(item.text)
+
+    def on_nfc(a: int, b: int, what: str) -> Range:
+        return (a, b) if m is None else _mapped(m, a, b, what, item)
+
+    defaults = getattr(schema, "attributes", None)
+    out = []
+    for i, pm in enumerate(item.event_mentions):
+        start, end = on_nfc(pm.start, pm.end, f"event mention {i} trigger")
+        attrs = {a.name: a.default for a in defaults(pm.type)} if defaults else {}
+        attrs.update(pm.attributes)
+        out.append({"start": start, "end": end, "type": pm.type, "attributes": attrs,
+                    "coref": pm.coref_of, "arguments": [
+                        {"role": a.role, "label": a.label, **dict(zip(
+                            ("start", "end"),
+                            on_nfc(a.start, a.end, f"event mention {i} argument {j}"),
+                            strict=True))}
+                        for j, a in enumerate(pm.arguments)]})
+    return out
+
+
 def prepare(item: ArticleInput, schema: LabelSchema, *, annotator: str | None,
             clean: bool) -> tuple[NewDocument, list[dict]]:
     """The document to store for `item`, and what cleaning removed (for `--show-cleaning`).
@@ -131,12 +165,14 @@ def prepare(item: ArticleInput, schema: LabelSchema, *, annotator: str | None,
     events_on_sentences = any(e.scope == "sentence" for e in events)
     if annotator is not None and events_on_sentences and sentences is None:
         sentences = split_sentences(text)  # checked now, so that errors come in file order
+    mentions = _mention_rows(item, schema) if annotator is not None else []
     doc = NewDocument(
         where=where(item), external_id=item.external_id, title=title, text=text,
         sha=sha256_text(text), source_path=str(item.path), meta=meta, sentences=sentences,
         spans=[(s.start, s.end, s.label) for s in spans],
         events=[(e.label, e.scope, e.start, e.end) for e in events],
         annotate=annotator is not None and (item.is_record or item.has_annotations),
+        mentions=mentions,
     )
     if doc.annotate and events_on_sentences:
         check_sentence_events(doc, sentences or [])

@@ -20,7 +20,7 @@ MAX_CHARS = 1_000_000  # a longer document is rejected (--max-chars)
 TEXT_FIELDS = ("text", "content", "body")
 ID_FIELDS = ("id", "url")
 TITLE_FIELDS = ("title", "headline")
-RECORD_KEYS = frozenset({"sentences", "spans", "events", "meta"})
+RECORD_KEYS = frozenset({"sentences", "spans", "events", "meta", "event_mentions"})
 EXTRA_MAX = 32  # other scalar fields kept in `ArticleInput.extra`, at most this many
 EXTRA_MAX_CHARS = 500  # a longer string field is not kept
 FORMAT_SUFFIXES = (".txt", ".jsonl", ".json", ".csv", ".tsv")
@@ -58,10 +58,12 @@ class ArticleInput:
     # other small scalar fields of the record or CSV row (e.g. 'date', 'source'); not stored
     # unless the importer chooses to
     extra: dict[str, str | int | float | bool] = field(default_factory=dict)
+    # structured event mentions (annotator.io.record_mentions.ParsedMention)
+    event_mentions: list[Any] = field(default_factory=list)
 
     @property
     def has_annotations(self) -> bool:
-        return bool(self.spans or self.events)
+        return bool(self.spans or self.events or self.event_mentions)
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,12 @@ def parse_record(
             events.append(ParsedEvent(e["label"], "sentence", start, end))
         else:
             raise InputError(str(path), f"event {i} has unknown scope {scope!r}", line)
+    mentions = []
+    if raw.get("event_mentions") is not None:
+        from annotator.io.record_mentions import parse_mentions
+
+        mentions = parse_mentions(raw["event_mentions"], text,
+                                  {(s.start, s.end, s.label) for s in spans}, path, line)
     # a text that is not NFC keeps its offsets: the importer maps them through NFC
     meta = raw.get("meta") if isinstance(raw.get("meta"), dict) else {}
     title_key = next((k for k in fields.title_names() if isinstance(raw.get(k), str)), None)
@@ -285,7 +293,7 @@ def parse_record(
     return ArticleInput(
         path=path, line=line, external_id=external_id, text=text, title=title,
         sentences=sentences, spans=spans, events=events, meta=meta, is_record=True,
-        extra=extras(raw, used),
+        extra=extras(raw, used), event_mentions=mentions,
     )
 
 

@@ -14,6 +14,8 @@ Which documents a source exports:
 
 Records are yielded in external id order. Keys follow the DESIGN order; spans are sorted
 by (start, -end, label); events document-scope first, then by sentence range, then label.
+Structured event mentions (`event_mentions`, issue 13) are built by
+`annotator.io.mention_records`; gold's provenance of them is `meta.provenance.event_mentions`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from typing import Any
 
 from annotator.errors import UsageError
 from annotator.io.majority import majority
+from annotator.io.mention_records import (
+    MentionRow,
+    majority_mentions,
+    mention_entries,
+    read_mentions,
+)
 from annotator.io.split import SplitSpec, assign_split
 from annotator.store import bulk
 from annotator.store.bulk import DocumentBundle, EventRow, SpanRow
@@ -138,8 +146,10 @@ def build_record(
     split: str | None,
     schema_version: int,
     provenance: bool = False,
+    mentions: list[MentionRow] | None = None,
 ) -> Record:
     text = bundle.text
+    mention_list, mention_prov = mention_entries(text, mentions or [], provenance)
     spans = sorted(spans, key=_span_key)
     events = sorted(events, key=_event_key)
     meta: dict[str, Any] = {
@@ -153,6 +163,7 @@ def build_record(
             "spans": [{"start": s, "end": e, "label": lab, **(p or {})}
                       for s, e, lab, p in spans],
             "events": [{**_event_dict(ev), **(ev[4] or {})} for ev in events],
+            "event_mentions": mention_prov,
         }
     return {
         "id": bundle.external_id,
@@ -162,6 +173,7 @@ def build_record(
         "spans": [{"start": s, "end": e, "label": lab, "text": text[s:e]}
                   for s, e, lab, _ in spans],
         "events": [_event_dict(ev) for ev in events],
+        "event_mentions": mention_list,
         "meta": meta,
     }
 
@@ -177,13 +189,28 @@ def iter_records(
     """Records of the selected documents, in order; reads the store in batches."""
     gold = sel.source.kind == "gold"
     ids = [i for i, _ in sel.documents]
-    for bundle in bulk.iter_bundles(store, ids, sel.fetch, provenance=gold):
-        spans, events = _chosen(bundle, sel)
-        yield build_record(
-            bundle, spans, events,
-            source=sel.source.label,
-            annotators=sel.annotators[bundle.id],
-            split=assign_split(bundle.external_id, split, seed) if split else None,
-            schema_version=schema_version,
-            provenance=gold,
-        )
+    for lo in range(0, len(ids), bulk.BATCH):
+        chunk = ids[lo:lo + bulk.BATCH]
+        found = read_mentions(store, chunk, list(sel.fetch.values()), provenance=gold)
+        for bundle in bulk.iter_bundles(store, chunk, sel.fetch, provenance=gold):
+            spans, events = _chosen(bundle, sel)
+            yield build_record(
+                bundle, spans, events,
+                source=sel.source.label,
+                annotators=sel.annotators[bundle.id],
+                split=assign_split(bundle.external_id, split, seed) if split else None,
+                schema_version=schema_version,
+                provenance=gold,
+                mentions=_chosen_mentions(bundle.id, sel, found),
+            )
+
+
+def _chosen_mentions(doc_id: int, sel: Selection,
+                     found: dict[tuple[int, int], list[MentionRow]]) -> list[MentionRow]:
+    if sel.source.kind == "majority":
+        voters = sel.annotators[doc_id]
+        return majority_mentions({v: found.get((doc_id, sel.fetch[v]), [])
+                                  for v in voters if v in sel.fetch}, voters)
+    name = GOLD if sel.source.kind == "gold" else sel.source.name
+    ann_id = sel.fetch.get(name or "")
+    return found.get((doc_id, ann_id), []) if ann_id is not None else []

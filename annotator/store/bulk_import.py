@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ARRAY, Table, any_, bindparam, func, select
 from sqlmodel import Session
 
+from annotator.store.bulk_mentions import insert_mentions
 from annotator.store.errors import StoreError
 from annotator.store.models import (
     STATUS_DONE,
@@ -66,6 +67,9 @@ class NewDocument:
     events: list[EventTuple] = field(default_factory=list)
     annotate: bool = False
     known_only: bool = False  # read only as far as its hash: the text must be stored
+    # structured event mentions: {"start", "end", "type", "attributes", "coref": index of
+    # an earlier mention or None, "arguments": [{"role", "start", "end", "label"}]}
+    mentions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -77,6 +81,8 @@ class Outcome:
     created: bool
     spans: int = 0  # added for the annotator (already there: not counted)
     events: int = 0
+    mentions: int = 0  # event mentions added (one the annotator had, same trigger and
+    # type, is left as it was, not counted)
 
 
 @dataclass
@@ -301,6 +307,8 @@ class StoreBulkImport:
         self._insert_rows(s, _t(EventLabel), ["document_id", "annotator_id", "label", "scope",
                                               "start", "end", "created_at"], event_rows,
                           ignore=False)
+        mention_counts = insert_mentions(self, s, [(d.mentions, o.doc_id) for d, o in todo],
+                                         ann_id, old, now)
         at = _t(Assignment)
         self._insert_many(s, at, [
             {"document_id": i, "annotator_id": ann_id, "status": STATUS_DONE,
@@ -322,9 +330,12 @@ class StoreBulkImport:
                 continue
             logged.add(o.doc_id)
             o.spans, o.events = added[o.doc_id]
+            o.mentions = mention_counts.get(o.doc_id, 0)
             action_rows.append({
                 "document_id": o.doc_id, "annotator_id": ann_id, "kind": "import",
-                "payload": {"spans": o.spans, "events": o.events}, "state": "done",
+                "payload": {"spans": o.spans, "events": o.events,
+                            **({"event_mentions": o.mentions} if o.mentions else {})},
+                "state": "done",
                 "created_at": now, "by": annotator, "actor": os_actor()})
         self._insert_many(s, act, action_rows, ignore=False)
         if old:

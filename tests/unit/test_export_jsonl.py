@@ -28,7 +28,8 @@ def check_records(records: list[dict]) -> None:
         assert not errors, errors
         for span in rec["spans"]:
             assert rec["text"][span["start"]:span["end"]] == span["text"]
-        assert list(rec) == ["id", "title", "text", "sentences", "spans", "events", "meta"]
+        assert list(rec) == ["id", "title", "text", "sentences", "spans", "events",
+                             "event_mentions", "meta"]
         keys = [(s["start"], -s["end"], s["label"]) for s in rec["spans"]]
         assert keys == sorted(keys)
 
