@@ -25,7 +25,9 @@ The .ann lines (offsets are code points into the .txt, end exclusive, as in the 
   only when the value is not the schema's default for that event type (brat shows an
   attribute only when it is set; annotation.conf names each default in a comment); an
   attribute the schema does not declare for the type is always written. An argument that
-  is not one of the record's spans is left out of its E line (a problem).
+  is not one of the record's spans is left out of its E line (a problem). Event
+  coreference (a mention's `coref_of`) is a relation ``R1<TAB>Coref Arg1:E2 Arg2:E1``
+  from the mention to the earlier one.
 * gold provenance: an ``AnnotatorNotes`` comment on each span and anchor that has one:
   ``#1<TAB>AnnotatorNotes T1<TAB>annotators=alice,bob; rule=unanimous; by=dina`` (and on
   each E line when ``meta.provenance`` has ``event_mentions``).
@@ -34,7 +36,8 @@ annotation.conf declares the entity labels, the anchors, every event type with i
 (``MEET<TAB>Entity*:PERS|ORG|GPE|NORP, Place?:GPE|LOC|FAC, Time?:DATE``: ``?`` optional,
 ``*`` optional and repeating, ``+`` required and repeating, nothing required once), the
 event labels as binary attributes of the anchors and the mention attributes with their
-values (``polarity<TAB>Arg:MEET|VISIT, Value:positive|negative``). No visual.conf: brat's
+values (``polarity<TAB>Arg:MEET|VISIT, Value:positive|negative``), and the Coref
+relation when a mention uses it. No visual.conf: brat's
 default colours apply.
 
 File names are the document ids with path separators replaced by ``_``.
@@ -52,6 +55,7 @@ from typing import Any, Protocol
 from annotator.io.writer import Record, Writer
 
 DOCUMENT = "DOCUMENT"
+COREF = "Coref"  # the relation linking an event mention to an earlier one of the event
 SENTENCE = "SENTENCE"
 _LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _UNSAFE = re.compile(r"[\\/\x00]")
@@ -191,6 +195,7 @@ def _mention_lines(record: Record, span_ids: dict[tuple[int, int, str], int],
     if not prov or len(prov) != len(mentions):
         prov = [None] * len(mentions)
     triggers: dict[tuple[int, int, str], int] = {}
+    names: dict[str, str] = {}  # the record's mention id -> its E line's id
     for n, (m, p) in enumerate(zip(mentions, prov, strict=True), 1):
         kind, trig = m["type"], m["trigger"]
         name = f"E{n}"
@@ -218,7 +223,9 @@ def _mention_lines(record: Record, span_ids: dict[tuple[int, int, str], int],
             k = seen[arg["role"]]
             args.append(f"{arg['role']}{k if k > 1 else ''}:T{target}")
         lines.append(f"{name}\t{' '.join(args)}")
-        note(name, p)
+        names[m.get("id", name)] = name
+        note(name, {k: v for k, v in (p or {}).items()
+                    if k not in ("id", "type", "arguments")})
         declared = (defaults or {}).get(kind, {})
         for attr, value in (m.get("attributes") or {}).items():
             value = str(value)
@@ -230,6 +237,16 @@ def _mention_lines(record: Record, span_ids: dict[tuple[int, int, str], int],
                 continue
             a += 1
             lines.append(f"A{a}\t{attr} {name} {value}")
+    r = 0
+    for n, m in enumerate(mentions, 1):
+        earlier = m.get("coref_of")
+        if earlier is None:
+            continue
+        this, other = names.get(m.get("id", f"E{n}")), names.get(earlier)
+        if this is None or other is None:
+            continue  # a mention left out (named above)
+        r += 1
+        lines.append(f"R{r}\t{COREF} Arg1:{this} Arg2:{other}")
 
 
 def _cardinality(role: RoleLike) -> str:
@@ -239,11 +256,13 @@ def _cardinality(role: RoleLike) -> str:
 
 def annotation_conf(entity_labels: list[str], event_labels: list[str],
                     roles: Mapping[str, Sequence[RoleLike]] | None = None,
-                    attributes: Mapping[str, Sequence[AttributeLike]] | None = None) -> str:
+                    attributes: Mapping[str, Sequence[AttributeLike]] | None = None,
+                    coref: bool = False) -> str:
     """annotation.conf: entities and anchors; the event types (`event_labels`, with their
     `roles`); the event labels as binary attributes of the anchors and the mentions'
     `attributes` (an attribute declared by several event types: its values in first-seen
-    order, its Arg every type that has it)."""
+    order, its Arg every type that has it); with `coref`, the `Coref` relation between
+    event mentions."""
     roles = roles or {}
     attributes = attributes or {}
     entities = "\n".join([*entity_labels, DOCUMENT, SENTENCE])
@@ -272,7 +291,8 @@ def annotation_conf(entity_labels: list[str], event_labels: list[str],
             attr_lines.append(f"# {name}: not written at the default: "
                               + ", ".join(f"{v} ({k})" for k, v in given.items()))
         attr_lines.append(f"{name}\tArg:{'|'.join(kinds)}, Value:{'|'.join(values[name])}")
-    return (f"[entities]\n{entities}\n\n[relations]\n\n[events]\n"
+    relations = f"{COREF}\tArg1:<EVENT>, Arg2:<EVENT>\n" if coref else ""
+    return (f"[entities]\n{entities}\n\n[relations]\n{relations}\n[events]\n"
             + "".join(f"{line}\n" for line in events)
             + "\n[attributes]\n" + "\n".join(attr_lines) + "\n")
 
@@ -315,6 +335,7 @@ class BratWriter(Writer):
         self._event_names: set[str] = set()
         self._seen_roles: dict[str, dict[str, set[str]]] = {}
         self._seen_values: dict[str, dict[str, set[str]]] = {}
+        self._coref = False
         out.mkdir(parents=True, exist_ok=True)
 
     def add(self, record: Record) -> None:
@@ -336,6 +357,7 @@ class BratWriter(Writer):
         self._labels.update(s["label"] for s in record["spans"])
         self._event_names.update(e["label"] for e in record["events"])
         for m in record.get("event_mentions") or []:
+            self._coref = self._coref or m.get("coref_of") is not None
             self._event_names.add(m["type"])
             roles = self._seen_roles.setdefault(m["type"], {})
             for arg in m.get("arguments") or []:
@@ -366,6 +388,6 @@ class BratWriter(Writer):
         events = self._events + sorted(self._event_names - set(self._events))
         roles, attributes = self._declared()
         conf = self.out / "annotation.conf"
-        conf.write_text(annotation_conf(entities, events, roles, attributes),
+        conf.write_text(annotation_conf(entities, events, roles, attributes, self._coref),
                         encoding="utf-8")
         return [self.out]

@@ -30,6 +30,8 @@ A line (keys in this order)::
   boundary between them, or when an event's trigger and one of its arguments lie on
   either side of it: a line never cuts a mention, and every trigger and argument resolves
   within its line (`sent_id` is then the merged line's number; nothing is dropped).
+* `attributes` (the mention's, every one) and, for event coreference, `coref_of` (the id
+  of the earlier mention of the same event) go with each event mention.
 * Problems (exit 1; the rest is written): a trigger or span with no token inside it (left
   out), an edge in whitespace (exported shrunk to its tokens), an argument that is not one
   of the record's spans (left out of the mention).
@@ -135,6 +137,7 @@ def sentence_lines(record: Record) -> tuple[list[dict[str, Any]], list[str]]:
                             "end": where[1] - base, "entity_type": s["label"],
                             "text": piece(*where)})
     event_lines: list[list[dict[str, Any]]] = [[] for _ in blocks]
+    exported = {m["id"] for _, _, m, _ in events if m.get("id")}
     for mid, placed, m, args in events:
         b = block_of(placed[0])
         base = blocks[b][0]
@@ -146,7 +149,7 @@ def sentence_lines(record: Record) -> tuple[list[dict[str, Any]], list[str]]:
             "arguments": [{"entity_id": f"{doc}-T{i}", "role": role, "text": piece(*where)}
                           for i, role, where in args],
             "attributes": dict(m.get("attributes") or {}),
-        })
+        } | ({"coref_of": f"{doc}-{m['coref_of']}"} if m.get("coref_of") in exported else {}))
     lines = []
     for k, (first, last) in enumerate(blocks):
         begin = tokens[first][0]

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from export_corpus import export
-from test_export_events import TEXT, arg, mention, record, span, visit_record
+from test_export_events import (
+    TEXT,
+    add_mentions,
+    alice_d1,
+    arg,
+    mention,
+    record,
+    span,
+    visit_record,
+)
 
 from annotator.io.brat import BratWriter, ann_lines, annotation_conf
 
@@ -180,3 +189,22 @@ def test_cli_brat_export_declares_schema_events(corpus, tmp_path: Path) -> None:
     events = conf.split("[events]\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert [ln.split("\t")[0] for ln in events][:len(load_schema().events)] == \
         load_schema().event_names()
+
+
+def test_cli_brat_export_of_stored_mentions(corpus, tmp_path: Path) -> None:
+    """Mentions made through the store: E lines equal the JSONL record's mentions, the
+    attribute off its schema default is the only A line of a mention, the coreference an
+    R line, and annotation.conf declares MEET's roles (sqlite and postgres)."""
+    add_mentions(corpus)
+    rec = alice_d1(corpus, tmp_path)
+    out = tmp_path / "brat"
+    result = export(corpus.db, out, "--source", "annotator:alice", "--format", "brat")
+    assert result.exit_code == 0, result.output
+    lines = (out / "d1.ann").read_text(encoding="utf-8").splitlines()
+    _, events, attrs = parse(rec["text"], lines)
+    assert events == as_record_events(rec)
+    assert attrs == {"E1": {"tense": "past"}}
+    assert "R1\tCoref Arg1:E2 Arg2:E1" in lines
+    conf = (out / "annotation.conf").read_text(encoding="utf-8")
+    assert "\nMEET\tEntity*:PERS|ORG|GPE|NORP, Place?:GPE|LOC|FAC, Time?:DATE" in conf
+    assert "\nCoref\tArg1:<EVENT>, Arg2:<EVENT>\n" in conf

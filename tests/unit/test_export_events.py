@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from export_corpus import at, export, read_jsonl
+from export_corpus import D1, Corpus, at, export, read_jsonl
 
 from annotator.io.events_jsonl import EventsWriter, sentence_lines
+from annotator.store.service import Store
 from annotator.text.segment import split_sentences
 
 # two sentences; the trigger زيارة is inside وزيارة (proclitic و), the Place argument
@@ -221,3 +222,53 @@ def test_cli_events_export(corpus, tmp_path: Path) -> None:
         mine = [ln for ln in lines if ln["doc_id"] == rec["id"]]
         assert len(mine) == len(rec["sentences"])
         check_lines(rec | {"event_mentions": rec.get("event_mentions", [])}, mine)
+
+
+def add_mentions(corpus: Corpus) -> None:
+    """alice's event mentions on d1: MEET on التقى (Entity PERS, Place GPE, tense past,
+    an attribute off its default) and MEET on the sub-token حضر of وحضر (Place GPE),
+    which corefers with the first."""
+    store = Store.open(str(corpus.db))
+    try:
+        d1 = corpus.ids["d1"]
+        span_id = {(sp.start, sp.end, sp.label): sp.id for sp in store.spans(d1, "alice")}
+        met = store.add_event_mention(d1, "alice", *at(D1, "التقى"), "MEET",
+                                      {"tense": "past"})
+        assert met is not None
+        for role, sub, label in (("Entity", "ناصر بوريطة", "PERS"), ("Place", "الرباط", "GPE")):
+            assert store.add_event_argument(met.id, "alice", role,
+                                            span_id[(*at(D1, sub), label)]) is not None
+        s, e = at(D1, "وحضر")
+        came = store.add_event_mention(d1, "alice", s + 1, e, "MEET")
+        assert came is not None
+        assert store.add_event_argument(came.id, "alice", "Place",
+                                        span_id[(*at(D1, "مدريد"), "GPE")]) is not None
+        assert store.set_mention_coref(came.id, "alice", met.id)
+    finally:
+        store.close()
+
+
+def alice_d1(corpus: Corpus, tmp_path: Path) -> dict:
+    ref = tmp_path / "alice.jsonl"
+    assert export(corpus.db, ref, "--source", "annotator:alice").exit_code == 0
+    return next(r for r in read_jsonl(ref) if r["id"] == "d1")
+
+
+def test_cli_events_export_of_stored_mentions(corpus, tmp_path: Path) -> None:
+    """Mentions made through the store come out resolved, the sub-token trigger a token
+    of its own (sqlite and postgres)."""
+    add_mentions(corpus)
+    rec = alice_d1(corpus, tmp_path)
+    assert len(rec["event_mentions"]) == 2
+    out = tmp_path / "events.jsonl"
+    result = export(corpus.db, out, "--source", "annotator:alice", "--format", "events")
+    assert result.exit_code == 0, result.output
+    mine = [ln for ln in read_jsonl(out) if ln["doc_id"] == "d1"]
+    check_lines(rec, mine)
+    events = {ev["trigger"]["text"]: (ln, ev) for ln in mine for ev in ln["event_mentions"]}
+    line, came = events["حضر"]
+    assert line["tokens"][came["trigger"]["start"] - 1] == "و"
+    met = events["التقى"][1]
+    assert came["coref_of"] == met["id"] == "d1-E1"
+    assert met["attributes"]["tense"] == "past"
+    assert sorted(a["role"] for a in met["arguments"]) == ["Entity", "Place"]
