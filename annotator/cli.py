@@ -25,6 +25,9 @@ app = typer.Typer(
 schema_app = typer.Typer(help="Show, check or set the project's label schema (kept in the "
                          "database).", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
+gazetteer_app = typer.Typer(help="The names lists the gazetteer suggestion source matches.",
+                            no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
 
 
 class Context:
@@ -335,6 +338,66 @@ def schema_set(
     unless renamed with --rename, which migrates them in the same transaction."""
     _run("annotator.commands.schema_cmd:run_set", CTX.db, file, renames=rename or [],
          user=user, note=note)
+
+
+# ------------------------------------------------------------------- suggestions
+@app.command()
+def suggest(
+    user: Annotated[str | None, typer.Option(
+        "--user", help="Annotator name (default $ANNOTATOR_USER, then the login name).")
+    ] = None,
+    doc: Annotated[str | None, typer.Option(
+        "--doc", help="Only this document (external id).")] = None,
+    all_docs: Annotated[bool, typer.Option(
+        "--all", help="Every document the annotator has not marked done (the default).")
+    ] = False,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Comma-separated: occurrences,gazetteer,model (default all).")
+    ] = None,
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="One JSON line per pending suggestion on stdout.")] = False,
+    evaluate: Annotated[bool, typer.Option(
+        "--evaluate", help="Cross-validate each source on the annotator's finished "
+        "documents (precision, recall, F1 per label and micro).")] = False,
+) -> None:
+    """Compute and store pending suggestions for an annotator's unfinished documents."""
+    _run("annotator.commands.suggest_cmd:run_suggest", CTX.db, user=user, doc=doc,
+         all_docs=all_docs, sources=source, json_out=json_out, evaluate=evaluate)
+
+
+@gazetteer_app.command("add")
+def gazetteer_add(
+    file: Annotated[Path, typer.Argument(
+        help="One name a line (with --label), or name<TAB>label lines (UTF-8).")],
+    label: Annotated[str | None, typer.Option(
+        "--label", help="The entity type of the file's names (a TSV label wins).")] = None,
+) -> None:
+    """Add a file's names; a bad line is reported (file:line), skipped, exit status 1."""
+    _run("annotator.commands.gazetteer_cmd:run_add", CTX.db, file, label=label)
+
+
+@gazetteer_app.command("list")
+def gazetteer_list(
+    label: Annotated[str | None, typer.Option("--label", help="Only this label.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON Lines on stdout.")] = False,
+) -> None:
+    """List the gazetteer's names with their labels and the file they came from."""
+    _run("annotator.commands.gazetteer_cmd:run_list", CTX.db, label=label, json_out=json_out)
+
+
+@gazetteer_app.command("remove")
+def gazetteer_remove(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Names to remove (matched ignoring hamza, tashkeel …).")] = None,
+    label: Annotated[str | None, typer.Option(
+        "--label", help="Every name of this label (with NAMEs: only this label's).")
+    ] = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Every name added from this file (as given to add).")] = None,
+) -> None:
+    """Remove names: NAME..., or --label L, or --source FILE."""
+    _run("annotator.commands.gazetteer_cmd:run_remove", CTX.db, list(names or []),
+         label=label, source=source)
 
 
 def _usage(message: str) -> int:
