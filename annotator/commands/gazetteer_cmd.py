@@ -20,7 +20,11 @@ def _check_label(schema: LabelSchema, label: str, option: str = "--label") -> No
 def run_add(db: str | None, file: Path, *, label: str | None) -> int:
     """Add the names of FILE (one a line with --label, or name<TAB>label); a bad line is
     reported (`file:line: what is wrong`), skipped, and makes the exit status 1."""
-    from annotator.suggest.gazetteer import GazetteerErrors, read_gazetteer_file
+    from annotator.suggest.gazetteer import (
+        GazetteerErrors,
+        gazetteer_key,
+        read_gazetteer_file,
+    )
 
     store, schema = open_store(db)
     try:
@@ -45,7 +49,8 @@ def run_add(db: str | None, file: Path, *, label: str | None) -> int:
             if entries else 0
     finally:
         store.close()
-    print(f"{file}: {added} names added, {len(entries) - added} already there, "
+    distinct = len({(gazetteer_key(name), lab) for name, lab in entries})
+    print(f"{file}: {added} names added, {distinct - added} already there, "
           f"{len(errors)} lines rejected")
     return 1 if errors else 0
 
