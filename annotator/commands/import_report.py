@@ -28,6 +28,7 @@ class ImportSummary:
     annotated: int = 0
     spans: int = 0
     events: int = 0
+    event_mentions: int = 0  # structured event mentions stored for the annotator
     records: int = 0  # items read (articles and records, rejected ones included)
     errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -40,8 +41,10 @@ class ImportSummary:
         verb = "would import" if self.dry_run else "imported"
         parts = [f"{self.added:,} added", f"{self.duplicates:,} duplicates"]
         if annotator is not None:
-            parts.append(f"{self.spans:,} spans and {self.events:,} event labels for "
-                         f"{annotator}")
+            mentions = (f", {self.event_mentions:,} event mentions"
+                        if self.event_mentions else "")
+            parts.append(f"{self.spans:,} spans{mentions} and {self.events:,} event labels "
+                         f"for {annotator}")
         parts.append(f"{len(self.errors):,} rejected")
         if self.skipped:
             parts.append(f"{len(self.skipped):,} files skipped")

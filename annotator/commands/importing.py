@@ -169,6 +169,7 @@ class _Batches:
             summary.annotated += 1
             summary.spans += o.spans
             summary.events += o.events
+            summary.event_mentions += o.mentions
 
 
 def import_paths(

@@ -168,12 +168,12 @@ def span_links(s: Session, doc_id: int, ann_id: int | None, start: int, end: int
 def drop_span_links(s: Session, doc_id: int, ann_id: int | None, start: int, end: int,
                     label: str) -> list[LinkRecord]:
     """Remove (and return) the argument links that name this span."""
-    links = span_links(s, doc_id, ann_id, start, end, label)
-    if links:
-        ids = [row[0] for row in s.execute(_links_query(doc_id, ann_id, start, end, label))]
+    found = list(s.execute(_links_query(doc_id, ann_id, start, end, label)))
+    if found:
         a = _t(EventArgument)
-        s.execute(a.delete().where(a.c.id.in_(ids)))
-    return links
+        s.execute(a.delete().where(a.c.id.in_([row[0] for row in found])))
+    return [{"mention": [ms, me, mt], "role": role, "provenance": p}
+            for _i, ms, me, mt, role, p in found]
 
 
 def restore_span_links(s: Session, doc_id: int, ann_id: int | None, start: int, end: int,

@@ -126,9 +126,9 @@ def test_export_import_export_is_byte_identical(db: str, databases, tmp_path: Pa
     store, schema = open_store(db2)
     try:
         summary = import_paths(store, schema, [first], annotator="alice")
-        assert not summary.errors and summary.added == 1
+        assert not summary.errors and summary.added == 1 and summary.event_mentions == 2
         again = import_paths(store, schema, [first], annotator="alice")  # nothing new
-        assert not again.errors
+        assert not again.errors and again.event_mentions == 0
         with store.session() as s:
             assert _count(s, EventMention) == 2
             assert _count(s, EventArgument) == 3
