@@ -219,27 +219,58 @@ class SpanDisagreements:
         return len(self.items) < self.total
 
 
+class DisagreementTally:
+    """Span disagreements found a batch of documents at a time: every cluster counted, and
+    only the documents that can still make the first ``limit`` items kept (with their
+    text), so a corpus need not be in memory at once."""
+
+    def __init__(self, annotators: Sequence[str], limit: int | None = None) -> None:
+        self.annotators = list(annotators)
+        self.limit = limit
+        self.found: list[DocDisagreements] = []
+        self.kinds: Counter[str] = Counter()
+        self.span_kinds: Counter[str] = Counter()
+
+    def add(self, docs: Sequence[DocumentUnit]) -> None:
+        new = [f for f in (_classify(doc, self.annotators) for doc in docs) if f.clusters]
+        for f in new:
+            self.kinds.update(kind for _, kind in f.clusters)
+            self.span_kinds.update(kind for sk in f.span_kinds for _, _, kind in sk)
+        found = self.found + new
+        found.sort(key=lambda f: (-len(f.clusters), f.doc.doc_id))
+        if self.limit is not None:  # keep the documents the first `limit` items come from
+            kept, clusters = 0, 0
+            while kept < len(found) and clusters < self.limit:
+                clusters += len(found[kept].clusters)
+                kept += 1
+            del found[kept:]
+        self.found = found
+
+    def result(self) -> SpanDisagreements:
+        ordered = (
+            (f, cluster, kind, sk)
+            for f in self.found
+            for (cluster, kind), sk in zip(f.clusters, f.span_kinds, strict=True)
+        )
+        kinds, span_kinds = self.kinds, self.span_kinds
+        return SpanDisagreements(
+            [_item(f, cluster, kind, sk) for f, cluster, kind, sk
+             in islice(ordered, self.limit)],
+            sum(kinds.values()),
+            {kind: kinds[kind] for kind in KINDS if kinds[kind]},
+            sum(span_kinds.values()),
+            {kind: span_kinds[kind] for kind in KINDS if span_kinds[kind]},
+        )
+
+
 def find_span_disagreements(
     docs: Sequence[DocumentUnit], annotators: Sequence[str], limit: int | None = None
 ) -> SpanDisagreements:
     """Every disagreement counted, at most ``limit`` (None: all) listed, most disputed
     documents first."""
-    found = [f for f in (_classify(doc, annotators) for doc in docs) if f.clusters]
-    found.sort(key=lambda f: (-len(f.clusters), f.doc.doc_id))
-    kinds = Counter(kind for f in found for _, kind in f.clusters)
-    span_kinds = Counter(kind for f in found for sk in f.span_kinds for _, _, kind in sk)
-    ordered = (
-        (f, cluster, kind, sk)
-        for f in found
-        for (cluster, kind), sk in zip(f.clusters, f.span_kinds, strict=True)
-    )
-    return SpanDisagreements(
-        [_item(f, cluster, kind, sk) for f, cluster, kind, sk in islice(ordered, limit)],
-        sum(kinds.values()),
-        {kind: kinds[kind] for kind in KINDS if kinds[kind]},
-        sum(span_kinds.values()),
-        {kind: span_kinds[kind] for kind in KINDS if span_kinds[kind]},
-    )
+    tally = DisagreementTally(annotators, limit)
+    tally.add(docs)
+    return tally.result()
 
 
 def span_disagreements(

@@ -61,7 +61,7 @@ def _doc_units(doc: DocumentUnit, annotators: list[str], scope: str) -> Iterator
 
 
 @dataclass
-class _Tally:
+class EventTally:
     patterns: Counter[Pattern]
     disagreements: list[dict[str, Any]]
     units: int
@@ -78,10 +78,13 @@ def _disagreement(doc: DocumentUnit, unit: EventUnit) -> dict[str, Any]:
     }
 
 
-def _tally(docs: Sequence[DocumentUnit], annotators: list[str], scope: str) -> _Tally:
+def event_tally(docs: Sequence[DocumentUnit], annotators: list[str], scope: str,
+                tally: EventTally | None = None) -> EventTally:
+    """Add the event units of ``docs`` to ``tally`` (a new one when None): a corpus can be
+    tallied a batch of documents at a time."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
-    tally = _Tally(Counter(), [], 0)
+    tally = EventTally(Counter(), [], 0) if tally is None else tally
     for doc in docs:
         for unit in _doc_units(doc, annotators, scope):
             tally.units += 1
@@ -151,7 +154,10 @@ def _per_label(patterns: Counter[Pattern], labels: list[str]) -> dict[str, Any]:
 def event_section(
     docs: Sequence[DocumentUnit], annotators: list[str], scope: str
 ) -> dict[str, Any]:
-    tally = _tally(docs, annotators, scope)
+    return event_section_of(event_tally(docs, annotators, scope), annotators)
+
+
+def event_section_of(tally: EventTally, annotators: list[str]) -> dict[str, Any]:
     patterns = tally.patterns
     values = [_values(p, annotators) for p in patterns]
     weights = list(patterns.values())

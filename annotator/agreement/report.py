@@ -43,18 +43,18 @@ In a pair "a|b" (order of ``annotators``), a is the reference and b the predicti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from .columns import Columns, columns
-from .disagreements import find_span_disagreements
-from .events import SCOPES, event_section
+from .columns import Columns, ColumnsBuilder
+from .disagreements import DisagreementTally
+from .events import SCOPES, EventTally, event_section_of, event_tally
 from .model import DocumentUnit
 from .pairs import pair_key, pairs
 from .scores import undefined
-from .spans import Counts, PairCounts, pair_counts, span_scores
+from .spans import Counts, PairCounts, PairTally, finish_pair_counts, pair_tally, span_scores
 from .tokens import code_kappa
 from .unitizing import UnitizingAlpha
 
@@ -81,13 +81,10 @@ def _mean_kappa(per_pair: dict[str, dict[str, Any]], which: str) -> dict[str, An
 
 
 def _pairwise(
-    docs: Sequence[DocumentUnit], cols: Columns, a: str, b: str
+    cols: Columns, tally: PairTally, a: str, b: str
 ) -> tuple[dict[str, Any], PairCounts]:
     both = cols.finished[a] & cols.finished[b]
-    counts = pair_counts(
-        ((d.work[a].spans, d.work[b].spans) for d in docs if a in d.work and b in d.work),
-        cols.pair_label_counts(a, b),
-    )
+    counts = finish_pair_counts(tally, cols.pair_label_counts(a, b))
     n_docs = int(both.sum())
     if n_docs:
         unitizing = cols.unitizing(both, [a, b])
@@ -116,14 +113,15 @@ def _overall_unitizing(cols: Columns, annotators: list[str]) -> tuple[UnitizingA
     return cols.unitizing(complete, annotators), n_complete
 
 
-def _spans(docs: Sequence[DocumentUnit], annotators: list[str]) -> dict[str, Any]:
-    cols = columns(docs, annotators)
+def _spans(
+    cols: Columns, tallies: dict[tuple[str, str], PairTally], annotators: list[str]
+) -> dict[str, Any]:
     pairwise: dict[str, Any] = {}
     pooled_exact: dict[str, Counts] = {}
     pooled_overlap: dict[str, Counts] = {}
     for a, b in pairs(annotators):
         key = pair_key(a, b)
-        pairwise[key], counts = _pairwise(docs, cols, a, b)
+        pairwise[key], counts = _pairwise(cols, tallies[a, b], a, b)
         for label, c in counts.exact.items():
             pooled_exact.setdefault(label, Counts()).add(c)
         for label, c in counts.overlap.items():
@@ -220,61 +218,111 @@ def _unused(given: Sequence[str] | None, used: set[str]) -> list[str]:
     return [label for label in dict.fromkeys(given or ()) if label not in used]
 
 
+class ReportBuilder:
+    """The report built a batch of documents at a time (see :func:`build_report` for the
+    arguments): each batch is tallied (span disagreements, event units, span columns, pair
+    matches) and can then be dropped, so a corpus need not be in memory at once."""
+
+    def __init__(
+        self, annotators: Sequence[str], max_disagreements: int | None = 1000, *,
+        min_units: int = MIN_UNITS, span_labels: Sequence[str] | None = None,
+        event_labels: Sequence[str] | None = None,
+    ) -> None:
+        self.annotators = names = list(dict.fromkeys(annotators))
+        self.min_units = min_units
+        self.span_labels, self.event_labels = span_labels, event_labels
+        self.disagreements = DisagreementTally(names, max_disagreements)
+        self.max_disagreements = max_disagreements
+        self.events: dict[str, EventTally | None] = dict.fromkeys(SCOPES)
+        self.columns = ColumnsBuilder(names)
+        self.pairs = {(a, b): PairTally() for a, b in pairs(names)}
+        self.ids: list[str] = []
+        self.finished = dict.fromkeys(names, 0)
+        self.two_or_more = 0
+
+    def add(self, docs: Sequence[DocumentUnit]) -> None:
+        names = self.annotators
+        self.disagreements.add(docs)
+        for scope in SCOPES:
+            self.events[scope] = event_tally(docs, names, scope, self.events[scope])
+        self.columns.add(docs)
+        for (a, b), tally in self.pairs.items():
+            pair_tally(((d.work[a].spans, d.work[b].spans)
+                        for d in docs if a in d.work and b in d.work), tally,
+                       count_spans=False)
+        for d in docs:
+            self.ids.append(d.doc_id)
+            present = [a for a in names if a in d.work]
+            for a in present:
+                self.finished[a] += 1
+            self.two_or_more += len(present) >= 2
+
+    def result(self) -> dict[str, Any]:
+        annotators, min_units = self.annotators, self.min_units
+        disagreements = self.disagreements.result()
+        notes = []
+        if len(annotators) < 2:
+            notes.append("fewer than 2 annotators: agreement is undefined")
+        notes += [f"{a} has not finished any document"
+                  for a, n in self.finished.items() if n == 0]
+        events = {
+            scope: event_section_of(tally or event_tally([], annotators, scope), annotators)
+            for scope, tally in self.events.items()
+        }
+        spans = _spans(self.columns.build(), self.pairs, annotators)
+        _add_cautions(events, min_units)
+        _add_cautions(spans, min_units)
+        _unitizing_cautions(spans, min_units)
+        event_list, event_total = _event_disagreements(events, self.max_disagreements)
+        used_events = {label for section in events.values() for label in section["labels"]}
+        return {
+            "annotators": annotators,
+            "documents": {
+                "count": len(self.ids),
+                "ids": self.ids,
+                "finished": self.finished,
+                "finished_by_two_or_more": self.two_or_more,
+            },
+            "min_units": min_units,
+            "unused_labels": {
+                "spans": _unused(self.span_labels, set(spans["per_label"])),
+                "events": _unused(self.event_labels, used_events),
+            },
+            "events": events,
+            "spans": spans,
+            "disagreements": disagreements.items,
+            "disagreements_total": disagreements.total,
+            "disagreements_by_kind": disagreements.by_kind,
+            "disagreements_truncated": disagreements.truncated,
+            "spans_differing": disagreements.spans_total,
+            "spans_differing_by_kind": disagreements.spans_by_kind,
+            "events_disagreements": event_list,
+            "events_disagreements_total": event_total,
+            "notes": notes,
+        }
+
+
 def build_report(
-    docs: list[DocumentUnit],
+    docs: Iterable[DocumentUnit] | Iterable[Sequence[DocumentUnit]],
     annotators: list[str],
     max_disagreements: int | None = 1000,
     *,
     min_units: int = MIN_UNITS,
     span_labels: Sequence[str] | None = None,
     event_labels: Sequence[str] | None = None,
+    batched: bool = False,
 ) -> dict[str, Any]:
     """Every agreement figure for ``annotators`` over ``docs``; JSON-ready, no NaN.
 
-    ``disagreements`` lists at most ``max_disagreements`` span disagreements (None: all),
-    most disputed documents first; ``disagreements_total`` and ``disagreements_by_kind``
-    always count all of them (``spans_differing*``: the spans in them). A figure on fewer
-    than ``min_units`` units carries a caution. ``span_labels`` / ``event_labels``: the
-    labels annotators could use (the project's label set); those nobody used are listed in
-    ``unused_labels`` rather than scored."""
-    annotators = list(dict.fromkeys(annotators))
-    disagreements = find_span_disagreements(docs, annotators, max_disagreements)
-    finished = {a: sum(1 for d in docs if a in d.work) for a in annotators}
-    notes = []
-    if len(annotators) < 2:
-        notes.append("fewer than 2 annotators: agreement is undefined")
-    notes += [f"{a} has not finished any document" for a, n in finished.items() if n == 0]
-    events = {scope: event_section(docs, annotators, scope) for scope in SCOPES}
-    spans = _spans(docs, annotators)
-    _add_cautions(events, min_units)
-    _add_cautions(spans, min_units)
-    _unitizing_cautions(spans, min_units)
-    event_list, event_total = _event_disagreements(events, max_disagreements)
-    used_events = {label for section in events.values() for label in section["labels"]}
-    return {
-        "annotators": annotators,
-        "documents": {
-            "count": len(docs),
-            "ids": [d.doc_id for d in docs],
-            "finished": finished,
-            "finished_by_two_or_more": sum(
-                1 for d in docs if sum(a in d.work for a in annotators) >= 2
-            ),
-        },
-        "min_units": min_units,
-        "unused_labels": {
-            "spans": _unused(span_labels, set(spans["per_label"])),
-            "events": _unused(event_labels, used_events),
-        },
-        "events": events,
-        "spans": spans,
-        "disagreements": disagreements.items,
-        "disagreements_total": disagreements.total,
-        "disagreements_by_kind": disagreements.by_kind,
-        "disagreements_truncated": disagreements.truncated,
-        "spans_differing": disagreements.spans_total,
-        "spans_differing_by_kind": disagreements.spans_by_kind,
-        "events_disagreements": event_list,
-        "events_disagreements_total": event_total,
-        "notes": notes,
-    }
+    ``docs``: the documents, or with ``batched`` an iterable of batches of documents (each
+    tallied, then free to go). ``disagreements`` lists at most ``max_disagreements`` span
+    disagreements (None: all), most disputed documents first; ``disagreements_total`` and
+    ``disagreements_by_kind`` always count all of them (``spans_differing*``: the spans in
+    them). A figure on fewer than ``min_units`` units carries a caution. ``span_labels`` /
+    ``event_labels``: the labels annotators could use (the project's label set); those
+    nobody used are listed in ``unused_labels`` rather than scored."""
+    builder = ReportBuilder(annotators, max_disagreements, min_units=min_units,
+                            span_labels=span_labels, event_labels=event_labels)
+    for batch in (docs if batched else [list(docs)]):  # type: ignore[list-item]
+        builder.add(batch)  # type: ignore[arg-type]
+    return builder.result()

@@ -101,7 +101,7 @@ def _greedy_count(ref: Iterable[SpanAnn], pred: Iterable[SpanAnn]) -> Counter[st
     return Counter(a.label for a, _ in overlap_matches(ref, pred))
 
 
-def _add_doc(counts: _Tally, ref: set[SpanAnn], pred: set[SpanAnn], count_spans: bool) -> None:
+def _add_doc(counts: PairTally, ref: set[SpanAnn], pred: set[SpanAnn], count_spans: bool) -> None:
     """Add one document's per-label counts. Exact matches are always overlap matches (a
     span's exact twin is its best candidate, and neither is any other candidate's best), so
     the greedy matching only runs on the spans left without an exact twin."""
@@ -135,7 +135,7 @@ def _macro(per_label: dict[str, Counts], n: int) -> dict[str, Any]:
 
 
 @dataclass
-class _Tally:
+class PairTally:
     """Per-label span counts of A (``ref``) and B (``pred``) and their matches."""
 
     ref: Counter[str] = field(default_factory=Counter)
@@ -154,18 +154,25 @@ class PairCounts:
     n_docs: int
 
 
-def pair_counts(
-    docs: Iterable[tuple[set[SpanAnn], set[SpanAnn]]],
-    totals: tuple[Mapping[str, int], Mapping[str, int]] | None = None,
-) -> PairCounts:
-    """``docs`` yields (A's spans, B's spans) for every document both finished. ``totals``,
-    when the caller already knows them: A's and B's number of spans per label over ``docs``."""
-    tally = _Tally()
-    if totals is not None:
-        tally.ref.update(totals[0])
-        tally.pred.update(totals[1])
+def pair_tally(docs: Iterable[tuple[set[SpanAnn], set[SpanAnn]]],
+               tally: PairTally | None = None, *, count_spans: bool = True) -> PairTally:
+    """Add the matches of (A's spans, B's spans) of each document to ``tally`` (a new one
+    when None): a corpus can be tallied a batch of documents at a time. ``count_spans``:
+    also count each side's spans per label (not needed when the caller knows them)."""
+    tally = PairTally() if tally is None else tally
     for ref, pred in docs:
-        _add_doc(tally, ref, pred, count_spans=totals is None)
+        _add_doc(tally, ref, pred, count_spans=count_spans)
+    return tally
+
+
+def finish_pair_counts(
+    tally: PairTally, totals: tuple[Mapping[str, int], Mapping[str, int]] | None = None
+) -> PairCounts:
+    """The counts of a tally; ``totals``: A's and B's spans per label, when the tally did
+    not count them."""
+    if totals is not None:
+        tally.ref = Counter(totals[0])
+        tally.pred = Counter(totals[1])
     result = PairCounts({}, {}, tally.n_docs)
     for label in sorted(tally.ref | tally.pred):
         n_ref, n_pred = tally.ref[label], tally.pred[label]
@@ -174,6 +181,15 @@ def pair_counts(
         tp += tally.overlap_tp[label]
         result.overlap[label] = Counts(tp, n_pred - tp, n_ref - tp)
     return result
+
+
+def pair_counts(
+    docs: Iterable[tuple[set[SpanAnn], set[SpanAnn]]],
+    totals: tuple[Mapping[str, int], Mapping[str, int]] | None = None,
+) -> PairCounts:
+    """``docs`` yields (A's spans, B's spans) for every document both finished. ``totals``,
+    when the caller already knows them: A's and B's number of spans per label over ``docs``."""
+    return finish_pair_counts(pair_tally(docs, count_spans=totals is None), totals)
 
 
 def span_scores(counts: PairCounts) -> dict[str, Any]:

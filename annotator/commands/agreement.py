@@ -6,15 +6,13 @@ import gc
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import chain
 from pathlib import Path
 
-import numpy as np
 from rich.console import Console
 
 from annotator.agreement.chart import label_chart, trend_chart
 from annotator.agreement.csv_out import write_csvs
-from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
+from annotator.agreement.model import DocumentUnit
 from annotator.agreement.render import render_markdown, render_rich
 from annotator.agreement.report import MIN_UNITS, build_report
 from annotator.agreement.views import ViewTable, by_document, by_period
@@ -28,82 +26,12 @@ from annotator.agreement.views_pairs import (
     pair_table,
 )
 from annotator.agreement.views_render import markdown_tables, rich_tables
+from annotator.commands.agreement_load import plan_units, unit_batches
 from annotator.commands.common import open_store
 from annotator.errors import UsageError
-from annotator.store.bulk import (
-    DocumentBundle,
-    annotator_ids,
-    iter_bundles,
-    ordered_documents,
-    statuses_by_document,
-)
+from annotator.store.bulk import annotator_ids
 from annotator.store.models import GOLD
 from annotator.store.service import Store
-from annotator.text.segment import split_tokens
-
-NO_TOKENS = np.zeros((0, 2), dtype=np.int32)
-
-
-def token_array(text: str) -> np.ndarray:
-    """Token offsets of ``text`` as an (n, 2) int32 array (a fraction of a list's memory)."""
-    flat = np.fromiter(chain.from_iterable(split_tokens(text)), dtype=np.int32)
-    return flat.reshape(-1, 2)
-
-
-def _work(bundle: DocumentBundle, name: str) -> AnnotatorWork:
-    sent: dict[tuple[int, int], set[str]] = {}
-    doc_events: set[str] = set()
-    for label, scope, start, end, _p in bundle.events.get(name, ()):
-        if scope == "document":
-            doc_events.add(label)
-        elif start is not None and end is not None:
-            sent.setdefault((start, end), set()).add(label)
-    return AnnotatorWork(
-        spans={SpanAnn(a, b, lab) for a, b, lab, _p in bundle.spans.get(name, ())},
-        doc_events=frozenset(doc_events),
-        sent_events={k: frozenset(v) for k, v in sent.items()},
-    )
-
-
-def load_units(
-    store: Store, names: list[str] | None, *, with_gold: bool = False
-) -> tuple[list[DocumentUnit], list[str]]:
-    """One unit per document that some of `names` (default: every annotator but gold)
-    finished, in external-id order, read in batches through the store's bulk layer; only
-    the documents two or more finished are tokenized (token agreement looks at no other).
-    `with_gold`: gold's work is loaded too where gold finished (not among the names
-    returned)."""
-    def wanted_name(n: str) -> bool:
-        if n == GOLD:
-            return with_gold
-        return n in names if names is not None else True
-
-    done = {
-        doc_id: [n for n in finished if wanted_name(n)]
-        for doc_id, finished in statuses_by_document(store).items()
-    }
-    done = {doc_id: finished for doc_id, finished in done.items() if finished}
-    if names is None:
-        names = sorted({n for finished in done.values() for n in finished if n != GOLD})
-    ids = annotator_ids(store)
-    unknown = [n for n in names if n not in ids]
-    if unknown:
-        known = ", ".join(sorted(n for n in ids if n != GOLD)) or "none yet"
-        raise UsageError(f"--annotators: no annotator named {', '.join(map(repr, unknown))} "
-                         f"(known: {known})")
-    wanted = {n: ids[n] for n in names if n in ids}
-    if with_gold and GOLD in ids:
-        wanted[GOLD] = ids[GOLD]
-    order = [doc_id for doc_id, _ext in ordered_documents(store) if doc_id in done]
-    units = [
-        DocumentUnit(
-            doc_id=bundle.external_id, text=bundle.text, sentences=bundle.sentences,
-            tokens=token_array(bundle.text) if len(done[bundle.id]) >= 2 else NO_TOKENS,
-            work={name: _work(bundle, name) for name in done[bundle.id]},
-        )
-        for bundle in iter_bundles(store, order, wanted)
-    ]
-    return units, names
 
 
 @contextmanager
@@ -198,25 +126,37 @@ def run_agreement(
             raise UsageError(f"--by {view}: expected one of {', '.join(VIEWS)}")
     tables: list[ViewTable] = []
     periods: dict[str, tuple[dict[str, str], list[str]]] = {}
+    # the views read the documents again: only then are they all kept in memory; the
+    # plain report is built a batch of documents at a time
+    keep_docs = bool(by) or against is not None or confusion_matrix
     with _no_gc():
         store, schema = open_store(db)
         try:
             if against == GOLD and GOLD not in annotator_ids(store):
                 raise UsageError("--against gold: there is no gold yet (annotator adjudicate)")
-            docs, names = load_units(store, names, with_gold=against == GOLD)
+            plan = plan_units(store, names, with_gold=against == GOLD)
+            names = plan.names
             if against is not None and against != GOLD and against not in names:
                 raise UsageError(f"--against {against}: not among the annotators compared")
             for kind in ("week", "batch"):
                 if kind in by:
                     periods[kind] = document_periods(store, kind, names)
+            report_args = {
+                "max_disagreements": max_disagreements,
+                "min_units": MIN_UNITS if min_units is None else min_units,
+                "span_labels": schema.entity_names(), "event_labels": schema.event_names()}
+            if keep_docs:
+                docs = [u for part in unit_batches(store, plan) for u in part]
+            else:
+                docs = []
+                report = build_report(unit_batches(store, plan), names, batched=True,
+                                      **report_args)
         finally:
             store.close()
         if against is not None:
             docs, gold_table = _split_gold(docs, names, against)
-        report = build_report(
-            docs, names, max_disagreements=max_disagreements,
-            min_units=MIN_UNITS if min_units is None else min_units,
-            span_labels=schema.entity_names(), event_labels=schema.event_names())
+        if keep_docs:
+            report = build_report(docs, names, **report_args)
         if "document" in by:
             tables.append(by_document(docs, names))
         pair = pair_table(report)
@@ -240,7 +180,9 @@ def run_agreement(
     if json_out:
         if views_asked:
             report["views"] = {t.key: t.records() for t in tables}
-        print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
+        # one line, through the C encoder (an indented dump takes Python's, seconds slower on
+        # a corpus); `jq .` lays it out for reading
+        print(json.dumps(report, ensure_ascii=False, allow_nan=False))
     elif markdown:
         print(markdown_tables(_shown(tables, names)) if views_asked else render_markdown(report))
     else:

@@ -56,8 +56,9 @@ class StoreEventMentions:
         out: dict[str, Any] = {}
         if declared is not None:
             out = {a.name: a.default for a in declared}
-            if base:
-                out.update({k: v for k, v in base.items() if k in out})
+            if base:  # what the mention had, where this type has it too
+                allowed = {a.name: a.values for a in declared}
+                out.update({k: v for k, v in base.items() if v in allowed.get(k, ())})
         elif base:
             out.update(base)
         for name, value in (given or {}).items():

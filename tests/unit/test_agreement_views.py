@@ -17,7 +17,7 @@ from annotator.agreement.views_pairs import (
     matrix_grids,
     pair_table,
 )
-from annotator.commands.agreement import load_units
+from annotator.commands.agreement_load import load_units
 
 # the disputed article of tests/adjudication_example.py
 ALICE = {SpanAnn(4, 17, "OCC"), SpanAnn(18, 34, "PERS"), SpanAnn(57, 64, "GPE"),
