@@ -168,6 +168,21 @@ def _event_changes(units: Sequence[Mapping[str, Any]]) -> list[str]:
     return out
 
 
+def _mention_changes(data: Any) -> list[str]:
+    """Gold event mentions an adjudication changed (issue 13): ``+VISIT [3,9)`` added,
+    ``-…`` removed, ``~…`` changed (arguments, attributes)."""
+    if not isinstance(data, Mapping):
+        return []
+    out = []
+    for was, now in zip(data.get("before") or [], data.get("after") or [], strict=False):
+        if was.get("mention") == now.get("mention"):
+            continue
+        sign = "+" if was.get("mention") is None else "-" if now.get("mention") is None else "~"
+        start, end, typ = (list(now.get("key") or []) + ["?", "?", "?"])[:3]
+        out.append(f"{sign}{typ} [{start},{end})")
+    return out
+
+
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -190,7 +205,9 @@ def _auto_merge(payload: Mapping[str, Any]) -> str:
         len(set(ev.get("after") or {}) - set(ev.get("before") or {}))
         for ev in payload.get("events") or []
     )
-    return "; ".join([_added(n_spans, n_events), *_status(payload)])
+    mentions = _mention_changes(payload.get("event_mentions"))
+    return "; ".join([_added(n_spans, n_events), *([", ".join(mentions)] if mentions else []),
+                      *_status(payload)])
 
 
 def _versions(versions: Any) -> str:
@@ -209,6 +226,7 @@ def _adjudicate(payload: Mapping[str, Any], text: str | None) -> str:
     changes = _spans("+", payload.get("spans_added") or [], text)
     changes += _spans("-", payload.get("spans_removed") or [], text)
     changes += _event_changes(payload.get("events") or [])
+    changes += _mention_changes(payload.get("event_mentions"))
     body = ", ".join(changes) if changes else "gold unchanged"
     return "; ".join([f"{head}: {body}", *_status(payload)])
 

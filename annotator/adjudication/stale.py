@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.adjudication.disagreements import find_disagreements
+from annotator.adjudication.event_mentions import is_event_item_key
 from annotator.adjudication.merge import auto_plan
 from annotator.adjudication.model import DOCUMENT_UNIT, SpanT, Unit, Work
 
@@ -89,7 +90,9 @@ def find_stale(works: Mapping[str, Work], gold_spans: Iterable[GoldSpan],
             out.labels.add((unit, label))
     live = {d.key for d in find_disagreements(works)} if len(works) >= 2 else set()
     for d in decisions:
-        if (d.key not in live or out.spans.intersection(d.spans)
+        # a decision on an event-mention item is not a span or event-label disagreement
+        if ((d.key not in live and not is_event_item_key(d.key))
+                or out.spans.intersection(d.spans)
                 or out.labels.intersection(d.labels)):
             out.decisions.add(d.key)
             out.spans.update(d.spans)

@@ -14,7 +14,9 @@ def auto_summary(report: AutoReport) -> str:
     return (
         f"{report.documents} documents finished by two or more annotators; "
         f"{report.taken} agreed items taken into gold ({report.spans_taken} spans, "
-        f"{report.events_taken} event labels); {report.disagreements_left} disagreements "
+        f"{report.events_taken} event labels"
+        + (f", {report.mentions_taken} event-mention items" if report.mentions_taken else "")
+        + f"); {report.disagreements_left} disagreements "
         f"left in {report.documents_with_disagreements} documents; "
         f"{report.gold_done} documents gold-done"
     )

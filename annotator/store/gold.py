@@ -348,6 +348,10 @@ def _apply(s: Session, store: Store, action: Action, *, inverse: bool) -> None:
         unit = tuple(ev["unit"])
         _set_unit(s, store, doc_id, gold_id, unit,  # type: ignore[arg-type]
                   ev["before"] if inverse else ev["after"])
+    if "event_mentions" in p:  # a decision on an event-mention item (gold_events)
+        from annotator.store.gold_events import replay_event_mentions
+
+        replay_event_mentions(s, doc_id, gold_id, p["event_mentions"], inverse=inverse)
     if action.kind == KIND_DECISION:
         _put_decision(s, doc_id, p["item_key"],
                       p["decision_before"] if inverse else p["decision_after"])

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from annotator.adjudication import auto_plan, find_disagreements
 from annotator.adjudication.model import RULE_UNANIMOUS
 from annotator.store.gold_batch import DocState, read_batch, stamps
+from annotator.store.gold_events import merge_mentions, pending_mention_docs
 from annotator.store.gold_rows import KIND_AUTO, _discard_redo, _iso, _table, _unit_order
 from annotator.store.models import (
     GOLD,
@@ -53,14 +54,16 @@ class AutoReport:
     documents_with_disagreements: int = 0
     gold_done: int = 0
     retried: int = 0  # documents changed between read and write, merged again
+    mentions_taken: int = 0  # event-mention items: triggers, arguments, attribute values
 
     @property
     def taken(self) -> int:
-        return self.spans_taken + self.events_taken
+        return self.spans_taken + self.events_taken + self.mentions_taken
 
     def add(self, other: AutoReport) -> None:
         for name in ("documents", "spans_taken", "events_taken", "disagreements_left",
-                     "documents_with_disagreements", "gold_done", "retried"):
+                     "documents_with_disagreements", "gold_done", "retried",
+                     "mentions_taken"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -76,6 +79,7 @@ class _Plan:
     status: str
     status_before: str | None
     prov: dict[str, Any]
+    mentions_taken: int = 0  # set by `_write` (gold_events.merge_mentions)
 
     @property
     def changes(self) -> bool:
@@ -121,6 +125,10 @@ def _write(store: Store, conn: Any, gold_id: int, plans: Sequence[_Plan], by: st
                   for p in plans for unit, lab in p.labels]
     if label_rows:
         conn.execute(_insert(store, EventLabel).on_conflict_do_nothing(), label_rows)
+    mentions = merge_mentions(conn, gold_id, [p.doc_id for p in plans], by,
+                              plans[0].prov["at"] if plans else _iso(now))
+    for p in plans:
+        p.mentions_taken = mentions[p.doc_id][1] if p.doc_id in mentions else 0
     moved = [p for p in plans if p.status_before != p.status]
     if moved:
         stmt = _insert(store, Assignment)
@@ -129,7 +137,7 @@ def _write(store: Store, conn: Any, gold_id: int, plans: Sequence[_Plan], by: st
             set_={"status": stmt.excluded.status, "updated_at": stmt.excluded.updated_at})
         conn.execute(stmt, [{"document_id": p.doc_id, "annotator_id": gold_id,
                              "status": p.status, "updated_at": now} for p in moved])
-    changed = [p for p in plans if p.changes]
+    changed = [p for p in plans if p.changes or p.doc_id in mentions]
     if changed:
         _discard_redo_conn(conn, [p.doc_id for p in changed], gold_id)
         conn.execute(_table(Action).insert(), [{
@@ -137,7 +145,9 @@ def _write(store: Store, conn: Any, gold_id: int, plans: Sequence[_Plan], by: st
             "state": "done", "created_at": now, "by": by, "actor": os_actor(),
             "payload": {"by": by, "spans_added": p.spans, "spans_removed": [],
                         "events": p.units, "status_before": p.status_before or "new",
-                        "status_after": p.status}} for p in changed])
+                        "status_after": p.status,
+                        **({"event_mentions": mentions[p.doc_id][0]}
+                           if p.doc_id in mentions else {})}} for p in changed])
 
 
 def _discard_redo_conn(conn: Any, doc_ids: list[int], gold_id: int) -> None:
@@ -154,6 +164,7 @@ def _count(report: AutoReport, plan: _Plan) -> None:
     report.disagreements_left += plan.left
     report.documents_with_disagreements += plan.left > 0
     report.gold_done += plan.status == STATUS_DONE
+    report.mentions_taken += plan.mentions_taken
 
 
 def _gold(store: Store) -> int:
@@ -172,8 +183,8 @@ def merge_document(store: Store, doc_id: int, *, by: str | None = None,
         if state is None:
             return report
         plan = plan_document(doc_id, state, by, when)
-        _count(report, plan)
         _write(store, conn, gold_id, [plan], by)
+        _count(report, plan)
         s.commit()
     return report
 
@@ -207,10 +218,11 @@ def auto_merge(store: Store, when: datetime | None = None, *, by: str | None = N
     for lo in range(0, len(doc_ids), READ_BATCH):
         with store.engine.connect() as conn:
             states = read_batch(conn, doc_ids[lo:lo + READ_BATCH], gold_id)
+            pending = pending_mention_docs(conn, list(states), gold_id)
         plans = [plan_document(d, st, by, when) for d, st in states.items()]
         for k in range(0, len(plans), WRITE_BATCH):
             part = plans[k:k + WRITE_BATCH]
-            writing = [p for p in part if p.changes]
+            writing = [p for p in part if p.changes or p.doc_id in pending]
             moved: list[int] = []
             if writing:
                 read = {p.doc_id: states[p.doc_id].stamp for p in writing}

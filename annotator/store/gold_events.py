@@ -1,0 +1,379 @@
+"""Gold's event mentions: the store side of adjudicating structured events (issue 13).
+
+Gold's mentions and arguments are `EventMention` / `EventArgument` rows of the reserved
+annotator `gold`, each with provenance (``{"annotators", "rule", "by", "at", …}``; a
+mention's also holds ``attributes``: {name: provenance}). The items and decisions are
+computed by `annotator.adjudication.event_mentions` / `event_decide` from plain data.
+
+* `load_event_items`: a document's finishers' mentions, gold's, the open items and their
+  decisions (what an adjudication screen shows);
+* `decide_event`: one decision, one transaction under the document's write lock: gold's
+  rows, a `Decision` row (audit; kind event_trigger | event_argument | event_attribute)
+  and one ``adjudicate`` action whose payload's ``event_mentions`` holds the touched gold
+  mentions before and after, which `gold.undo_decision` / `redo_decision` replay through
+  `replay_event_mentions`;
+* `pending_mention_docs` / `merge_mentions`: the unanimous rule for `adjudicate --auto`
+  (`gold_auto` calls them: set-based reads and writes per batch of documents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, select
+
+from annotator.adjudication.event_decide import gold_after, gold_mention
+from annotator.adjudication.event_mentions import (
+    EventItem,
+    EventOutcome,
+    GoldMention,
+    Mention,
+    TriggerKey,
+    auto_changes,
+    find_event_items,
+)
+from annotator.adjudication.model import RULE_UNANIMOUS
+from annotator.events_model import ArgumentView, MentionView
+from annotator.store.errors import StoreError
+from annotator.store.gold_rows import (
+    KIND_DECISION,
+    _discard_redo,
+    _gold_id,
+    _iso,
+    _status,
+    _table,
+)
+from annotator.store.models import (
+    GOLD,
+    STATUS_DONE,
+    Annotator,
+    Assignment,
+    Decision,
+    EventArgument,
+    EventMention,
+    Span,
+    utcnow,
+)
+from annotator.store.service import Store
+
+Snapshot = dict[str, Any]  # a gold mention as stored in a decision / action payload
+
+
+# ------------------------------------------------------------------ reading rows
+@dataclass
+class DocMentions:
+    """One document's event mentions: the finishers' (name -> views) and gold's."""
+
+    finishers: dict[int, str] = field(default_factory=dict)
+    views: dict[str, list[MentionView]] = field(default_factory=dict)
+    gold: dict[TriggerKey, GoldMention] = field(default_factory=dict)
+
+    @property
+    def works(self) -> dict[str, tuple[Mention, ...]]:
+        return {a: tuple(sorted((Mention.of(v) for v in vs), key=lambda m: m.key))
+                for a, vs in self.views.items()}
+
+
+def read_mentions(conn: Connection, doc_ids: Sequence[int],
+                  gold_id: int | None) -> dict[int, DocMentions]:
+    """The mentions of the finishers (two or more) of `doc_ids`, and gold's: three queries
+    for the whole batch."""
+    a, n = _table(Assignment), _table(Annotator)
+    em, ea = _table(EventMention), _table(EventArgument)
+    out: dict[int, DocMentions] = {}
+    for doc_id, ann_id, name in conn.execute(
+        sa_select(a.c.document_id, a.c.annotator_id, n.c.name)
+        .join(n, n.c.id == a.c.annotator_id)
+        .where(a.c.document_id.in_(list(doc_ids)), a.c.status == STATUS_DONE,
+               n.c.name != GOLD)
+    ):
+        out.setdefault(doc_id, DocMentions()).finishers[ann_id] = name
+    out = {d: st for d, st in out.items() if len(st.finishers) >= 2}
+    if not out:
+        return out
+    for st in out.values():
+        st.views = {name: [] for name in st.finishers.values()}
+    docs = list(out)
+    args: dict[int, list[tuple[Any, ...]]] = {}
+    for row in conn.execute(
+        sa_select(ea.c.mention_id, ea.c.id, ea.c.role, ea.c.start, ea.c.end, ea.c.label,
+                  ea.c.provenance).join(em, em.c.id == ea.c.mention_id)
+        .where(em.c.document_id.in_(docs))
+    ):
+        args.setdefault(row[0], []).append(tuple(row[1:]))
+    for mid, doc_id, ann_id, start, end, typ, attrs, prov in conn.execute(
+        sa_select(em.c.id, em.c.document_id, em.c.annotator_id, em.c.start, em.c.end,
+                  em.c.type, em.c.attributes, em.c.provenance)
+        .where(em.c.document_id.in_(docs))
+    ):
+        st = out[doc_id]
+        mine = sorted(args.get(mid, ()), key=lambda x: (x[1], x[2], x[3], x[4]))
+        if ann_id in st.finishers:
+            st.views[st.finishers[ann_id]].append(MentionView(
+                mid, start, end, typ, dict(attrs or {}),
+                tuple(ArgumentView(i, r, s, e, lab) for i, r, s, e, lab, _ in mine)))
+        elif gold_id is not None and ann_id == gold_id:
+            st.gold[(start, end, typ)] = GoldMention(
+                start, end, typ, dict(attrs or {}),
+                tuple((r, s, e, lab, p or {}) for _, r, s, e, lab, p in mine), prov or {})
+    return out
+
+
+def _doc_mentions(s: Session, doc_id: int, gold_id: int) -> DocMentions:
+    return read_mentions(s.connection(), [doc_id], gold_id).get(doc_id) or DocMentions()
+
+
+# ------------------------------------------------------------------ writing rows
+def snapshot(g: GoldMention | None) -> Snapshot | None:
+    if g is None:
+        return None
+    return {"start": g.start, "end": g.end, "type": g.type, "attributes": g.attributes,
+            "provenance": g.provenance,
+            "arguments": [{"role": r, "start": s, "end": e, "label": lab, "provenance": p}
+                          for r, s, e, lab, p in g.arguments]}
+
+
+def from_snapshot(d: Snapshot | None) -> GoldMention | None:
+    if d is None:
+        return None
+    return GoldMention(d["start"], d["end"], d["type"], dict(d["attributes"]),
+                       tuple((a["role"], a["start"], a["end"], a["label"], a["provenance"])
+                             for a in d["arguments"]), dict(d["provenance"]))
+
+
+def _set_mention(s: Session, doc_id: int, gold_id: int, key: TriggerKey,
+                 g: GoldMention | None) -> None:
+    """Make gold's mention `key` exactly `g` (None: no such mention), arguments too."""
+    start, end, typ = key
+    row = s.exec(select(EventMention).where(
+        EventMention.document_id == doc_id, EventMention.annotator_id == gold_id,
+        EventMention.start == start, EventMention.end == end, EventMention.type == typ)
+    ).first()
+    if row is not None:
+        s.execute(_table(EventArgument).delete().where(
+            _table(EventArgument).c.mention_id == row.id))
+        if g is None:
+            s.delete(row)
+            s.flush()
+            return
+        row.attributes, row.provenance = dict(g.attributes), dict(g.provenance)
+    elif g is None:
+        return
+    else:
+        row = EventMention(document_id=doc_id, annotator_id=gold_id, start=start, end=end,
+                           type=typ, attributes=dict(g.attributes),
+                           provenance=dict(g.provenance))
+    s.add(row)
+    s.flush()
+    for r, a_start, a_end, label, prov in g.arguments:
+        s.add(EventArgument(mention_id=row.id, role=r, start=a_start, end=a_end, label=label,
+                            provenance=dict(prov)))
+    s.flush()
+
+
+def replay_event_mentions(s: Session, doc_id: int, gold_id: int, data: Mapping[str, Any], *,
+                          inverse: bool) -> None:
+    """Undo (`inverse`) or redo what a decision did to gold's mentions (see the module)."""
+    for entry in data["before" if inverse else "after"]:
+        key = tuple(entry["key"])
+        _set_mention(s, doc_id, gold_id, key, from_snapshot(entry["mention"]))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------- decisions
+@dataclass
+class EventDocState:
+    """A document's event mentions as an adjudication screen shows them."""
+
+    doc_id: int
+    views: dict[str, list[MentionView]]
+    gold: dict[TriggerKey, GoldMention]
+    items: list[EventItem]
+    decisions: dict[str, Any]  # item key -> gold.DecisionInfo
+
+    @property
+    def remaining(self) -> int:
+        return sum(1 for i in self.items if i.key not in self.decisions)
+
+
+def load_event_items(store: Store, doc_id: int) -> EventDocState:
+    """The finishers' mentions, gold's, the open event items and their decisions."""
+    from annotator.store.gold import DecisionInfo
+
+    gold_id = store._annotator_id(GOLD)
+    with store.session() as s:
+        st = _doc_mentions(s, doc_id, gold_id)
+        items = find_event_items(st.works)
+        keys = {i.key for i in items}
+        decisions = {
+            d.item_key: DecisionInfo(d.item_key, d.kind, d.outcome, d.versions, d.by, d.at)
+            for d in s.exec(select(Decision).where(Decision.document_id == doc_id))
+            if d.item_key in keys}
+    return EventDocState(doc_id, st.views, st.gold, items, decisions)
+
+
+@dataclass
+class EventDecisionResult:
+    key: str
+    outcome: str
+    mentions_changed: int
+    remaining: int  # event items of the document still without a decision
+
+
+def _check(store: Store, s: Session, doc_id: int, gold_id: int,
+           states: Mapping[TriggerKey, GoldMention | None],
+           gold: Mapping[TriggerKey, GoldMention]) -> None:
+    """Every type in the schema; every argument it adds a span gold has."""
+    spans = {tuple(r) for r in s.exec(select(Span.start, Span.end, Span.label).where(
+        Span.document_id == doc_id, Span.annotator_id == gold_id))}
+    for key, g in states.items():
+        if g is None:
+            continue
+        store._check_label("event", g.type)
+        store._check_range(s, doc_id, g.start, g.end)
+        had = {a[:4] for a in gold[key].arguments} if key in gold else set()
+        for role, start, end, label, _ in g.arguments:
+            if (role, start, end, label) not in had and (start, end, label) not in spans:
+                raise StoreError(f"the {role} argument [{start}, {end}) {label} is not a "
+                                 "gold span yet: decide that span first")
+
+
+def decide_event(store: Store, doc_id: int, user: str, outcome: EventOutcome,
+                 when: datetime | None = None, *, seen: Any = None,
+                 check_seen: bool = False) -> EventDecisionResult:
+    """Write one decision on an event-mention item into gold: one transaction, one
+    ``adjudicate`` action (undone and redone by `gold.undo_decision` /
+    `redo_decision`). Deciding an item again replaces the earlier decision. Refused
+    when the annotators' work changed since the item was computed (its key is gone),
+    and, with `check_seen`, when another adjudicator decided it since `seen` (a
+    DecisionInfo, or None for none) was loaded."""
+    from annotator.store.gold import _decision_dict, _put_decision, _same_decision
+
+    when = when or utcnow()
+    with store.write(doc_id) as s:
+        gold_id = _gold_id(store, s)
+        st = _doc_mentions(s, doc_id, gold_id)
+        items = {i.key: i for i in find_event_items(st.works)}
+        item = items.get(outcome.key)
+        if item is None:
+            raise StoreError("this event item is no longer there (an annotator changed "
+                             "their work): reload")
+        old = s.exec(select(Decision).where(Decision.document_id == doc_id,
+                                            Decision.item_key == item.key)).first()
+        if check_seen and not _same_decision(old, seen):
+            who = f"{old.by} ({old.outcome})" if old is not None else "an undo"
+            raise StoreError(f"this event item was decided by {who} since you loaded it: "
+                             "reloaded, look again")
+        gold = dict(st.gold)
+        undo_old = [] if old is None else old.before.get("event_mentions", [])
+        for entry in undo_old:  # the earlier decision's gold first goes back
+            gold[tuple(entry["key"])] = from_snapshot(entry["mention"])  # type: ignore[index,assignment]
+        gold = {k: g for k, g in gold.items() if g is not None}
+        base = {"rule": outcome.rule, "by": user, "at": _iso(when),
+                "outcome": outcome.outcome, "item": item.key}
+        try:
+            states = gold_after(item, outcome, gold, base)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+        _check(store, s, doc_id, gold_id, states, gold)
+        touched = sorted({tuple(e["key"]) for e in undo_old} | set(states))
+        final = {k: states[k] if k in states else gold.get(k) for k in touched}
+        before = [{"key": list(k), "mention": snapshot(st.gold.get(k))} for k in touched]
+        after = [{"key": list(k), "mention": snapshot(final[k])} for k in touched]
+        for k in touched:
+            _set_mention(s, doc_id, gold_id, k, final[k])  # type: ignore[arg-type]
+        decision_before = _decision_dict(old)
+        decision_after = {
+            "item_key": item.key, "kind": item.kind, "outcome": outcome.outcome,
+            "versions": [list(item.versions[i].annotators) for i in outcome.accepted],
+            "by": user, "at": _iso(when),
+            "before": {"event_mentions": before}, "after": {"event_mentions": after}}
+        _put_decision(s, doc_id, item.key, decision_after)
+        status = _status(s, doc_id, gold_id)
+        _discard_redo(s, doc_id, gold_id)
+        store._audit(s, doc_id, gold_id, KIND_DECISION, {
+            "by": user, "item_key": item.key, "spans_added": [], "spans_removed": [],
+            "events": [], "event_mentions": {"before": before, "after": after},
+            "decision_before": decision_before, "decision_after": decision_after,
+            "status_before": status, "status_after": status}, by=user)
+        decided = set(s.exec(select(Decision.item_key).where(
+            Decision.document_id == doc_id))) | {item.key}
+        s.commit()
+    changed = sum(1 for b, a in zip(before, after, strict=True) if b != a)
+    return EventDecisionResult(item.key, outcome.outcome, changed,
+                               sum(1 for k in items if k not in decided))
+
+
+# ------------------------------------------------------------- unanimous rule
+def _mention_of(g: GoldMention) -> Mention:
+    return Mention(g.start, g.end, g.type, tuple(sorted(g.attributes.items())),
+                   tuple(sorted(a[:4] for a in g.arguments)))  # type: ignore[misc]
+
+
+def pending_mention_docs(conn: Connection, doc_ids: Sequence[int],
+                         gold_id: int | None) -> set[int]:
+    """The documents of `doc_ids` where finishers agree on event-mention items gold lacks
+    (read without a lock; `merge_mentions` re-reads under it)."""
+    states = read_mentions(conn, doc_ids, gold_id)
+    return {d for d, st in states.items()
+            if auto_changes(st.works, [_mention_of(g) for g in st.gold.values()])}
+
+
+def _merged(g: GoldMention | None, change: Any, prov: dict[str, Any]) -> GoldMention:
+    """Gold's mention with the unanimous change applied."""
+    holders = {"trigger": prov["annotators"],
+               "arguments": {a: prov["annotators"] for a in change.arguments},
+               "attributes": {n: prov["annotators"] for n, _ in change.attributes}}
+    base = {k: v for k, v in prov.items() if k != "annotators"}
+    if g is None:
+        return gold_mention(change.mention, holders, base)
+    part = gold_mention(Mention(g.start, g.end, g.type, change.attributes, change.arguments),
+                        holders, base)
+    attrs = {**g.attributes, **part.attributes}
+    provs = {**(g.provenance.get("attributes") or {}), **part.provenance["attributes"]}
+    return GoldMention(g.start, g.end, g.type, attrs,
+                       tuple(sorted(g.arguments + part.arguments, key=lambda a: a[:4])),
+                       {**g.provenance, "attributes": provs})
+
+
+def merge_mentions(conn: Connection, gold_id: int, doc_ids: Iterable[int], by: str,
+                   at: str) -> dict[int, tuple[dict[str, Any], int]]:
+    """Take into gold the event-mention items all finishers of each document agree on
+    (inside the caller's write transaction; `at`: the ISO time their provenance gives).
+    Returns, per document changed, the action payload part (``{"before": [...],
+    "after": [...]}``) and the number of items taken."""
+    ids = list(doc_ids)
+    if not ids:
+        return {}
+    states = read_mentions(conn, ids, gold_id)
+    out: dict[int, tuple[dict[str, Any], int]] = {}
+    with Session(bind=conn) as s:
+        for doc_id, st in states.items():
+            changes = auto_changes(st.works, [_mention_of(g) for g in st.gold.values()])
+            if not changes:
+                continue
+            prov = {"annotators": sorted(st.views), "rule": RULE_UNANIMOUS, "by": by,
+                    "at": at}
+            before, after = [], []
+            for change in changes:
+                key = change.mention.key
+                old = st.gold.get(key)
+                new = _merged(old, change, prov)
+                _set_mention(s, doc_id, gold_id, key, new)
+                before.append({"key": list(key), "mention": snapshot(old)})
+                after.append({"key": list(key), "mention": snapshot(new)})
+            out[doc_id] = ({"before": before, "after": after},
+                           sum(c.count for c in changes))
+        s.flush()
+    return out
+
+
+__all__: Sequence[str] = (
+    "DocMentions", "EventDecisionResult", "EventDocState", "decide_event",
+    "load_event_items", "merge_mentions", "pending_mention_docs", "read_mentions",
+    "replay_event_mentions",
+)
