@@ -34,6 +34,15 @@ ANNOTATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("Document event labels", "events.document"),
     ("Remove span under cursor", "span.remove"),
     ("Toggle legend", "legend.toggle"),
+    ("Next suggestion", "suggest.next"),
+    ("Previous suggestion", "suggest.previous"),
+    ("Accept suggestion under cursor", "suggest.accept"),
+    ("Reject suggestion under cursor", "suggest.reject"),
+    ("Accept all suggestions in sentence", "suggest.accept_sentence"),
+    ("Reject all suggestions in sentence", "suggest.reject_sentence"),
+    ("Accept all suggestions in document", "suggest.accept_document"),
+    ("Annotate all occurrences in document", "suggest.occurrences"),
+    ("Annotate all occurrences in unfinished documents", "suggest.occurrences_everywhere"),
     ("Documents list", "document.list"),
 )
 APP_COMMANDS: tuple[tuple[str, str], ...] = (

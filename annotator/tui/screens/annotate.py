@@ -37,6 +37,8 @@ from annotator.tui.screens.guarded import GuardedScreen
 from annotator.tui.screens.span_picker import SpanPicker
 from annotator.tui.span_index import SpanRec
 from annotator.tui.store_calls import Failed, call_store
+from annotator.tui.suggestion_index import SuggestionRec
+from annotator.tui.suggestions_view import SuggestionsMixin
 from annotator.tui.textops import search_hits, tokens_of
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.event_panel import EventPanel
@@ -44,6 +46,7 @@ from annotator.tui.widgets.legend import Legend
 from annotator.tui.widgets.search_bar import SearchBar, SearchRow
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import FAILED, INFO, REFUSED, StatusLine
+from annotator.tui.widgets.suggestion_readout import SuggestionReadout
 
 EventSets = tuple[list[str], dict[Range, list[str]]]  # the document's, each sentence's
 QUOTE_CELLS = 24  # the most cells a quoted span takes in a status-line message
@@ -56,9 +59,10 @@ class Held:
     status: str
     spans: list[SpanRec]
     events: EventSets
+    suggestions: list[SuggestionRec]  # pending (suggestions_view)
 
 
-class AnnotateScreen(GuardedScreen):
+class AnnotateScreen(SuggestionsMixin, GuardedScreen):
     """Opening it reads the document: the constructor lets a store error through (the app
     opens it through `guarded`, so a failed read is a ✗ line, not a screen)."""
 
@@ -90,6 +94,7 @@ class AnnotateScreen(GuardedScreen):
         held = self._read_held()
         self.status = held.status
         self.initial_spans = held.spans
+        self.initial_suggestions = held.suggestions
         self.doc_events, self.sentence_events = held.events
         self.search_query = ""
         self.adding = False  # `+` pressed: the next label key adds, never relabels
@@ -117,13 +122,16 @@ class AnnotateScreen(GuardedScreen):
 
     def _read_held(self) -> Held:
         status = self.session.store.status(self.doc_id, self.session.user)
-        return Held(status, self._load_spans(), self._load_events())
+        spans = self._load_spans()
+        return Held(status, spans, self._load_events(), self.load_suggestions(spans))
 
     def _show_held(self, held: Held) -> None:
         self.status = held.status
         self.doc_events, self.sentence_events = held.events
         self.article.set_spans(held.spans)
+        self.article.set_suggestions(held.suggestions)
         self._spans_changed()
+        self.suggestions_changed()
         self._caret_panels()
         self.query_one(StatusLine).status = self.status
 
@@ -141,7 +149,7 @@ class AnnotateScreen(GuardedScreen):
         s = self.session
         with Horizontal(id="body"):
             yield ArticleView(self.text, self.tokens, self.initial_spans, s.colors,
-                              bidi=s.bidi, id="article")
+                              bidi=s.bidi, id="article", suggestions=self.initial_suggestions)
             with Vertical(id="side"):
                 yield Legend(s.schema.entities, bidi=s.bidi, id="legend")
                 yield Static("Spans", classes="panel-title")
@@ -150,6 +158,7 @@ class AnnotateScreen(GuardedScreen):
                 yield EventPanel(s.colors, id="events")
         yield SearchRow("search (hamza, ta marbuta, tashkeel ignored)", s.bidi,
                         id="search-row")
+        yield SuggestionReadout(id="suggestion-readout")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -167,6 +176,7 @@ class AnnotateScreen(GuardedScreen):
         self.query_one(SearchRow).display = False
         self.article.focus()
         self._caret_panels()
+        self.suggestions_changed()
 
     # ------------------------------------------------------------------ panels
     def _show_position(self) -> None:
@@ -221,6 +231,7 @@ class AnnotateScreen(GuardedScreen):
         self.query_one(EventPanel).show(n, len(self.sentences), labels, sorted(self.doc_events))
         self.query_one(SpanList).set_current(self.article.index.position_of(offset))
         self.query_one(StatusLine).readout = self._readout()
+        self.show_suggestion_readout()
 
     def _spans_changed(self) -> None:
         cur = self.article.caret.cursor_range
@@ -344,6 +355,7 @@ class AnnotateScreen(GuardedScreen):
             self.article.caret_changed()
             return
         self.article.add_span(SpanRec.of(span.id or 0, start, end, label))
+        self.span_marked(start, end, label)
         self.article.caret_changed()
         self._spans_changed()
         self._saved(f"saved {label} {self.quote(start, end)}")
@@ -360,6 +372,7 @@ class AnnotateScreen(GuardedScreen):
             return
         self.article.remove_span(span.id)
         self.article.add_span(SpanRec.of(span.id, span.start, span.end, label))
+        self.span_marked(span.start, span.end, label)
         self.article.caret.clear()
         self.article.caret_changed()
         self._spans_changed()
@@ -494,6 +507,8 @@ class AnnotateScreen(GuardedScreen):
         self.query_one(StatusLine).status = status
         if changed:
             self.query_one(StatusLine).say(notice)
+            if status == STATUS_DONE:
+                self.document_done()  # retrain the suggestion model, in the background
         else:
             self.note(f"already {status.replace('_', ' ')}", REFUSED)
 

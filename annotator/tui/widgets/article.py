@@ -12,6 +12,11 @@ attributes mean the same in monochrome, 16, 256 and truecolour terminals, and no
 on the article is underlined). While there is a selection it is what a label key marks, so
 only the selection is drawn: cursor cells outside it (a clitic just trimmed off with `]`)
 look like plain text again, cursor cells inside it are reverse as well.
+
+A pending suggestion (not yet a span) is never filled: its text is drawn in its label's
+colour, dim and underlined, with a dotted bar `┆` in the space on either side of it, so it
+reads as proposed rather than marked even without colour; inside one of the user's spans
+it only adds the underline (`SuggestionRec`, `set_suggestions`).
 """
 
 from __future__ import annotations
@@ -34,12 +39,15 @@ from annotator.tui.caret import Caret, Range
 from annotator.tui.drag import drag_range
 from annotator.tui.layout import layout_article
 from annotator.tui.span_index import SpanIndex, SpanRec
+from annotator.tui.suggestion_index import SuggestionIndex, SuggestionRec
 
 CURSOR = Style(reverse=True)
 SELECTION = Style(underline=True, bold=True)
 CURSOR_IN_SELECTION = CURSOR + SELECTION
 EDGE = Style(bold=True)
 NO_LABEL = "#808080"
+SUGGESTION_MARK = "┆"  # drawn in the space just before and just after a suggestion
+SUGGESTED_IN_SPAN = Style(underline=True)
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -67,12 +75,21 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(
         self, text: str, tokens: list[Range], spans: list[SpanRec], colors: dict[str, str],
         *, bidi: str = "app", id: str | None = None,
+        suggestions: list[SuggestionRec] | None = None,
     ) -> None:
         super().__init__(id=id)
         self.text = text
         self.bidi = bidi
         self.caret = Caret(tokens)
         self.index = SpanIndex(spans)
+        self.suggestions = SuggestionIndex(suggestions or [])
+        # per label: a suggestion's text style, and its marks' style
+        self._suggested = {name: (Style(color=color, underline=True, dim=True),
+                                  Style(color=color, bold=True))
+                           for name, color in colors.items()}
+        self._suggested_no_label = (Style(color=NO_LABEL, underline=True, dim=True),
+                                    Style(color=NO_LABEL, bold=True))
+        self._marks: dict[int, dict[int, str]] = {}  # per line: column -> mark character
         # per label: (fill, alternate shade for every second nesting depth)
         self._fills = {name: (Style(bgcolor=color, color="black"),
                               Style(bgcolor=shade(color), color="black"))
@@ -101,6 +118,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout_width = width
         self._line_starts = [ln.start for ln in self._layout.lines]
         self._styles.clear()
+        self._marks.clear()
         self.virtual_size = Size(width, len(self._layout.lines))
         self._cursor_lines = self._lines_of(self._highlight_range())
         self.refresh()
@@ -153,8 +171,34 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             if any(offset == s.start or offset == s.end - 1 for s in cover):
                 style += EDGE
             styles.append(style)
+        marks: dict[int, str] = {}
+        if self.suggestions:
+            self._suggestion_styles(line, styles, marks)
         self._styles[line_no] = styles
+        self._marks[line_no] = marks
         return styles
+
+    def _suggestion_styles(self, line: Any, styles: list[Style | None],
+                           marks: dict[int, str]) -> None:
+        """Overlay the pending suggestions on a line's span styles: outside a span, the
+        suggestion's own look; inside one, an underline; a mark on the space that borders
+        a suggestion (the cell keeps its place, so the layout's maps still hold)."""
+        near = self.suggestions.overlapping(line.start - 1, line.end + 1)
+        if not near:
+            return
+        for col, offset in enumerate(line.col_to_logical):
+            if offset < 0:
+                continue
+            cover = [g for g in near if g.start <= offset < g.end]
+            if cover:
+                look, _mark = self._suggested.get(cover[-1].label) or self._suggested_no_label
+                styles[col] = styles[col] + SUGGESTED_IN_SPAN if styles[col] else look
+                continue
+            edge = next((g for g in near if offset in (g.start - 1, g.end)), None)
+            if edge is not None and line.cells[col] == " " and self.text[offset].isspace():
+                _look, mark = self._suggested.get(edge.label) or self._suggested_no_label
+                marks[col] = SUGGESTION_MARK
+                styles[col] = styles[col] + mark if styles[col] else mark
 
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
@@ -164,6 +208,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, self.rich_style)
         line = self._layout.lines[line_no]
         styles = self._span_styles(line_no)
+        marks = self._marks.get(line_no)
+        cells = ([marks.get(col, cell) for col, cell in enumerate(line.cells)] if marks
+                 else line.cells)
         lo, hi = self._cursor_lines
         if lo <= line_no <= hi:
             styles = self._with_caret(line.col_to_logical, styles)
@@ -171,7 +218,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         segments: list[Segment] = []
         run_text: list[str] = []
         run_style: Style | None = None
-        for cell, style in zip(line.cells, styles, strict=False):
+        for cell, style in zip(cells, styles, strict=False):
             if style is not run_style and run_text:
                 segments.append(Segment("".join(run_text), base + run_style if run_style
                                         else base))
@@ -237,9 +284,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if self._layout is None:
             return
         for rng in ranges:
-            lo, hi = self._lines_of(rng)
+            lo, hi = self._lines_of((max(0, rng[0] - 1), min(len(self.text), rng[1] + 1)))
             for i in range(lo, hi + 1):
                 self._styles.pop(i, None)
+                self._marks.pop(i, None)
             self._refresh_lines((lo, hi))
 
     def add_span(self, span: SpanRec) -> None:
@@ -255,7 +303,21 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_spans(self, spans: list[SpanRec]) -> None:
         self.index = SpanIndex(spans)
         self._styles.clear()
+        self._marks.clear()
         self.refresh()
+
+    def set_suggestions(self, suggestions: list[SuggestionRec]) -> None:
+        """Show these pending suggestions (all the document's, replacing the ones shown)."""
+        self.suggestions = SuggestionIndex(suggestions)
+        self._styles.clear()
+        self._marks.clear()
+        self.refresh()
+
+    def remove_suggestions(self, ids: list[int]) -> list[SuggestionRec]:
+        """Stop showing these suggestions (decided); the ones that were shown."""
+        removed = self.suggestions.remove(ids)
+        self.spans_changed([(r.start, r.end) for r in removed])
+        return removed
 
     # ---------------------------------------------------------------- moving
     def move_token(self, screen_direction: str, extend: bool = False) -> None:

@@ -1,6 +1,7 @@
-"""One line under the article: user, document, status, document i/N, sentence, a
-transient notice, and a readout of the selection and of the span(s) under the cursor; or a
-failure (✗) that stays until the next notice.
+"""One line under the article: user, document, status, document i/N, sentence, the
+pending suggestions of the document (`◇ 3`, when there are any), a transient notice,
+and a readout of the selection and of the span(s) under the cursor; or a failure (✗)
+that stays until the next notice.
 
 A notice carries its mark: ✓ only for what was saved, ! for a refusal or for nothing to
 do (nothing changed), ✗ for what failed or found nothing, none for plain news."""
@@ -26,6 +27,7 @@ class StatusLine(Static):
     sentence: reactive[str] = reactive("")
     position: reactive[str] = reactive("")  # "3/40": the document's place in the list
     readout: reactive[str] = reactive("")  # the selection, the span(s) under the cursor
+    suggested: reactive[int] = reactive(0)  # pending suggestions on the document
     notice: reactive[str] = reactive("")
     mark: reactive[str] = reactive(SAVED)
     failure: reactive[str] = reactive("")
@@ -70,6 +72,10 @@ class StatusLine(Static):
         if self.position:
             text.append(f" │ {'document' if wide else 'doc'} {self.position}")
         text.append(f" │ {'sentence' if wide else 'sent.'} {self.sentence}")
+        if self.suggested:
+            text.append(" │ ")
+            text.append(f"◇ {self.suggested}{' suggested' if wide else ''}",
+                        style="bold magenta")
         if self.notice:
             mark = f"{self.mark} " if self.mark else ""
             text.append(f"  {mark}{self.notice}", style=_MARK_STYLES.get(self.mark, "bold"))
