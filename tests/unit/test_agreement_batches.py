@@ -1,0 +1,51 @@
+"""The report built a batch of documents at a time equals the report built on all of them
+at once (the command streams a corpus through `ReportBuilder`), and the loader's forked
+tokenizer gives the tokens the loader computes itself."""
+
+import json
+
+import numpy as np
+import pytest
+from test_agreement_fast_paths import random_corpus
+
+from annotator.agreement import build_report
+from annotator.commands import agreement_load
+from annotator.commands.agreement_load import load_units, plan_units, unit_batches
+
+
+def batches(docs, size):
+    return [docs[i:i + size] for i in range(0, len(docs), size)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("size", [1, 3, 5])
+@pytest.mark.parametrize("limit", [None, 4])
+def test_batched_report_equals_whole(seed, size, limit):
+    docs = random_corpus(seed, n_docs=13)
+    whole = build_report(docs, ["a", "b", "c"], max_disagreements=limit)
+    parts = build_report(batches(docs, size), ["a", "b", "c"], max_disagreements=limit,
+                         batched=True)
+    assert json.dumps(parts, sort_keys=True) == json.dumps(whole, sort_keys=True)
+    assert whole["spans_differing"] > 0  # the corpus has disagreements to list
+
+
+def test_batched_report_labels_first_used_out_of_order():
+    """Labels met in another order than sorted (C before A) tag and rank the same."""
+    docs = random_corpus(3, n_docs=8)
+    docs.sort(key=lambda d: -sum(s.label == "C" for w in d.work.values() for s in w.spans))
+    parts = build_report(batches(docs, 2), ["a", "b", "c"], batched=True)
+    assert parts == build_report(docs, ["a", "b", "c"])
+
+
+def test_forked_tokenizer_gives_the_same_units(store, monkeypatch):
+    from adjudication_example import add_disputed_document
+
+    add_disputed_document(store)
+    here, names = load_units(store, None)
+    monkeypatch.setattr(agreement_load, "PARALLEL_TOKENS", 0)  # fork even for one document
+    forked = [u for part in unit_batches(store, plan_units(store, None), batch=1)
+              for u in part]
+    assert names == ["alice", "bob"] and len(here) == len(forked) == 1
+    assert len(here[0].tokens) > 10
+    assert np.array_equal(here[0].tokens, forked[0].tokens)
+    assert here[0].work == forked[0].work and here[0].sentences == forked[0].sentences
