@@ -249,3 +249,23 @@ def test_open_store_uses_and_follows_the_databases_schema(db: str, corpus) -> No
     store, schema = open_store(db)
     store.close()
     assert schema.stored_version == 2 and "TITLE" in schema.entity_names()
+
+
+def test_an_older_database_is_seeded_with_the_schema_it_was_annotated_with(
+        corpus: tuple[Store, int]) -> None:
+    store, doc = corpus
+    store.label_checker = None  # a database made before schemas were stored
+    store.add_span(doc, "alice", 6, 12, "TITLE")
+    older = renamed(PACKAGED, ("OCC", "TITLE"))
+    store.set_setting("label_schema", older)
+    schema = store.label_schema()
+    assert schema.stored_version == 1 and "TITLE" in schema.entity_names()
+    assert "last opened with" in store.label_schema_version(1).note
+
+
+def test_an_older_database_whose_labels_the_packaged_schema_has_takes_the_packaged(
+        corpus: tuple[Store, int]) -> None:
+    store, doc = corpus
+    store.add_span(doc, "alice", 6, 12, "OCC")
+    store.set_setting("label_schema", renamed(PACKAGED, ("CARDINAL", "NUMBER")))
+    assert store.label_schema().source_text == PACKAGED
