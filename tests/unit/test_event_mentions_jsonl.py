@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from annotator.commands.common import open_store
 from annotator.commands.importing import import_paths
-from annotator.store.models import GOLD, EventArgument, EventMention
+from annotator.store.models import GOLD, Document, EventArgument, EventMention
 from annotator.store.service import Store
 
 TEXT = "أكد الوزير وزيارة الرئيس إلى الرباط يوم الثلاثاء. وقال إن اللقاء كان مثمرا."
@@ -203,5 +203,35 @@ def test_non_repeating_role_twice_is_rejected(databases, tmp_path: Path) -> None
         summary = import_paths(store, schema, [path], annotator="alice")
         assert [e.split(": ", 1)[1] for e in summary.errors] == [
             "event mention 0: the role 'Place' of VISIT takes one argument"]
+    finally:
+        store.close()
+
+
+def test_mentions_of_a_non_nfc_record_are_mapped(databases, tmp_path: Path) -> None:
+    raw = "ا\u0653" + TEXT  # alef + madda: one character (آ) once NFC
+    shift = 1
+
+    def moved(r: tuple[int, int]) -> tuple[int, int]:
+        return (r[0] + 2, r[1] + 2)
+
+    rec = {"id": "n", "text": raw,
+           "spans": [{"start": moved(RABAT)[0], "end": moved(RABAT)[1], "label": "GPE"}],
+           "event_mentions": [{"type": "VISIT",
+                               "trigger": {"start": moved(VISIT)[0], "end": moved(VISIT)[1]},
+                               "arguments": [{"role": "Place", "start": moved(RABAT)[0],
+                                              "end": moved(RABAT)[1], "label": "GPE"}]}]}
+    path = tmp_path / "n.jsonl"
+    path.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    store, schema = open_store(databases.new("nfc"))
+    try:
+        summary = import_paths(store, schema, [path], annotator="alice")
+        assert not summary.errors
+        with store.session() as s:
+            doc_id, text = s.execute(select(Document.id, Document.text)).one()
+        [m] = store.event_mentions(doc_id, "alice")
+        assert text[m.start:m.end] == "زيارة" and m.start == VISIT[0] + shift
+        [arg] = m.arguments
+        assert text[arg.start:arg.end] == "الرباط"
+        assert m.attributes["polarity"] == "positive"  # the schema's default
     finally:
         store.close()

@@ -268,3 +268,17 @@ def test_replay_checks_the_type_against_the_schema(st: Store, doc: int) -> None:
     st.label_checker.event_names = lambda: ["VISIT"]  # type: ignore[method-assign]
     with pytest.raises(StoreError, match="cannot undo"):
         st.undo(doc, "alice")
+
+
+def test_a_span_deleted_by_any_path_leaves_no_link(st: Store, doc: int) -> None:
+    rabat = st.add_span(doc, "alice", *RABAT, "GPE")
+    bobs = st.add_span(doc, "bob", *RABAT, "GPE")
+    m = st.add_event_mention(doc, "alice", *VISIT, "VISIT")
+    b = st.add_event_mention(doc, "bob", *VISIT, "VISIT")
+    st.add_event_argument(m.id, "alice", "Place", rabat.id)
+    st.add_event_argument(b.id, "bob", "Place", bobs.id)
+    with st.write(doc) as s:  # the primitive undo, suggestions and gold use
+        assert st._delete_span(s, doc, rabat.annotator_id, *RABAT, "GPE")
+        s.commit()
+    assert st.event_mentions(doc, "alice")[0].arguments == ()
+    assert len(st.event_mentions(doc, "bob")[0].arguments) == 1  # bob's link stays
