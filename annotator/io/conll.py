@@ -18,10 +18,14 @@ With `--split`, one file per split: ``corpus.conll`` -> ``corpus.train.conll`` e
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterable
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
+from annotator.io.parallel import Pipeline
 from annotator.io.token_split import layout
 from annotator.io.writer import AtomicFile, Record, Writer, split_path
 
@@ -79,16 +83,13 @@ class _SplitFile:
         self.stretches: list[tuple[int, int]] = [(0, 1)]  # (byte offset, depth) from there
         self.size = 0
 
-    def write(self, record: Record) -> list[str]:
-        """Write one document; return its problems."""
-        text, depth, problems = document_text(record, self.depth)
+    def write(self, data: bytes, depth: int) -> None:
+        """Write one document's lines, made with this file's depth so far (`_format`)."""
         if depth > self.depth:
             self.depth = depth
             self.stretches.append((self.size, depth))
-        data = text.encode("utf-8")
         self.fh.write(data)
         self.size += len(data)
-        return problems
 
     def finish(self) -> Path:
         self.fh.close()
@@ -148,24 +149,58 @@ def copy_bytes(src: IO[bytes], dst: IO[bytes], n: int, chunk: int = 1 << 20) -> 
         n -= len(data)
 
 
+# each file's tag depth so far, per writer (its token) and split: kept where `_format`
+# runs, the pipeline's one worker process (or this one, for a short export)
+_DEPTHS: dict[tuple[str, str | None], int] = {}
+
+
+def _format(token: str, records: list[Record]) -> list[tuple[str | None, bytes, int, list[str]]]:
+    """(split, the document's lines as bytes, its depth, its problems) of each record,
+    padded to the depth its file has reached: what one document at a time would write."""
+    out = []
+    for record in records:
+        split = record["meta"].get("split")
+        so_far = _DEPTHS.get((token, split), 1)
+        text, depth, problems = document_text(record, so_far)
+        _DEPTHS[token, split] = max(so_far, depth)
+        out.append((split, text.encode("utf-8"), depth, problems))
+    return out
+
+
 class ConllWriter(Writer):
+    """Documents are formatted in a second process while the export reads on (see
+    `annotator.io.parallel`)."""
+
     def __init__(self, out: Path) -> None:
         super().__init__(out)
         self._files: dict[str | None, _SplitFile] = {}
+        self._token = uuid.uuid4().hex
+        self._pipe: Pipeline[Record, tuple[str | None, bytes, int, list[str]]] = Pipeline(
+            partial(_format, self._token))
 
     def add(self, record: Record) -> None:
-        split = record["meta"].get("split")
-        if split not in self._files:
-            self._files[split] = _SplitFile(split_path(self.out, split))
-        self.problems.extend(self._files[split].write(record))
+        self._write(self._pipe.put(record))
+
+    def _write(self, done: Iterable[tuple[str | None, bytes, int, list[str]]]) -> None:
+        for split, data, depth, problems in done:
+            if split not in self._files:
+                self._files[split] = _SplitFile(split_path(self.out, split))
+            self._files[split].write(data, depth)
+            self.problems.extend(problems)
 
     def close(self) -> list[Path]:
+        try:
+            self._write(self._pipe.drain())
+        finally:
+            for key in [k for k in _DEPTHS if k[0] == self._token]:
+                del _DEPTHS[key]
         if not self._files:  # nothing exported: still leave an (empty) file
             AtomicFile(self.out).commit()
             return [self.out]
         return [f.finish() for f in self._files.values()]
 
     def abort(self) -> None:
+        self._pipe.abort()
         for f in self._files.values():
             f.discard()
 

@@ -1,0 +1,92 @@
+"""Work on a stream of records in a second process, in order, while this one reads on.
+
+An export reads records from the database (this process) and turns each into its format
+(tokenizing, tagging: as much work again). `Pipeline` hands chunks of records to ONE
+forked worker process and gives the results back in the order the records came, a chunk
+or two behind: on a machine with a second core the two halves overlap. The worker is one
+process, so it sees the chunks in order: a function may keep state from one chunk to the
+next in the worker (as the CoNLL writer keeps each file's tag depth).
+
+A stream shorter than one chunk never starts a worker: it is done here, when drained.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CHUNK = 250  # records per task: large enough that pickling is a small share
+AHEAD = 2  # chunks in flight before the caller waits for the oldest
+
+
+class _Now(Generic[R]):
+    def __init__(self, value: list[R]) -> None:
+        self.value = value
+
+    def result(self) -> list[R]:
+        return self.value
+
+
+class Pipeline(Generic[T, R]):
+    """`put` records, get back `fn(chunk)` results (one per record, in order) as they are
+    ready; `drain` at the end; `close` (or `abort`) stops the worker."""
+
+    def __init__(self, fn: Callable[[list[T]], list[R]], *, chunk: int | None = None,
+                 ahead: int = AHEAD) -> None:
+        self.fn, self.chunk, self.ahead = fn, chunk or CHUNK, ahead
+        self.items: list[T] = []
+        self.pool: ProcessPoolExecutor | None = None
+        self.flying: deque[Future[list[R]] | _Now[R]] = deque()
+
+    def put(self, item: T) -> Iterator[R]:
+        self.items.append(item)
+        if len(self.items) < self.chunk:
+            return iter(())
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(1, mp_context=get_context("fork"))
+        self.flying.append(self.pool.submit(self.fn, self.items))
+        self.items = []
+        return self._ready(self.ahead)
+
+    def drain(self) -> Iterator[R]:
+        """Every result not given back yet."""
+        if self.items:
+            items, self.items = self.items, []
+            if self.pool is None:
+                self.flying.append(_Now(self.fn(items)))
+            else:
+                self.flying.append(self.pool.submit(self.fn, items))
+        yield from self._ready(0)
+        self.close()
+
+    def _ready(self, keep: int) -> Iterator[R]:
+        out: list[R] = []
+        while len(self.flying) > keep:
+            out.extend(self.flying.popleft().result())
+        return iter(out)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def abort(self) -> None:
+        self.flying.clear()
+        self.items = []
+        self.close()
+
+
+def run_all(fn: Callable[[list[T]], list[R]], items: list[T], **kwargs: Any) -> list[R]:
+    """`fn` over `items` through a pipeline (tests; small inputs run here)."""
+    pipe: Pipeline[T, R] = Pipeline(fn, **kwargs)
+    out: list[R] = []
+    for item in items:
+        out.extend(pipe.put(item))
+    out.extend(pipe.drain())
+    return out
