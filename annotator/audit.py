@@ -237,6 +237,7 @@ def _follows(payload: Mapping[str, Any], text: str | None) -> str:
     for item in payload.get("labels_removed") or []:
         unit = list(item.get("unit") or ["?", None, None]) + [None, None]
         changes.append(f"{unit_text(*unit[:3])} -{item.get('label')}")
+    changes += _mention_changes(payload.get("event_mentions"))
     dropped = payload.get("decisions_dropped") or []
     if dropped:
         changes.append("reopened " + ", ".join(

@@ -155,8 +155,9 @@ def _set_mention(s: Session, doc_id: int, gold_id: int, key: TriggerKey,
         EventMention.start == start, EventMention.end == end, EventMention.type == typ)
     ).first()
     if row is not None:
-        s.execute(_table(EventArgument).delete().where(
-            _table(EventArgument).c.mention_id == row.id))
+        for arg in s.exec(select(EventArgument).where(EventArgument.mention_id == row.id)):
+            s.delete(arg)  # through the session: its identity map stays right
+        s.flush()
         if g is None:
             s.delete(row)
             s.flush()
@@ -170,10 +171,10 @@ def _set_mention(s: Session, doc_id: int, gold_id: int, key: TriggerKey,
                            provenance=dict(g.provenance))
     s.add(row)
     s.flush()
-    for r, a_start, a_end, label, prov in g.arguments:
-        s.add(EventArgument(mention_id=row.id, role=r, start=a_start, end=a_end, label=label,
-                            provenance=dict(prov)))
-    s.flush()
+    if g.arguments:  # Core rows: no object of the session's identity map to collide with
+        s.execute(_table(EventArgument).insert(), [
+            {"mention_id": row.id, "role": r, "start": a_start, "end": a_end, "label": label,
+             "provenance": dict(prov)} for r, a_start, a_end, label, prov in g.arguments])
 
 
 def replay_event_mentions(s: Session, doc_id: int, gold_id: int, data: Mapping[str, Any], *,

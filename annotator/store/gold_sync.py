@@ -132,6 +132,13 @@ def reconcile_gold(store: Store, s: Session, doc_id: int, *,
                             "by": d.by})
             s.delete(d)
     s.flush()
+    # gold's event mentions (issue 13) follow too, and their decisions
+    from annotator.adjudication.event_mentions import is_event_item_key
+    from annotator.store.gold_events_follow import reconcile_mentions
+
+    mentions = reconcile_mentions(s, doc_id, gid, done_names, [
+        d for d in rows if is_event_item_key(d.item_key) and d.item_key not in stale.decisions])
+    dropped += mentions.get("decisions_dropped", [])
     finisher_works = {n: works[n] for n in done_names if n in works}
     decided = [d.key for d in decisions if d.key not in stale.decisions]
     gold_work = Work.from_rows(
@@ -144,9 +151,10 @@ def reconcile_gold(store: Store, s: Session, doc_id: int, *,
         gold_status.status = status
         gold_status.updated_at = utcnow()
         s.add(gold_status)
-    if stale.any or before != status:
+    if stale.any or before != status or mentions:
         who_changed = s.exec(select(Annotator.name).where(Annotator.id == changed_by)).first()
         store._audit(s, doc_id, gid, KIND_REOPENED, {
             "by": who_changed, "spans_removed": removed_spans, "labels_removed": removed_labels,
             "decisions_dropped": dropped, "status_before": before, "status_after": status,
+            **({"event_mentions": mentions["event_mentions"]} if mentions else {}),
         }, by=who_changed, state="dead")

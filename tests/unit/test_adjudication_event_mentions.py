@@ -227,3 +227,40 @@ def test_refusals(store: Store) -> None:
     with pytest.raises(StoreError, match="no longer there"):
         decide_event(store, doc, "carol", choose(arg, [0]), WHEN)
     assert GOLD not in load_event_items(store, doc).views
+
+
+# ------------------------------------------------------------ gold follows
+def test_gold_follows_an_annotators_change(store: Store) -> None:
+    doc = build(store)
+    auto_merge(store, WHEN, by="carol")
+    state = load_event_items(store, doc)
+    arg, attr = state.items[0], state.items[1]
+    decide_event(store, doc, "carol", choose(arg, [1]), WHEN)  # bob's Place
+    decide_event(store, doc, "carol", edit_attribute(attr, "positive"), WHEN)
+
+    # bob drops his Place link: the argument item changed, so its decision goes with the
+    # argument it wrote; the attribute decision stands
+    (coop,) = store.event_mentions(doc, "bob")
+    place = next(a for a in coop.arguments if a.role == "Place")
+    assert store.remove_event_argument(place.id, "bob")
+    state = load_event_items(store, doc)
+    assert arg.key not in state.decisions and attr.key in state.decisions
+    assert set(gold_args(store, doc)) == {("Entity", *PERS)}
+    follows = [a for a in store.actions(doc) if a.kind == "gold_follows"][-1]
+    assert "~COOPERATE [39,46)" in summarize(follows.kind, follows.payload)
+
+    # bob now says positive too: the attribute item is gone, its decision and the value it
+    # wrote go; auto-merge takes the value again, unanimous
+    assert store.set_mention_attributes(coop.id, "bob", {"polarity": "positive"})
+    state = load_event_items(store, doc)
+    assert attr.key not in state.decisions
+    assert "polarity" not in state.gold[(*COOP, "COOPERATE")].attributes
+    auto_merge(store, WHEN, by="carol")
+    g = load_event_items(store, doc).gold[(*COOP, "COOPERATE")]
+    assert g.attributes["polarity"] == "positive"
+    assert g.provenance["attributes"]["polarity"]["rule"] == "unanimous"
+
+    # alice removes her trigger: gold's unanimous mention no longer stands
+    (mine,) = [x for x in store.event_mentions(doc, "alice") if x.type == "COOPERATE"]
+    assert store.remove_event_mention(mine.id, "alice")
+    assert (*COOP, "COOPERATE") not in load_event_items(store, doc).gold
