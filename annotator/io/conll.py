@@ -192,6 +192,7 @@ class ConllWriter(Writer):
         try:
             self._write(self._pipe.drain())
         finally:
+            self._pipe.close()
             for key in [k for k in _DEPTHS if k[0] == self._token]:
                 del _DEPTHS[key]
         if not self._files:  # nothing exported: still leave an (empty) file

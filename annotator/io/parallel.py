@@ -35,7 +35,7 @@ class _Now(Generic[R]):
 
 class Pipeline(Generic[T, R]):
     """`put` records, get back `fn(chunk)` results (one per record, in order) as they are
-    ready; `drain` at the end; `close` (or `abort`) stops the worker."""
+    ready; `drain` at the end, then `close` (or `abort`) stops the worker."""
 
     def __init__(self, fn: Callable[[list[T]], list[R]], *, chunk: int | None = None,
                  ahead: int = AHEAD) -> None:
@@ -63,7 +63,13 @@ class Pipeline(Generic[T, R]):
             else:
                 self.flying.append(self.pool.submit(self.fn, items))
         yield from self._ready(0)
-        self.close()
+
+    def in_worker(self, fn: Callable[[], Any]) -> Any:
+        """``fn()`` where the chunks ran (after all of them): in the worker when there is
+        one, else here. For a function that finishes state the chunks built there."""
+        if self.pool is None:
+            return fn()
+        return self.pool.submit(fn).result()
 
     def _ready(self, keep: int) -> Iterator[R]:
         out: list[R] = []
@@ -76,10 +82,15 @@ class Pipeline(Generic[T, R]):
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    def abort(self) -> None:
+    def abort(self, cleanup: Callable[[], Any] | None = None) -> None:
+        """Drop what is left; ``cleanup()`` where the chunks ran (see `in_worker`)."""
         self.flying.clear()
         self.items = []
-        self.close()
+        try:
+            if cleanup is not None:
+                self.in_worker(cleanup)
+        finally:
+            self.close()
 
 
 def run_all(fn: Callable[[list[T]], list[R]], items: list[T], **kwargs: Any) -> list[R]:
@@ -89,4 +100,5 @@ def run_all(fn: Callable[[list[T]], list[R]], items: list[T], **kwargs: Any) -> 
     for item in items:
         out.extend(pipe.put(item))
     out.extend(pipe.drain())
+    pipe.close()
     return out

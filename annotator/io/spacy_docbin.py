@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
+from functools import partial
 from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import AnnotatorError
+from annotator.io.parallel import Pipeline
 from annotator.io.token_split import Layout, TokenSpan, layout
 from annotator.io.writer import Record, Writer, split_path
 
@@ -208,7 +211,9 @@ class _Shards:
             self.tmp.unlink(missing_ok=True)
 
 
-class SpacyWriter(Writer):
+class DocBuilder(Writer):
+    """Records to Docs to DocBin shards, one process (see `SpacyWriter`)."""
+
     def __init__(self, out: Path, event_labels: list[str] | None = None) -> None:
         super().__init__(out)
         spacy = _import_spacy()
@@ -291,3 +296,88 @@ class SpacyWriter(Writer):
         for shards in self._outputs.values():
             shards.discard()
         self._encoders.restore()
+
+
+# the builders of the open writers, by token, where their chunks run: the pipeline's one
+# worker process, or this one for a short export
+_BUILDERS: dict[str, DocBuilder] = {}
+
+
+def _builder(token: str, out: Path, event_labels: list[str]) -> DocBuilder:
+    found = _BUILDERS.get(token)
+    if found is None:
+        found = _BUILDERS[token] = DocBuilder(out, event_labels)
+    return found
+
+
+def _add_chunk(token: str, out: Path, event_labels: list[str],
+               records: list[Record]) -> list[list[str]]:
+    """Add each record's Doc to its shard; each record's problems."""
+    builder = _builder(token, out, event_labels)
+    problems = []
+    for record in records:
+        before = len(builder.problems)
+        builder.add(record)
+        problems.append(builder.problems[before:])
+    return problems
+
+
+def _finish(token: str, out: Path, event_labels: list[str]) -> list[Path]:
+    builder = _BUILDERS.pop(token, None) or DocBuilder(out, event_labels)
+    return builder.close()
+
+
+def _discard(token: str) -> None:
+    builder = _BUILDERS.pop(token, None)
+    if builder is not None:
+        builder.abort()
+
+
+class SpacyWriter(Writer):
+    """Docs are built and their DocBin shards written in a second process while the
+    export reads on (`annotator.io.parallel`); the same bytes as one at a time here."""
+
+    def __init__(self, out: Path, event_labels: list[str] | None = None) -> None:
+        super().__init__(out)
+        _import_spacy()
+        self._event_labels = list(event_labels or [])
+        self._token = uuid.uuid4().hex
+        self._pipe: Pipeline[Record, list[str]] = Pipeline(
+            partial(_add_chunk, self._token, out, self._event_labels))
+        self._encoders = _MsgpackEncoders()  # here too: for make_doc
+        self._local: DocBuilder | None = None
+
+    def _here(self) -> DocBuilder:
+        if self._local is None:
+            self._local = DocBuilder(self.out, self._event_labels)
+        return self._local
+
+    def make_doc(self, record: Record) -> Any:
+        return self._here()._build(record)[0]
+
+    def _build(self, record: Record) -> tuple[Any, list[str]]:
+        return self._here()._build(record)
+
+    def _new_bin(self) -> Any:
+        return self._here()._new_bin()
+
+    def add(self, record: Record) -> None:
+        for problems in self._pipe.put(record):
+            self.problems.extend(problems)
+
+    def close(self) -> list[Path]:
+        try:
+            for problems in self._pipe.drain():
+                self.problems.extend(problems)
+            paths: list[Path] = self._pipe.in_worker(
+                partial(_finish, self._token, self.out, self._event_labels))
+            return paths
+        finally:
+            self._pipe.close()
+            self._encoders.restore()
+
+    def abort(self) -> None:
+        try:
+            self._pipe.abort(partial(_discard, self._token))
+        finally:
+            self._encoders.restore()

@@ -58,3 +58,43 @@ def test_conll_in_a_second_process_is_byte_identical(tmp_path: Path, monkeypatch
     back = read_conll(tmp_path / "forked.conll", [r["text"] for r in records])
     assert back[5] == sorted(((s["start"], s["end"], s["label"]) for s in records[5]["spans"]),
                              key=lambda s: (s[0], -s[1], s[2]))
+
+
+def _spacy(path: Path, records: list[dict]) -> dict[str, bytes]:
+    from annotator.io.spacy_docbin import SpacyWriter
+
+    writer = SpacyWriter(path, event_labels=["MEET"])
+    for r in records:
+        writer.add({**r, "title": "", "events": [],
+                    "meta": {**r["meta"], "source": "gold", "annotators": []}})
+    (out,) = writer.close()
+    assert not writer.problems
+    files = sorted(out.iterdir()) if out.is_dir() else [out]
+    return {f.name: f.read_bytes() for f in files}
+
+
+def test_spacy_in_a_second_process_is_byte_identical(tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("spacy")
+    from annotator.io import spacy_docbin
+
+    monkeypatch.setattr(spacy_docbin, "SHARD_DOCS", 4)  # a folder of shards
+    records = _records(18)
+    here = _spacy(tmp_path / "here.spacy", records)
+    monkeypatch.setattr(parallel, "CHUNK", 3)
+    forked = _spacy(tmp_path / "forked.spacy", records)
+    assert list(here) == [f"part-{i:04d}.spacy" for i in range(5)]
+    assert forked == here
+    assert not list(tmp_path.glob(".*"))  # no scratch left behind
+
+
+def test_spacy_abort_in_the_worker_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("spacy")
+    from annotator.io.spacy_docbin import SpacyWriter
+
+    monkeypatch.setattr(parallel, "CHUNK", 2)
+    writer = SpacyWriter(tmp_path / "gone.spacy")
+    for r in _records(5):
+        writer.add({**r, "title": "", "events": [],
+                    "meta": {**r["meta"], "source": "gold", "annotators": []}})
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []
