@@ -241,12 +241,15 @@ def adjudicate(
 @app.command()
 def export(
     out: Annotated[
-        Path, typer.Argument(help="Output file (jsonl, conll, spacy) or folder (brat).")
+        Path, typer.Argument(help="Output file (jsonl, conll, events; spacy: a file, or a "
+                                  "folder of shards) or folder (brat).")
     ],
     source: Annotated[
         str, typer.Option("--source", help="gold | majority | annotator:NAME")
     ] = "gold",
-    fmt: Annotated[str, typer.Option("--format", help="jsonl | conll | spacy | brat")] = "jsonl",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="jsonl | conll | spacy | brat | events (sentence-level JSONL for "
+                         "event extraction)")] = "jsonl",
     split: Annotated[
         str | None, typer.Option("--split", help="e.g. train=0.8,dev=0.1,test=0.1")
     ] = None,
