@@ -11,7 +11,8 @@ gazetteer name, from the name itself):
     the article is part of the span (``المغرب``). Occurrences: ``المغرب``, ``والمغرب``,
     ``بالمغرب``, ``فالمغرب``, ``كالمغرب``, ``وبالمغرب`` → the span covers ``المغرب``; in
     ``للمغرب``/``وللمغرب`` the article's alef is not written, so the span covers
-    ``مغرب`` (the project's token convention ``لل|بوليساريو``).
+    ``مغرب`` (the project's token convention ``لل|بوليساريو``); a stem starting with ل
+    loses the article's lam too (``اللجنة`` → ``ل|لجنة``).
 ``outside``
     the text has the article but the span left it out (``ال|مغرب``): every occurrence
     with the article (``المغرب``, ``والمغرب``, ``للمغرب`` …) gets a span on ``مغرب``.
@@ -134,10 +135,12 @@ def form_pattern(form: Form) -> re.Pattern[str]:
     """A regex over a text's key finding the form's occurrences; the span is the named
     group ``a`` or ``b`` (whichever matched)."""
     stem = _stem_pattern(form.stem)
+    # ل + ال + stem is written لل + stem, or ل + stem when the stem starts with ل (للجنة)
+    lam = f"{BEFORE_LAM}\u0644?" if form.stem.startswith("\u0644") else f"{BEFORE_LAM}\u0644"
     if form.article == INSIDE:
-        body = f"(?:{BEFORE_ARTICLE}(?P<a>{ARTICLE}{stem})|{BEFORE_LAM}\u0644(?P<b>{stem}))"
+        body = f"(?:{BEFORE_ARTICLE}(?P<a>{ARTICLE}{stem})|{lam}(?P<b>{stem}))"
     elif form.article == OUTSIDE:
-        body = f"(?:{BEFORE_ARTICLE}{ARTICLE}|{BEFORE_LAM}\u0644)(?P<a>{stem})"
+        body = f"(?:{BEFORE_ARTICLE}{ARTICLE}|{lam})(?P<a>{stem})"
     else:
         body = f"{BEFORE_NAME}(?P<a>{stem})"
     return re.compile(f"(?<!{_WORD}){body}(?!{_WORD})")

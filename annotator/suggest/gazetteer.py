@@ -28,7 +28,7 @@ from annotator.suggest.clitics import (
     BEFORE_LAM,
     BEFORE_NAME,
     INSIDE,
-    OUTSIDE,
+    NONE,
     Form,
     form_of_surface,
     key_range,
@@ -45,9 +45,10 @@ _BEFORE = {
     "article": re.compile(BEFORE_ARTICLE),  # pattern ال+stem, span from ال
     "article-out": re.compile(BEFORE_ARTICLE),  # pattern ال+stem, span from the stem
     "lam": re.compile(BEFORE_LAM),  # pattern ل+stem (in لل+stem), span from the stem
+    "lam-stem": re.compile(BEFORE_LAM),  # pattern stem starting with ل (ل|لجنة)
     "name": re.compile(BEFORE_NAME),  # pattern stem, span the whole
 }
-_SKIP = {"article": 0, "article-out": len(ARTICLE), "lam": 1, "name": 0}
+_SKIP = {"article": 0, "article-out": len(ARTICLE), "lam": 1, "lam-stem": 0, "name": 0}
 _WHITESPACE = {c: " " for c in "\t\n\v\f\r\x1c\x1d\x1e\x85\xa0\u1680\u2028\u2029\u202f"
                "\u205f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))}
 _MAX_PROCLITICS = 4  # letters: the longest proclitic run (فبال)
@@ -59,11 +60,13 @@ def gazetteer_key(name: str) -> str:
 
 
 def _patterns(form: Form) -> list[tuple[str, str]]:
-    if form.article == INSIDE:
-        return [(ARTICLE + form.stem, "article"), ("\u0644" + form.stem, "lam")]
-    if form.article == OUTSIDE:
-        return [(ARTICLE + form.stem, "article-out"), ("\u0644" + form.stem, "lam")]
-    return [(form.stem, "name")]
+    if form.article == NONE:
+        return [(form.stem, "name")]
+    first = "article" if form.article == INSIDE else "article-out"
+    out = [(ARTICLE + form.stem, first), ("\u0644" + form.stem, "lam")]
+    if form.stem.startswith("\u0644"):  # ل + اللجنة is written للجنة
+        out.append((form.stem, "lam-stem"))
+    return out
 
 
 class Gazetteer:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.suggest.clitics import Form
 from annotator.suggest.gazetteer import (
@@ -93,3 +95,23 @@ def test_an_unreadable_file_is_one_error(tmp_path: Path) -> None:
         list(read_gazetteer_file(bad, "GPE"))
     with pytest.raises(GazetteerErrors, match="cannot read"):
         list(read_gazetteer_file(tmp_path / "missing.txt", "GPE"))
+
+
+def test_a_stem_starting_with_lam_after_li() -> None:
+    g = Gazetteer([("اللجنة", "ORG")])
+    assert _found(g, "قال وللجنة واللجنة للجنتين") == [("لجنة", "ORG"), ("اللجنة", "ORG")]
+
+
+@given(st.lists(st.sampled_from(["وللمغرب", "بالرباط", "المغربية", "الرباط", "بنك", "المغرب",
+                                 "لفتيت", "ولفتيت", " ", "  ", "،", "ـ", "\u064e", "ﻻ", "\n",
+                                 "x"]), min_size=1, max_size=30))
+def test_every_match_is_a_range_of_the_text_with_a_names_key(parts: list[str]) -> None:
+    g = Gazetteer(NAMES)
+    text = "".join(parts)
+    keys = {gazetteer_key(n) for n, _ in NAMES}
+    keys |= {k[2:] for k in keys if k.startswith("ال")}
+    last = -1
+    for p in g.find(text):
+        assert 0 <= p.start < p.end <= len(text) and p.start >= last
+        assert gazetteer_key(text[p.start:p.end]) in keys
+        last = p.end

@@ -115,3 +115,9 @@ def test_every_proposal_is_a_range_of_the_text_with_the_originals_key(
             assert 0 <= p.start < p.end <= len(text)
             assert _key(text[p.start:p.end]) in {original, stripped, name_key(text[start:end])}
             assert not (p.start < end and start < p.end)  # never the original itself
+
+
+def test_a_stem_starting_with_lam_loses_the_articles_lam_after_li() -> None:
+    text = "قررت اللجنة أمس وللجنة وباللجنة"
+    at = text.index("اللجنة")
+    assert _texts(text, find_occurrences(text, at, at + 6, "ORG")) == ["لجنة", "اللجنة"]
