@@ -3,8 +3,10 @@
 The documents are taken in file order. For each training size (``--sizes``, default 10,
 50 and 200 documents) each source learns from the first SIZE documents and suggests on
 the next ``--test`` ones; the proposals are scored against their gold spans (exact range
-and label): precision, recall, F1 per source, and each source's F1 as a ratio of the
-``occurrences`` baseline (what "annotate all occurrences" alone would give). Then:
+and label): precision, recall, F1 per source, each source's F1 as a ratio of the
+``occurrences`` baseline (what "annotate all occurrences" alone would give), and the
+recall on the gold spans whose text was never labelled in the training documents
+(``R unseen``: what only the model can find). Then:
 
 * the time to suggest for one 5,000-character document (all sources; target ≤ 50 ms),
 * the time to train on 200 documents (the model; target ≤ 10 s),
@@ -41,7 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from annotator.io.token_split import tokens_of  # noqa: E402
-from annotator.suggest.evaluate import build_source, score_documents  # noqa: E402
+from annotator.suggest.clitics import name_key  # noqa: E402
+from annotator.suggest.evaluate import Counts, build_source, score_documents  # noqa: E402
 from annotator.suggest.proposal import SOURCES  # noqa: E402
 
 Doc = tuple[str, list[tuple[int, int, str]]]
@@ -174,7 +177,7 @@ def run(docs: list[Doc], sizes: list[int], n_test: int, sources: list[str],
     print(f"{len(docs)} documents, {sum(len(s) for _, s in docs)} spans, "
           f"{sum(len(t) for t, _ in docs)} characters")
     print(f"{'train docs':>10} {'tokens':>7} {'source':<12} {'P':>6} {'R':>6} {'F1':>6} "
-          f"{'F1/occ':>7} {'train s':>8} {'suggest ms/doc':>15}")
+          f"{'F1/occ':>7} {'R unseen':>8} {'train s':>8} {'suggest ms/doc':>15}")
     built: dict[tuple[int, str], Callable] = {}
     for size in sizes:
         train, test = docs[:size], docs[size:size + n_test]
@@ -183,6 +186,7 @@ def run(docs: list[Doc], sizes: list[int], n_test: int, sources: list[str],
                   f"needs {size} + test)")
             continue
         tokens = _tokens(train)
+        seen = {name_key(text[s:e]) for text, spans in train for s, e, _ in spans}
         base = None
         for source in sources:
             t = time.perf_counter()
@@ -190,14 +194,23 @@ def run(docs: list[Doc], sizes: list[int], n_test: int, sources: list[str],
             train_s = time.perf_counter() - t
             built[(size, source)] = suggest
             t = time.perf_counter()
-            micro = score_documents(suggest, test).report()["micro"]
+            proposed = [{(p.start, p.end, p.label) for p in suggest(text)} for text, _ in test]
             per_doc_ms = (time.perf_counter() - t) / len(test) * 1000
+            counts = Counts()
+            hit = miss = 0
+            for (text, spans), got in zip(test, proposed, strict=True):
+                counts.add(spans, got)
+                for sp in spans:
+                    if name_key(text[sp[0]:sp[1]]) not in seen:
+                        hit, miss = hit + (sp in got), miss + (sp not in got)
+            micro = counts.report()["micro"]
+            unseen = f"{hit / (hit + miss):.3f}" if hit + miss else "-"
             if source == "occurrences":
                 base = micro["f1"]
             ratio = f"{micro['f1'] / base:.2f}x" if base else "-"
             print(f"{size:>10} {tokens:>7} {source:<12} {micro['precision']:>6.3f} "
-                  f"{micro['recall']:>6.3f} {micro['f1']:>6.3f} {ratio:>7} {train_s:>8.2f} "
-                  f"{per_doc_ms:>15.1f}")
+                  f"{micro['recall']:>6.3f} {micro['f1']:>6.3f} {ratio:>7} {unseen:>8} "
+                  f"{train_s:>8.2f} {per_doc_ms:>15.1f}")
     # one 5,000-character document, every source of the largest size trained
     done = [s for s in sizes if (s, sources[0]) in built]
     if done:
