@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from annotator.store.models import SCOPE_SENTENCE
+from annotator.store.models import SCOPE_SENTENCE, STATUS_DONE
 from annotator.tui.span_index import SpanRec
 from annotator.tui.store_calls import Failed, call_store
 from annotator.tui.suggestion_index import SuggestionRec, pick_under
@@ -40,6 +40,15 @@ class OccurrencesProposed(Message):
         self.added = added
         self.label = label
         self.quote = quote
+
+
+class SuggestionsComputed(Message):
+    """Posted by the worker that runs the gazetteer and the model on a document as it is
+    opened: how many suggestions were added (or the failure)."""
+
+    def __init__(self, added: int | Failed) -> None:
+        super().__init__()
+        self.added = added
 
 
 class ModelRetrained(Message):
@@ -174,7 +183,7 @@ class SuggestionsMixin:
         self.article.add_span(SpanRec.of(span.id or 0, rec.start, rec.end, rec.label))
         self._last_labelled = (rec.start, rec.end, rec.label)
         self._after_decision()
-        self._saved(f"accepted {rec.label} {self.quote(rec.start, rec.end)} ({rec.source})")
+        self._saved(f"accepted {rec.label} {self.quote(rec.start, rec.end)}")
 
     def action_reject_suggestion(self: Any) -> None:
         rec = self._one_here("reject")
@@ -191,7 +200,7 @@ class SuggestionsMixin:
         self.article.remove_suggestions([rec.id])
         self._after_decision()
         self.query_one(StatusLine).say(
-            f"rejected {rec.label} {self.quote(rec.start, rec.end)}: not proposed again")
+            f"rejected {rec.label} {self.quote(rec.start, rec.end)} (never proposed again)")
 
     def _after_decision(self: Any) -> None:
         self._current_suggestion = None
@@ -297,29 +306,57 @@ class SuggestionsMixin:
         if not self._reload("proposed, but reload the suggestions"):
             return
         self.suggestions_changed()
-        where = "in your unfinished documents" if everywhere else "in this document"
+        # short: the status line leaves a notice some 25 cells on a 100-column terminal
+        where = " in your unfinished documents" if everywhere else ""
         if added:
-            self.query_one(StatusLine).say(
-                f"◇ {added} occurrence{'s' * (added != 1)} of {label} {quote} proposed "
-                f"{where}: s goes to them, a accepts, r rejects")
+            self.query_one(StatusLine).say(f"proposed {added} {label} {quote}{where}")
         else:
-            self.note(f"no new occurrence of {quote} {where}", REFUSED)
+            self.note(f"no new occurrence of {quote}{where or ' here'}", REFUSED)
 
     def on_occurrences_proposed(self: Any, message: OccurrencesProposed) -> None:
         message.stop()
         self._show_proposed(message.added, message.label, message.quote, everywhere=True)
 
     # ------------------------------------------------------------------- model
+    def suggest_on_open(self: Any) -> None:
+        """An unfinished document: run the project's gazetteer and the user's model on
+        it in the background (nothing when neither exists; never the other annotators'
+        work, see `annotator.suggest.service`), and show what they added."""
+        store, user, doc_id = self.session.store, self.session.user, self.doc_id
+        if self.status == STATUS_DONE or not threads_allowed(store):
+            return
+
+        def suggest() -> int:
+            sources = [name for name, there in (
+                ("gazetteer", bool(store.gazetteer_entries())),
+                ("model", store.load_model(user) is not None)) if there]
+            if not sources:
+                return 0
+            return int(_service().suggest_documents(store, user, [doc_id], sources))
+
+        self._in_background(lambda: SuggestionsComputed(
+            call_in_worker("suggest from the gazetteer and your model", suggest)))
+
+    def on_suggestions_computed(self: Any, message: SuggestionsComputed) -> None:
+        message.stop()
+        added = message.added
+        if isinstance(added, Failed):  # a background extra: said, without the bell
+            self.note(f"no suggestions: {added.reason}", INFO)
+        elif added and self._reload("reload the suggestions"):
+            self.note(f"◇ {added} suggested by your model and the gazetteer", INFO)
+
     def document_done(self: Any) -> None:
         """The document was just marked done: retrain the user's model in the background
-        (on the app, so that moving on to the next document does not stop it)."""
-        store, user, screen = self.session.store, self.session.user, self
+        (on the app, so that moving on to the next document does not stop it); its report
+        goes to the annotate screen shown then."""
+        store, user, app = self.session.store, self.session.user, self.app
 
         def retrain() -> None:
             with retrain_lock(store, user):
                 trained = call_in_worker("retrain the suggestion model",
                                          lambda: bool(_service().retrain(store, user)))
-            if screen.is_attached:
+            screen = app.screen
+            if isinstance(screen, SuggestionsMixin) and screen.is_attached:
                 screen.post_message(ModelRetrained(trained))
 
         if threads_allowed(store):
@@ -334,6 +371,7 @@ class SuggestionsMixin:
             self.note(f"suggestion model not retrained: {message.trained.reason}", INFO)
         elif message.trained:
             self.note("suggestion model retrained on your finished documents", INFO)
+            self.suggest_on_open()  # the document shown now, if unfinished
 
     def _in_background(self: Any, work: Any) -> None:
         """Run `work()` (a store call returning a message) in a thread worker and post

@@ -8,6 +8,7 @@ fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 
@@ -118,7 +119,7 @@ def test_annotate_all_accept_two_reject_one(seeded3: tuple[Store, LabelSchema]) 
             assert shown(screen) == [(g.start, g.end, g.label) for g in pending]
             status = screen.query_one(StatusLine)
             assert status.suggested == len(pending)
-            assert "occurrences of GPE" in status.notice
+            assert f"proposed {len(pending)} GPE" in status.notice
             # s selects the next suggestion, a accepts it; twice; then one rejected
             decided = []
             for key in ("a", "a", "r"):
@@ -309,7 +310,7 @@ def test_all_occurrences_in_every_unfinished_document(
             total = sum(len(store.suggestions(d, "alice")) for d in (here, other))
             assert total > 0
             notice = screen.query_one(StatusLine).notice
-            assert f"◇ {total} occurrences of GPE" in notice and "unfinished" in notice
+            assert f"proposed {total} GPE" in notice and "unfinished" in notice
             assert len(shown(screen)) == len(store.suggestions(here, "alice"))
 
     run(scenario())
@@ -362,6 +363,30 @@ def test_keys_are_handled_while_the_model_trains(
     finally:
         release.set()
     assert calls == [(id(store), "alice")]
+
+
+def test_opening_a_document_runs_the_gazetteer_in_a_worker(
+        seeded3: tuple[Store, LabelSchema]) -> None:
+    """With a gazetteer entry, opening an unfinished document proposes its names there (a
+    worker; the screen shows them when it reports); a done document is left alone."""
+    store, schema = seeded3
+    here, done = doc_id(store, SEED_002), doc_id(store, SEED_004)
+    store.set_status(done, "alice", "done")
+    store.add_gazetteer([(MOROCCO, "GPE")], source="test")
+
+    async def scenario(external_id: str) -> list[tuple[int, int, str]]:
+        app = app_on(store, schema, "alice", external_id)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            return shown(annotate_screen(pilot))
+
+    drawn_here = asyncio.run(scenario(SEED_002))
+    rows = store.suggestions(here, "alice")
+    assert rows and all(g.source == "gazetteer" for g in rows)
+    assert drawn_here == [(g.start, g.end, g.label) for g in rows]
+    assert asyncio.run(scenario(SEED_004)) == []
+    assert store.suggestions(done, "alice") == []
+    assert store.suggestions(here, "bob") == []
 
 
 # ------------------------------------------------------------------ key table

@@ -177,6 +177,7 @@ class AnnotateScreen(SuggestionsMixin, GuardedScreen):
         self.article.focus()
         self._caret_panels()
         self.suggestions_changed()
+        self.suggest_on_open()
 
     # ------------------------------------------------------------------ panels
     def _show_position(self) -> None:

@@ -74,8 +74,7 @@ class StatusLine(Static):
         text.append(f" │ {'sentence' if wide else 'sent.'} {self.sentence}")
         if self.suggested:
             text.append(" │ ")
-            text.append(f"◇ {self.suggested}{' suggested' if wide else ''}",
-                        style="bold magenta")
+            text.append(f"◇ {self.suggested}", style="bold magenta")
         if self.notice:
             mark = f"{self.mark} " if self.mark else ""
             text.append(f"  {mark}{self.notice}", style=_MARK_STYLES.get(self.mark, "bold"))
