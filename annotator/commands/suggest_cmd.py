@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from annotator.commands.common import open_store, resolve_user
-from annotator.errors import UsageError
+from annotator.errors import AnnotatorError, UsageError
 from annotator.store.models import GOLD
 from annotator.store.service import Store
 from annotator.suggest.proposal import SOURCES
@@ -95,6 +95,9 @@ def _evaluate(store: Store, user: str, sources: list[str], json_out: bool) -> in
     from annotator.suggest import service
 
     report = service.evaluate(store, user, sources)
+    if not report["folds"]:
+        raise AnnotatorError(f"{user} has finished {report['documents']} documents: "
+                             "cross-validation needs at least 2")
     if json_out:
         print(json.dumps({"annotator": user, **report}, ensure_ascii=False, indent=2))
         return 0
@@ -102,27 +105,19 @@ def _evaluate(store: Store, user: str, sources: list[str], json_out: bool) -> in
     return 0
 
 
-def _figure(x: Any) -> str:
-    return "–" if x is None else f"{x:.3f}"
-
-
 def _print_report(user: str, report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    n = report.get("documents")
-    console.print(f"{user}: cross-validated on {n} finished documents"
-                  + (f", {report['folds']} folds" if report.get("folds") else ""))
-    for source, result in (report.get("sources") or {}).items():
-        table = Table("label", "precision", "recall", "F1", "gold spans", "proposed",
+    console.print(f"{user}: each source cross-validated on {report['documents']} finished "
+                  f"documents ({report['folds']} folds; exact range and label)")
+    for source, result in report["sources"].items():
+        table = Table("label", "precision", "recall", "F1", "right", "wrong", "missed",
                       title=source)
-        rows = [*sorted((result.get("per_label") or {}).items()),
-                ("micro", result.get("micro") or {})]
+        rows = [*sorted(result["labels"].items()), ("micro", result["micro"])]
         for label, m in rows:
-            table.add_row(label, _figure(m.get("precision")), _figure(m.get("recall")),
-                          _figure(m.get("f1")), str(m.get("gold", "")),
-                          str(m.get("predicted", "")))
+            table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}",
+                          f"{m['f1']:.3f}", str(m["tp"]), str(m["fp"]), str(m["fn"]),
+                          end_section=label == rows[-2][0] if len(rows) > 1 else False)
         console.print(table)
-        if result.get("reason"):
-            console.print(f"  {result['reason']}")

@@ -232,20 +232,12 @@ def load_model(store: Store, user: str) -> Any | None:
     nothing to learn from."""
     from annotator.suggest.crf import ModelError, SpanModel
 
-    class KeptModel(SpanModel):
-        """pycrfsuite's `Tagger.open_inmemory` reads the model from the buffer it is given
-        without keeping a reference to it: the buffer must live as long as the tagger."""
-
-        def __init__(self, meta: dict, model: bytes, gazetteer: Any = None) -> None:
-            self._buffer = model
-            super().__init__(meta, model, gazetteer)
-
     gazetteer = store_gazetteer(store)
     for attempt in range(2):
         data = store.load_model(user)
         if data is not None:
             try:
-                return KeptModel.from_bytes(data, gazetteer=gazetteer)
+                return SpanModel.from_bytes(data, gazetteer=gazetteer)
             except ModelError:
                 pass
         if attempt or not retrain(store, user):

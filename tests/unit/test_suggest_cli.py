@@ -321,3 +321,23 @@ def test_status_counts_decisions_per_source(corpus, schema) -> None:
     text = runner.invoke(app, ["--db", db, "status"]).stdout
     [line] = [ln for ln in text.splitlines() if "occurrences" in ln]
     assert re.search(r"alice\W+occurrences\W+2\W+1", line), line
+
+
+def test_evaluate_cross_validates_her_finished_documents(databases, schema) -> None:
+    db = databases.new("e")
+    _model_corpus(db, schema)
+    result = runner.invoke(app, ["--db", db, "suggest", "--evaluate", "--user", "alice",
+                                 "--source", "occurrences,model", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["annotator"], report["documents"], report["folds"]) == ("alice", 10, 5)
+    assert list(report["sources"]) == ["occurrences", "model"]
+    occ, model = report["sources"]["occurrences"], report["sources"]["model"]
+    # every city is named once: its other occurrences never help; the model learns «مدينة X»
+    assert occ["micro"]["tp"] == 0 and occ["micro"]["fn"] == 10
+    assert model["micro"]["tp"] >= 5 and set(model["labels"]) <= {"GPE"}  # never bob's ORG
+    text = runner.invoke(app, ["--db", db, "suggest", "--evaluate", "--user", "alice",
+                               "--source", "model"])
+    assert text.exit_code == 0 and "micro" in text.stdout and "GPE" in text.stdout
+    none = runner.invoke(app, ["--db", db, "suggest", "--evaluate", "--user", "carol"])
+    assert "carol has finished 0 documents" in one_line_error(none, 1)
