@@ -181,3 +181,48 @@ def gold_after(item: EventItem, outcome: EventOutcome, gold: Mapping[TriggerKey,
         provs[name] = _prov(outcome.holders, base)
     return {g.key: replace(g, attributes=attrs,
                            provenance={**g.provenance, "attributes": provs})}
+
+
+def _trigger_prov(g: GoldMention) -> dict[str, Any]:
+    return {k: v for k, v in g.provenance.items() if k != "attributes"}
+
+
+def apply_change(current: GoldMention | None, frm: GoldMention | None,
+                 to: GoldMention | None) -> GoldMention | None:
+    """`current` with the change `frm` -> `to` of one gold mention applied part by part
+    (what undo, redo and a replaced decision use): only the arguments and attributes that
+    change between `frm` and `to` are touched, so the other decisions on the same mention
+    (another argument, another attribute) stand."""
+    if to is None:
+        return None
+    if frm is None or current is None:
+        return to
+    args = {a[:4]: a for a in current.arguments}
+    kept = {a[:4]: a for a in to.arguments}
+    for a in frm.arguments:
+        if a[:4] not in kept:
+            args.pop(a[:4], None)
+    old = {a[:4]: a for a in frm.arguments}
+    for k, a in kept.items():
+        if old.get(k) != a:
+            args[k] = a
+    attrs = dict(current.attributes)
+    provs = dict(current.provenance.get("attributes") or {})
+    p_frm = frm.provenance.get("attributes") or {}
+    p_to = to.provenance.get("attributes") or {}
+    for name in set(frm.attributes) | set(to.attributes):
+        if (name in frm.attributes, frm.attributes.get(name), p_frm.get(name)) == (
+                name in to.attributes, to.attributes.get(name), p_to.get(name)):
+            continue
+        if name in to.attributes:
+            attrs[name] = to.attributes[name]
+            provs[name] = p_to.get(name)
+        else:
+            attrs.pop(name, None)
+            provs.pop(name, None)
+    trigger = _trigger_prov(current)
+    if _trigger_prov(frm) != _trigger_prov(to):
+        trigger = _trigger_prov(to)
+    return GoldMention(current.start, current.end, current.type, attrs,
+                       tuple(sorted(args.values(), key=lambda a: a[:4])),
+                       {**trigger, "attributes": provs})

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from annotator.adjudication import auto_plan, find_disagreements
 from annotator.adjudication.model import RULE_UNANIMOUS
 from annotator.store.gold_batch import DocState, read_batch, stamps
-from annotator.store.gold_events import merge_mentions, pending_mention_docs
+from annotator.store.gold_events_auto import merge_mentions, pending_mention_docs
 from annotator.store.gold_rows import KIND_AUTO, _discard_redo, _iso, _table, _unit_order
 from annotator.store.models import (
     GOLD,

@@ -12,13 +12,12 @@ computed by `annotator.adjudication.event_mentions` / `event_decide` from plain 
   and one ``adjudicate`` action whose payload's ``event_mentions`` holds the touched gold
   mentions before and after, which `gold.undo_decision` / `redo_decision` replay through
   `replay_event_mentions`;
-* `pending_mention_docs` / `merge_mentions`: the unanimous rule for `adjudicate --auto`
-  (`gold_auto` calls them: set-based reads and writes per batch of documents).
+* the unanimous rule for `adjudicate --auto` is in `gold_events_auto`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,17 +26,15 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from annotator.adjudication.event_decide import gold_after, gold_mention
+from annotator.adjudication.event_decide import apply_change, gold_after
 from annotator.adjudication.event_mentions import (
     EventItem,
     EventOutcome,
     GoldMention,
     Mention,
     TriggerKey,
-    auto_changes,
     find_event_items,
 )
-from annotator.adjudication.model import RULE_UNANIMOUS
 from annotator.events_model import ArgumentView, MentionView
 from annotator.store.errors import StoreError
 from annotator.store.gold_rows import (
@@ -177,12 +174,43 @@ def _set_mention(s: Session, doc_id: int, gold_id: int, key: TriggerKey,
              "provenance": dict(prov)} for r, a_start, a_end, label, prov in g.arguments])
 
 
+def _gold_of(s: Session, doc_id: int, gold_id: int) -> dict[TriggerKey, GoldMention]:
+    """Gold's mentions on the document, whoever finished it."""
+    em, ea = _table(EventMention), _table(EventArgument)
+    args: dict[int, list[tuple[Any, ...]]] = {}
+    for mid, role, start, end, label, prov in s.execute(
+        sa_select(ea.c.mention_id, ea.c.role, ea.c.start, ea.c.end, ea.c.label,
+                  ea.c.provenance).join(em, em.c.id == ea.c.mention_id)
+        .where(em.c.document_id == doc_id, em.c.annotator_id == gold_id)
+    ):
+        args.setdefault(mid, []).append((role, start, end, label, prov or {}))
+    return {(start, end, typ): GoldMention(start, end, typ, dict(attrs or {}),
+                                           tuple(sorted(args.get(mid, ()),
+                                                        key=lambda a: a[:4])), prov or {})
+            for mid, start, end, typ, attrs, prov in s.execute(
+                sa_select(em.c.id, em.c.start, em.c.end, em.c.type, em.c.attributes,
+                          em.c.provenance)
+                .where(em.c.document_id == doc_id, em.c.annotator_id == gold_id))}
+
+
+def _changes(data: Mapping[str, Any], *, inverse: bool) -> list[
+        tuple[TriggerKey, GoldMention | None, GoldMention | None]]:
+    """(key, from, to) of each gold mention a recorded change touched."""
+    out = []
+    for b, a in zip(data["before"], data["after"], strict=True):
+        frm, to = from_snapshot(b["mention"]), from_snapshot(a["mention"])
+        key: TriggerKey = tuple(a["key"])  # type: ignore[assignment]
+        out.append((key, to, frm) if inverse else (key, frm, to))
+    return out
+
+
 def replay_event_mentions(s: Session, doc_id: int, gold_id: int, data: Mapping[str, Any], *,
                           inverse: bool) -> None:
-    """Undo (`inverse`) or redo what a decision did to gold's mentions (see the module)."""
-    for entry in data["before" if inverse else "after"]:
-        key = tuple(entry["key"])
-        _set_mention(s, doc_id, gold_id, key, from_snapshot(entry["mention"]))  # type: ignore[arg-type]
+    """Undo (`inverse`) or redo what a decision did to gold's mentions, part by part
+    (`event_decide.apply_change`: later decisions on other parts stand)."""
+    gold = _gold_of(s, doc_id, gold_id)
+    for key, frm, to in _changes(data, inverse=inverse):
+        _set_mention(s, doc_id, gold_id, key, apply_change(gold.get(key), frm, to))
 
 
 # ------------------------------------------------------------------- decisions
@@ -269,11 +297,13 @@ def decide_event(store: Store, doc_id: int, user: str, outcome: EventOutcome,
             who = f"{old.by} ({old.outcome})" if old is not None else "an undo"
             raise StoreError(f"this event item was decided by {who} since you loaded it: "
                              "reloaded, look again")
-        gold = dict(st.gold)
-        undo_old = [] if old is None else old.before.get("event_mentions", [])
-        for entry in undo_old:  # the earlier decision's gold first goes back
-            gold[tuple(entry["key"])] = from_snapshot(entry["mention"])  # type: ignore[index,assignment]
-        gold = {k: g for k, g in gold.items() if g is not None}
+        work: dict[TriggerKey, GoldMention | None] = dict(st.gold)
+        undo_old = [] if old is None else _changes(
+            {"before": old.before.get("event_mentions", []),
+             "after": old.after.get("event_mentions", [])}, inverse=True)
+        for key, frm, to in undo_old:  # what the earlier decision wrote goes first
+            work[key] = apply_change(work.get(key), frm, to)
+        gold = {k: g for k, g in work.items() if g is not None}
         base = {"rule": outcome.rule, "by": user, "at": _iso(when),
                 "outcome": outcome.outcome, "item": item.key}
         try:
@@ -281,7 +311,7 @@ def decide_event(store: Store, doc_id: int, user: str, outcome: EventOutcome,
         except ValueError as exc:
             raise StoreError(str(exc)) from None
         _check(store, s, doc_id, gold_id, states, gold)
-        touched = sorted({tuple(e["key"]) for e in undo_old} | set(states))
+        touched = sorted({k for k, _, _ in undo_old} | set(states))
         final = {k: states[k] if k in states else gold.get(k) for k in touched}
         before = [{"key": list(k), "mention": snapshot(st.gold.get(k))} for k in touched]
         after = [{"key": list(k), "mention": snapshot(final[k])} for k in touched]
@@ -309,72 +339,8 @@ def decide_event(store: Store, doc_id: int, user: str, outcome: EventOutcome,
                                sum(1 for k in items if k not in decided))
 
 
-# ------------------------------------------------------------- unanimous rule
-def _mention_of(g: GoldMention) -> Mention:
-    return Mention(g.start, g.end, g.type, tuple(sorted(g.attributes.items())),
-                   tuple(sorted(a[:4] for a in g.arguments)))  # type: ignore[misc]
-
-
-def pending_mention_docs(conn: Connection, doc_ids: Sequence[int],
-                         gold_id: int | None) -> set[int]:
-    """The documents of `doc_ids` where finishers agree on event-mention items gold lacks
-    (read without a lock; `merge_mentions` re-reads under it)."""
-    states = read_mentions(conn, doc_ids, gold_id)
-    return {d for d, st in states.items()
-            if auto_changes(st.works, [_mention_of(g) for g in st.gold.values()])}
-
-
-def _merged(g: GoldMention | None, change: Any, prov: dict[str, Any]) -> GoldMention:
-    """Gold's mention with the unanimous change applied."""
-    holders = {"trigger": prov["annotators"],
-               "arguments": {a: prov["annotators"] for a in change.arguments},
-               "attributes": {n: prov["annotators"] for n, _ in change.attributes}}
-    base = {k: v for k, v in prov.items() if k != "annotators"}
-    if g is None:
-        return gold_mention(change.mention, holders, base)
-    part = gold_mention(Mention(g.start, g.end, g.type, change.attributes, change.arguments),
-                        holders, base)
-    attrs = {**g.attributes, **part.attributes}
-    provs = {**(g.provenance.get("attributes") or {}), **part.provenance["attributes"]}
-    return GoldMention(g.start, g.end, g.type, attrs,
-                       tuple(sorted(g.arguments + part.arguments, key=lambda a: a[:4])),
-                       {**g.provenance, "attributes": provs})
-
-
-def merge_mentions(conn: Connection, gold_id: int, doc_ids: Iterable[int], by: str,
-                   at: str) -> dict[int, tuple[dict[str, Any], int]]:
-    """Take into gold the event-mention items all finishers of each document agree on
-    (inside the caller's write transaction; `at`: the ISO time their provenance gives).
-    Returns, per document changed, the action payload part (``{"before": [...],
-    "after": [...]}``) and the number of items taken."""
-    ids = list(doc_ids)
-    if not ids:
-        return {}
-    states = read_mentions(conn, ids, gold_id)
-    out: dict[int, tuple[dict[str, Any], int]] = {}
-    with Session(bind=conn) as s:
-        for doc_id, st in states.items():
-            changes = auto_changes(st.works, [_mention_of(g) for g in st.gold.values()])
-            if not changes:
-                continue
-            prov = {"annotators": sorted(st.views), "rule": RULE_UNANIMOUS, "by": by,
-                    "at": at}
-            before, after = [], []
-            for change in changes:
-                key = change.mention.key
-                old = st.gold.get(key)
-                new = _merged(old, change, prov)
-                _set_mention(s, doc_id, gold_id, key, new)
-                before.append({"key": list(key), "mention": snapshot(old)})
-                after.append({"key": list(key), "mention": snapshot(new)})
-            out[doc_id] = ({"before": before, "after": after},
-                           sum(c.count for c in changes))
-        s.flush()
-    return out
-
-
 __all__: Sequence[str] = (
     "DocMentions", "EventDecisionResult", "EventDocState", "decide_event",
-    "load_event_items", "merge_mentions", "pending_mention_docs", "read_mentions",
+    "load_event_items", "read_mentions",
     "replay_event_mentions",
 )

@@ -21,6 +21,7 @@ from annotator.adjudication.event_mentions import (
     KIND_ARGUMENT,
     KIND_ATTRIBUTE,
     KIND_TRIGGER,
+    GoldMention,
     Mention,
     agreed_mentions,
     auto_changes,
@@ -264,3 +265,27 @@ def test_gold_follows_an_annotators_change(store: Store) -> None:
     (mine,) = [x for x in store.event_mentions(doc, "alice") if x.type == "COOPERATE"]
     assert store.remove_event_mention(mine.id, "alice")
     assert (*COOP, "COOPERATE") not in load_event_items(store, doc).gold
+
+
+def test_decisions_on_one_mention_stand_apart(store: Store) -> None:
+    """Re-deciding or undoing an argument leaves another adjudicator's attribute decision
+    on the same mention as it is (changes are replayed part by part)."""
+    doc = build(store)
+    store.set_role("dave", "adjudicator")
+    auto_merge(store, WHEN, by="carol")
+    arg, attr = load_event_items(store, doc).items[:2]
+    decide_event(store, doc, "carol", choose(arg, [1]), WHEN)  # bob's Place
+    decide_event(store, doc, "dave", edit_attribute(attr, "negative"), WHEN)
+    decide_event(store, doc, "carol", choose(arg, [0]), WHEN)  # alice's Entity instead
+
+    def coop() -> GoldMention:
+        return load_event_items(store, doc).gold[(*COOP, "COOPERATE")]
+
+    assert coop().attributes["polarity"] == "negative"
+    assert set(gold_args(store, doc)) == {("Entity", *PERS), ("Entity", *SPAIN)}
+    assert undo_decision(store, doc, "carol") is not None  # back to bob's Place
+    assert set(gold_args(store, doc)) == {("Entity", *PERS), ("Place", *SPAIN)}
+    assert coop().attributes["polarity"] == "negative"
+    assert undo_decision(store, doc, "dave") is not None
+    assert "polarity" not in coop().attributes
+    assert set(gold_args(store, doc)) == {("Entity", *PERS), ("Place", *SPAIN)}
