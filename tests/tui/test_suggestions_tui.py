@@ -389,6 +389,18 @@ def test_opening_a_document_runs_the_gazetteer_in_a_worker(
     assert store.suggestions(here, "bob") == []
 
 
+def test_snapshot_of_suggestions(snap_compare, tmp_path) -> None:  # noqa: ANN001
+    """The look: a GPE span on المغرب, its other occurrences proposed (dim, underlined,
+    between ┆ marks), `s` on the first of them (the readout line names it)."""
+    store, schema = seed_store(tmp_path / "snap.db", [SEED_002])
+    doc = doc_id(store, SEED_002)
+    at = store.document(doc).text.index(MOROCCO)
+    store.add_span(doc, "alice", at, at + len(MOROCCO), "GPE")
+    assert service.suggest_occurrences(store, "alice", doc, at, at + len(MOROCCO), "GPE")
+    app = AnnotatorApp(Session(store, schema, "alice", "app"), start_doc=doc)
+    assert snap_compare(app, press=["s"], terminal_size=SIZE)
+
+
 # ------------------------------------------------------------------ key table
 def test_suggestion_keys_are_data_in_help_and_palette() -> None:
     ids = {"suggest.next", "suggest.previous", "suggest.accept", "suggest.reject",
