@@ -40,6 +40,8 @@ def test_status_counts_per_annotator(tmp_path: Path) -> None:
     report = json.loads(invoke(db, "status", "--json").stdout)
     assert report["annotators"]["alice"] == {
         "role": "annotator", "new": 0, "in_progress": 0, "done": 1, "spans": 1, "events": 1,
+        "suggestions": {source: {"accepted": 0, "rejected": 0}
+                        for source in ("occurrences", "gazetteer", "model")},
     }
 
 
