@@ -186,9 +186,8 @@ def sequence_features(text: str, tokens: Sequence[Range], idx: Sequence[int],
     for j, i in enumerate(idx):
         k = ks[j]
         s, e = tokens[i]
-        f = ["b", "k=" + k, "s=" + stripped[j], "p2=" + k[:2], "p3=" + k[:3],
-             "x2=" + k[-2:], "x3=" + k[-3:], "sh=" + _shape(text[s:e]),
-             "n=" + str(min(len(k), 8))]
+        f = ["b", "k=" + k, "s=" + stripped[j], "p3=" + k[:3], "x2=" + k[-2:],
+             "x3=" + k[-3:], "sh=" + _shape(text[s:e])]
         dg = _digits(k)
         if dg:
             f.append("dg=" + dg)
@@ -198,7 +197,6 @@ def sequence_features(text: str, tokens: Sequence[Range], idx: Sequence[int],
             f.append("pre")  # a proclitic glued to the next token
         if j:
             f.append("k-1=" + ks[j - 1])
-            f.append("s-1=" + stripped[j - 1])
             f.append("kk=" + ks[j - 1] + "|" + k)
             if j > 1:
                 f.append("k-2=" + ks[j - 2])
@@ -206,7 +204,6 @@ def sequence_features(text: str, tokens: Sequence[Range], idx: Sequence[int],
             f.append("BOS")
         if j + 1 < n:
             f.append("k+1=" + ks[j + 1])
-            f.append("s+1=" + stripped[j + 1])
             if j + 2 < n:
                 f.append("k+2=" + ks[j + 2])
         else:
