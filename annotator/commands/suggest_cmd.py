@@ -61,17 +61,40 @@ def _suggest(store: Store, user: str, doc: str | None, sources: list[str],
     for note in run.notes:
         print(f"annotator: note: {note}", file=sys.stderr)
     added = documents = 0
-    for page, n in service.iter_suggest(store, user, ids, run):
-        added += n
-        documents += len(page)
-        if json_out:
-            _print_json(store, user, page, sources)
+    advance, stop = _progress(store, user, ids)
+    try:
+        for page, n in service.iter_suggest(store, user, ids, run):
+            added += n
+            documents += len(page)
+            advance(len(page))
+            if json_out:
+                _print_json(store, user, page, sources)
+    finally:
+        stop()
     if not json_out:
         after = store.suggestion_counts(user)
         per_source = ", ".join(f"{s} {after.get(s, 0) - before.get(s, 0)}" for s in sources)
         print(f"{user}: {added} new suggestions on {documents} documents ({per_source}); "
               f"{sum(after.values())} pending in all")
     return 0
+
+
+def _progress(store: Store, user: str, ids: Any) -> tuple[Any, Any]:
+    """(advance, stop): a progress bar on stderr when it is a terminal and the run goes
+    over many documents; no-ops otherwise."""
+    if isinstance(ids, list) or not sys.stderr.isatty():
+        return (lambda n: None), (lambda: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from annotator.suggest import service
+
+    total = store.count_documents() - sum(1 for _ in service.finished_documents(store, user))
+    bar = Progress("suggesting", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = bar.add_task("suggesting", total=total)
+    bar.start()
+    return (lambda n: bar.advance(task, n)), bar.stop
 
 
 def _print_json(store: Store, user: str, page: list[int], sources: list[str]) -> None:
