@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import struct
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -107,10 +108,9 @@ def train_model(docs: Iterable[Doc], *, gazetteer: Gazetteer | None = None,
     tokens_seen = 0
     for text, spans in docs:
         _, groups, xs, tags = _doc_xy(text, spans, known, gazetteer)
-        assert tags is not None
         for idx, x in zip(groups, xs, strict=True):
-            trainer.append(x, [tags[i] for i in idx])
-        tokens_seen += len(tags)
+            trainer.append(x, [tags[i] for i in idx] if tags else [])
+        tokens_seen += len(tags or ())
         labels.update(label for _, _, label in spans)
     meta = {"known": sorted(known), "gazetteer": gazetteer is not None and len(gazetteer) > 0,
             "labels": sorted(labels), "tokens": tokens_seen, "documents": len(docs)}
@@ -132,6 +132,7 @@ class SpanModel:
         self._model = model  # crfsuite reads the model in place: keep the bytes alive
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(model)
+        self._lock = threading.Lock()  # one tagger: one sequence at a time
 
     @classmethod
     def from_bytes(cls, data: bytes, *, gazetteer: Gazetteer | None = None) -> SpanModel:
@@ -162,11 +163,12 @@ class SpanModel:
         tokens, groups, xs, _ = _doc_xy(text, None, self.known, self.gazetteer)
         tagger = self._tagger
         out: list[Proposal] = []
-        for idx, x in zip(groups, xs, strict=True):
-            tags = tagger.tag(x)
-            for first, last, label in spans_of_tags(tags):
-                score = min(tagger.marginal(tags[j], j) for j in range(first, last))
-                start = tokens[idx[first]][0]
-                end = tokens[idx[last - 1]][1]
-                out.append(Proposal(start, end, label, SOURCE, round(score, 4)))
+        with self._lock:
+            for idx, x in zip(groups, xs, strict=True):
+                tags = tagger.tag(x)
+                for first, last, label in spans_of_tags(tags):
+                    score = min(tagger.marginal(tags[j], j) for j in range(first, last))
+                    start = tokens[idx[first]][0]
+                    end = tokens[idx[last - 1]][1]
+                    out.append(Proposal(start, end, label, SOURCE, round(score, 4)))
         return drop_taken(out, taken)
