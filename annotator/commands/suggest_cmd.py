@@ -36,6 +36,9 @@ def run_suggest(db: str | None, *, user: str | None, doc: str | None, all_docs: 
         raise UsageError("--evaluate uses every document the annotator finished: "
                          "no --doc or --all")
     chosen = parse_sources(sources)
+    from annotator.commands.annotate import check_has_database
+
+    check_has_database(db)  # a mistyped --db: one line, nothing created
     store, _schema = open_store(db)
     try:
         if evaluate:

@@ -152,6 +152,13 @@ def test_usage_errors(corpus, args: list[str], needle: str) -> None:
     assert needle in one_line_error(result, 2)
 
 
+def test_missing_database(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    result = runner.invoke(app, ["--db", str(db), "suggest", "--user", "alice"])
+    assert "no database at" in one_line_error(result, 1)
+    assert not db.exists()
+
+
 def test_gold_gets_none(corpus) -> None:
     db, _ = corpus
     result = runner.invoke(app, ["--db", db, "suggest", "--user", GOLD])
