@@ -12,7 +12,8 @@ Blindness: nothing here reads another annotator's spans. Gold is read only on do
 whose gold is done (adjudicated), and on such a document nothing learnt from gold (its
 surfaces, the model) is proposed: the annotator would be shown gold's answer there.
 Everything pages through documents (`PAGE` at a time) and stores each page in one short
-set-based transaction.
+set-based transaction. The store is reached through the `Store` passed in (the store
+package is imported lazily: importing this module pulls in no database layer).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annotator.store.models import GOLD
 from annotator.suggest.clitics import Form, article_outside, form_of_span
 from annotator.suggest.occurrences import find_in_other, find_occurrences
 from annotator.suggest.proposal import SOURCES, Proposal
@@ -96,6 +96,8 @@ def training_documents(store: Store, user: str) -> list[Doc]:
     """What `user`'s model learns from: their own finished documents, plus the documents
     whose gold is done (gold's version where both exist). Never another annotator's
     unadjudicated work."""
+    from annotator.store.models import GOLD
+
     gold = _gold_done(store)
     gold_set = set(gold)
     own = [i for i in finished_documents(store, user) if i not in gold_set]
@@ -203,6 +205,7 @@ def _forms(store: Store, user: str, ids: Iterable[int]) -> Iterator[tuple[Form, 
 
 def suggesters(store: Store, user: str, sources: Sequence[str]) -> Suggesters:
     """Build the sources asked for; a model is trained first when the user has none."""
+    from annotator.store.models import GOLD
     from annotator.suggest.gazetteer import Gazetteer
 
     out = Suggesters()
