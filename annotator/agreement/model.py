@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from annotator.events_model import MentionView
+
 
 class SpanAnn(NamedTuple):
     """One entity span marked by one annotator (a named tuple: cheap to build, hash, sort)."""
@@ -28,6 +30,8 @@ class AnnotatorWork:
     doc_events: frozenset[str] = frozenset()
     # sentence (start, end) -> labels; a sentence that is absent carries the empty set
     sent_events: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    # structured event mentions (trigger, type, attributes, arguments), in reading order
+    mentions: list[MentionView] = field(default_factory=list)
 
 
 @dataclass

@@ -301,7 +301,9 @@ def sections(report: dict[str, Any]) -> list[Section]:
     for extra in (_disagreements(report), _event_disagreements(report)):
         if extra is not None:
             out.append(extra)
-    return out
+    from .render_events import event_structure_sections  # it builds on this module
+
+    return out + event_structure_sections(report)
 
 
 def render_rich(report: dict[str, Any], *, terminal: bool = False) -> Group:

@@ -43,13 +43,14 @@ In a pair "a|b" (order of ``annotators``), a is the reference and b the predicti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .columns import Columns, ColumnsBuilder
 from .disagreements import DisagreementTally
+from .event_structure import event_structure_section
 from .events import SCOPES, EventTally, event_section_of, event_tally
 from .model import DocumentUnit
 from .pairs import pair_key, pairs
@@ -218,6 +219,31 @@ def _unused(given: Sequence[str] | None, used: set[str]) -> list[str]:
     return [label for label in dict.fromkeys(given or ()) if label not in used]
 
 
+class DocumentTexts(Mapping[str, str]):
+    """Document texts as the event-structure section reads them: the text of a document
+    with event mentions (its disagreements quote it), only the length of the others
+    (alpha_U's continuum), given back as that many spaces."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.lengths: dict[str, int] = {}
+
+    def add(self, doc_id: str, text: str, *, keep: bool) -> None:
+        self.lengths[doc_id] = len(text)
+        if keep:
+            self.texts[doc_id] = text
+
+    def __getitem__(self, doc_id: str) -> str:
+        found = self.texts.get(doc_id)
+        return found if found is not None else " " * self.lengths[doc_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lengths)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+
 class ReportBuilder:
     """The report built a batch of documents at a time (see :func:`build_report` for the
     arguments): each batch is tallied (span disagreements, event units, span columns, pair
@@ -239,6 +265,10 @@ class ReportBuilder:
         self.ids: list[str] = []
         self.finished = dict.fromkeys(names, 0)
         self.two_or_more = 0
+        # event structure: each document's mentions per annotator who finished it, and the
+        # text of the documents that have any (the others lend alpha_U their length)
+        self.mentions: dict[str, dict[str, list[Any]]] = {}
+        self.texts = DocumentTexts()
 
     def add(self, docs: Sequence[DocumentUnit]) -> None:
         names = self.annotators
@@ -256,6 +286,9 @@ class ReportBuilder:
             for a in present:
                 self.finished[a] += 1
             self.two_or_more += len(present) >= 2
+            self.mentions[d.doc_id] = {a: d.work[a].mentions for a in present}
+            self.texts.add(d.doc_id, d.text,
+                           keep=any(d.work[a].mentions for a in present))
 
     def result(self) -> dict[str, Any]:
         annotators, min_units = self.annotators, self.min_units
@@ -298,6 +331,9 @@ class ReportBuilder:
             "spans_differing_by_kind": disagreements.spans_by_kind,
             "events_disagreements": event_list,
             "events_disagreements_total": event_total,
+            "event_structure": event_structure_section(
+                self.mentions, min_units=min_units, annotators=annotators,
+                texts=self.texts, max_disagreements=self.max_disagreements),
             "notes": notes,
         }
 

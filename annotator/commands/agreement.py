@@ -14,6 +14,7 @@ from annotator.agreement.chart import label_chart, trend_chart
 from annotator.agreement.csv_out import write_csvs
 from annotator.agreement.model import DocumentUnit
 from annotator.agreement.render import render_markdown, render_rich
+from annotator.agreement.render_events import event_structure_tables
 from annotator.agreement.report import MIN_UNITS, build_report
 from annotator.agreement.views import ViewTable, by_document, by_period
 from annotator.agreement.views_listing import event_disagreement_table, span_disagreement_table
@@ -171,7 +172,8 @@ def run_agreement(
         del docs
     labels = label_table(report)
     if csv_dir is not None:
-        listings = [span_disagreement_table(report), event_disagreement_table(report)]
+        listings = [span_disagreement_table(report), event_disagreement_table(report),
+                    *event_structure_tables(report)]
         unique = {t.key: t for t in [pair, labels, *listings, *tables]}  # pairs: once
         written = write_csvs(csv_dir, list(unique.values()))
         Console(stderr=True).print(

@@ -26,6 +26,7 @@ from sqlalchemy.sql import Select
 from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
 from annotator.errors import UsageError
 from annotator.store.bulk import BATCH, annotator_ids, ordered_documents, statuses_by_document
+from annotator.store.event_mentions import mention_views
 from annotator.store.models import GOLD, Document, EventLabel, Sentence, Span
 from annotator.store.service import Store
 from annotator.text.segment import split_tokens
@@ -82,6 +83,7 @@ def _batch_units(
             doc_events.setdefault(key, set()).add(label)
         elif start is not None and end is not None:
             sent_events.setdefault(key, {}).setdefault((start, end), set()).add(label)
+    mentions = mention_views(conn, ids, ann_ids)
     for doc_id in ids:
         if doc_id not in docs:
             continue
@@ -94,6 +96,7 @@ def _batch_units(
                 spans=spans.pop(key, set()),
                 doc_events=frozenset(doc_events.get(key, ())),
                 sent_events={k: frozenset(v) for k, v in sent_events.get(key, {}).items()},
+                mentions=mentions.get(key, []),
             )
         yield DocumentUnit(doc_id=ext, text=text, sentences=sentences.get(doc_id, []),
                            tokens=NO_TOKENS, work=work)

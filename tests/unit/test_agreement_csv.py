@@ -33,6 +33,9 @@ COLUMNS = {
               "span_disagreements"],
     "batches": ["batch", "documents", "exact_f1", "overlap_f1", "token_kappa", "alpha_u",
                 "span_disagreements"],
+    "event_structure": ["measure", "scope", "value", "n", "caution", "reason"],
+    "event_structure_disagreements": ["doc_id", "start", "end", "text", "type", "kind",
+                                      "detail", "versions"],
 }
 
 
@@ -97,7 +100,8 @@ def test_csv_default_tables_only(corpus: str, tmp_path: Path) -> None:
     out = tmp_path / "csv"
     result = run(corpus, "--json", "--csv", str(out))
     assert sorted(p.name for p in out.iterdir()) == [
-        "disagreements.csv", "event_disagreements.csv", "labels.csv", "pairs.csv"]
+        "disagreements.csv", "event_disagreements.csv", "event_structure.csv",
+        "event_structure_disagreements.csv", "labels.csv", "pairs.csv"]
     spans = read(out / "disagreements.csv")
     # the disputed article: 5 spans differ (PERS/ORG 18-34, GPE 74-80, ORG 92-108, 93-108)
     assert len(spans) == 5
@@ -201,3 +205,34 @@ def test_weeks_from_when_the_last_annotator_finished(corpus: str) -> None:
     weeks = [(r["week"], r["documents"], r["exact_f1"]) for r in views["weeks"]]
     # d2 (agreed) was finished in ISO week 2026-W01 (29 Dec 2025 is its Monday); d1 in W03
     assert weeks == [("2026-W01", 1, 1.0), ("2026-W03", 1, pytest.approx(4 / 9))]
+
+
+def test_event_structure_section_in_every_form(corpus: str, tmp_path: Path) -> None:
+    """alice and bob both mark the trigger أكد (0-3) as STATEMENT on d2; bob says its
+    polarity is negative: triggers agree (F1 1.0 on 2 units, cautioned), one attribute
+    disagreement is listed with each version."""
+    store = Store.open(corpus, label_checker=load_schema())
+    try:
+        d2 = next(d.id for d in store.documents() if d.external_id == "d2")
+        for name in ("alice", "bob"):
+            m = store.add_event_mention(d2, name, 0, 3, "STATEMENT")
+            assert m is not None
+            if name == "bob":
+                store.set_mention_attributes(m.id, name, {"polarity": "negative"})
+    finally:
+        store.close()
+    section = json.loads(run(corpus, "--json").stdout)["event_structure"]
+    assert section["triggers"]["mentions"] == {"alice": 1, "bob": 1}
+    assert section["triggers"]["exact"]["f1"] == pytest.approx(1.0)
+    assert section["triggers"]["exact"]["caution"] == "only 2 units"
+    (row,) = section["disagreements"]
+    assert (row["doc_id"], row["kind"], row["attribute"]) == ("d2", "attribute", "polarity")
+    assert row["text"] == "أكد"
+    md = run(corpus, "--markdown").stdout
+    assert "## Event structure: triggers, arguments, roles, attributes" in md
+    assert "| trigger F1 exact | micro | ~1.000 | 2 |" in md
+    assert "alice=positive; bob=negative" in md
+    out = tmp_path / "csv"
+    run(corpus, "--csv", str(out))
+    rows = read(out / "event_structure_disagreements.csv")
+    assert [(r["kind"], r["detail"]) for r in rows] == [("attribute", "polarity")]
