@@ -31,6 +31,8 @@
         the per-kind counts add up to spans_differing)
     events_disagreements: [{scope, doc_id, start, end, text, labels: {name: [label, ...]},
         differ: [label, ...]}] (at most max_disagreements), events_disagreements_total: int
+    event_structure: {triggers, arguments, attributes, disagreements, ...} (structured event
+        mentions: see annotator.agreement.event_structure)
     notes: [str]
 
 Every measure (a dict with ``n`` and a value: ``value``, ``kappa``, ``f1`` or ``alpha``)
