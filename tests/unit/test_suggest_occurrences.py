@@ -121,3 +121,16 @@ def test_a_stem_starting_with_lam_loses_the_articles_lam_after_li() -> None:
     text = "قررت اللجنة أمس وللجنة وباللجنة"
     at = text.index("اللجنة")
     assert _texts(text, find_occurrences(text, at, at + 6, "ORG")) == ["لجنة", "اللجنة"]
+
+
+def test_drop_taken_keeps_nesting_and_drops_equal_crossing_and_repeated() -> None:
+    from annotator.suggest.proposal import crosses, drop_taken
+
+    assert crosses((0, 5), (0, 5)) and crosses((0, 5), (3, 8))
+    assert not crosses((0, 5), (1, 4)) and not crosses((1, 4), (0, 5))
+    assert not crosses((0, 5), (5, 9))
+    props = [Proposal(20, 30, "A", "model"), Proposal(0, 5, "A", "model"),
+             Proposal(0, 5, "B", "model"), Proposal(6, 9, "A", "model"),
+             Proposal(40, 42, "A", "model")]
+    kept = drop_taken(props, [(5, 7), (0, 50), (41, 45)])
+    assert [(p.start, p.end, p.label) for p in kept] == [(0, 5, "A"), (20, 30, "A")]
