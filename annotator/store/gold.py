@@ -309,7 +309,8 @@ def decide(store: Store, doc_id: int, user: str, outcome: Outcome,
         _put_decision(s, doc_id, item.key, decision_after)
         decided = _decision_keys(s, doc_id) | {item.key}
         left = sum(1 for k in items if k not in decided)
-        status = STATUS_DONE if left == 0 else STATUS_IN_PROGRESS
+        status = STATUS_DONE if left == 0 and not _events_open(s, doc_id) \
+            else STATUS_IN_PROGRESS
         status_before = _set_status(s, store, doc_id, gold_id, status)
         _discard_redo(s, doc_id, gold_id)
         store._audit(s, doc_id, gold_id, KIND_DECISION, {
@@ -365,8 +366,15 @@ def _apply(s: Session, store: Store, action: Action, *, inverse: bool) -> None:
         if left and status == STATUS_DONE:
             status = STATUS_IN_PROGRESS
         elif not left:
-            status = STATUS_DONE
+            status = STATUS_IN_PROGRESS if _events_open(s, doc_id) else STATUS_DONE
     _set_status(s, store, doc_id, gold_id, status)
+
+
+def _events_open(s: Session, doc_id: int) -> bool:
+    """Whether event-mention items of the document are left without a decision."""
+    from annotator.store.gold_events import open_event_items
+
+    return bool(open_event_items(s.connection(), [doc_id]))
 
 
 def _superseded(s: Session, action: Action) -> bool:

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from annotator.adjudication import auto_plan, find_disagreements
 from annotator.adjudication.model import RULE_UNANIMOUS
 from annotator.store.gold_batch import DocState, read_batch, stamps
+from annotator.store.gold_events import open_event_items
 from annotator.store.gold_events_auto import merge_mentions, pending_mention_docs
 from annotator.store.gold_rows import KIND_AUTO, _discard_redo, _iso, _table, _unit_order
 from annotator.store.models import (
@@ -105,6 +106,14 @@ def plan_document(doc_id: int, st: DocState, by: str, when: datetime) -> _Plan:
                  STATUS_DONE if done else STATUS_IN_PROGRESS, st.gold_status, prov)
 
 
+def _events_left(plan: _Plan, n: int) -> None:
+    """Event-mention items left without a decision count as disagreements left: gold's
+    document is not done while any is."""
+    plan.left += n
+    if n and plan.status == STATUS_DONE:
+        plan.status = STATUS_IN_PROGRESS
+
+
 def _insert(store: Store, model: Any) -> Any:
     return (sqlite_insert if store.is_sqlite else pg_insert)(_table(model))
 
@@ -183,6 +192,7 @@ def merge_document(store: Store, doc_id: int, *, by: str | None = None,
         if state is None:
             return report
         plan = plan_document(doc_id, state, by, when)
+        _events_left(plan, open_event_items(conn, [doc_id]).get(doc_id, 0))
         _write(store, conn, gold_id, [plan], by)
         _count(report, plan)
         s.commit()
@@ -219,7 +229,10 @@ def auto_merge(store: Store, when: datetime | None = None, *, by: str | None = N
         with store.engine.connect() as conn:
             states = read_batch(conn, doc_ids[lo:lo + READ_BATCH], gold_id)
             pending = pending_mention_docs(conn, list(states), gold_id)
+            open_items = open_event_items(conn, list(states))
         plans = [plan_document(d, st, by, when) for d, st in states.items()]
+        for p in plans:
+            _events_left(p, open_items.get(p.doc_id, 0))
         for k in range(0, len(plans), WRITE_BATCH):
             part = plans[k:k + WRITE_BATCH]
             writing = [p for p in part if p.changes or p.doc_id in pending]

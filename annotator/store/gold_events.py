@@ -26,6 +26,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
+from annotator.adjudication.disagreements import find_disagreements
 from annotator.adjudication.event_decide import apply_change, gold_after
 from annotator.adjudication.event_mentions import (
     EventItem,
@@ -42,12 +43,14 @@ from annotator.store.gold_rows import (
     _discard_redo,
     _gold_id,
     _iso,
-    _status,
+    _set_status,
     _table,
+    _works,
 )
 from annotator.store.models import (
     GOLD,
     STATUS_DONE,
+    STATUS_IN_PROGRESS,
     Annotator,
     Assignment,
     Decision,
@@ -213,6 +216,26 @@ def replay_event_mentions(s: Session, doc_id: int, gold_id: int, data: Mapping[s
         _set_mention(s, doc_id, gold_id, key, apply_change(gold.get(key), frm, to))
 
 
+def open_event_items(conn: Connection, doc_ids: Sequence[int]) -> dict[int, int]:
+    """Per document of `doc_ids` (two or more finishers), the event-mention items without
+    a decision (documents with none are left out): gold's document is done only when
+    this is 0 too."""
+    states = read_mentions(conn, doc_ids, None)
+    if not states:
+        return {}
+    dec = _table(Decision)
+    decided: dict[int, set[str]] = {}
+    for doc_id, key in conn.execute(sa_select(dec.c.document_id, dec.c.item_key)
+                                    .where(dec.c.document_id.in_(list(states)))):
+        decided.setdefault(doc_id, set()).add(key)
+    out = {}
+    for doc_id, st in states.items():
+        n = sum(1 for i in find_event_items(st.works) if i.key not in decided.get(doc_id, ()))
+        if n:
+            out[doc_id] = n
+    return out
+
+
 # ------------------------------------------------------------------- decisions
 @dataclass
 class EventDocState:
@@ -251,6 +274,7 @@ class EventDecisionResult:
     outcome: str
     mentions_changed: int
     remaining: int  # event items of the document still without a decision
+    status: str  # gold's status on the document after the decision
 
 
 def _check(store: Store, s: Session, doc_id: int, gold_id: int,
@@ -324,19 +348,22 @@ def decide_event(store: Store, doc_id: int, user: str, outcome: EventOutcome,
             "by": user, "at": _iso(when),
             "before": {"event_mentions": before}, "after": {"event_mentions": after}}
         _put_decision(s, doc_id, item.key, decision_after)
-        status = _status(s, doc_id, gold_id)
+        decided = set(s.exec(select(Decision.item_key).where(
+            Decision.document_id == doc_id))) | {item.key}
+        left = sum(1 for k in items if k not in decided)
+        spans_left = sum(1 for d in find_disagreements(_works(s, doc_id))
+                         if d.key not in decided)
+        status = STATUS_DONE if left + spans_left == 0 else STATUS_IN_PROGRESS
+        status_before = _set_status(s, store, doc_id, gold_id, status)
         _discard_redo(s, doc_id, gold_id)
         store._audit(s, doc_id, gold_id, KIND_DECISION, {
             "by": user, "item_key": item.key, "spans_added": [], "spans_removed": [],
             "events": [], "event_mentions": {"before": before, "after": after},
             "decision_before": decision_before, "decision_after": decision_after,
-            "status_before": status, "status_after": status}, by=user)
-        decided = set(s.exec(select(Decision.item_key).where(
-            Decision.document_id == doc_id))) | {item.key}
+            "status_before": status_before, "status_after": status}, by=user)
         s.commit()
     changed = sum(1 for b, a in zip(before, after, strict=True) if b != a)
-    return EventDecisionResult(item.key, outcome.outcome, changed,
-                               sum(1 for k in items if k not in decided))
+    return EventDecisionResult(item.key, outcome.outcome, changed, left, status)
 
 
 __all__: Sequence[str] = (

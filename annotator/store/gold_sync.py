@@ -134,6 +134,7 @@ def reconcile_gold(store: Store, s: Session, doc_id: int, *,
     s.flush()
     # gold's event mentions (issue 13) follow too, and their decisions
     from annotator.adjudication.event_mentions import is_event_item_key
+    from annotator.store.gold_events import open_event_items
     from annotator.store.gold_events_follow import reconcile_mentions
 
     mentions = reconcile_mentions(s, doc_id, gid, done_names, [
@@ -145,7 +146,7 @@ def reconcile_gold(store: Store, s: Session, doc_id: int, *,
         [(a, b, c) for a, b, c, _ in gspans if (a, b, c) not in stale.spans],
         [(lab, u[0], u[1], u[2]) for u, lab, _ in glabels if (u, lab) not in stale.labels])
     status = STATUS_DONE if gold_done(finisher_works, who, gold_work, decided) \
-        else STATUS_IN_PROGRESS
+        and not open_event_items(s.connection(), [doc_id]) else STATUS_IN_PROGRESS
     before = gold_status.status
     if before != status:
         gold_status.status = status

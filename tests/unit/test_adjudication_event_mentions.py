@@ -126,6 +126,7 @@ def test_auto_takes_what_both_agree_on(store: Store) -> None:
     doc = build(store)
     n_attrs = len(store.event_mentions(doc, "alice")[0].attributes)
     report = auto_merge(store, WHEN, by="carol")
+    assert report.disagreements_left == 3 and report.gold_done == 0  # 3 event items
     # the trigger, the PERS Entity, every attribute but polarity
     assert report.mentions_taken == 1 + 1 + (n_attrs - 1)
     state = load_event_items(store, doc)
@@ -212,6 +213,13 @@ def test_trigger_and_attribute_decisions(store: Store) -> None:
     assert said.provenance["annotators"] == ["alice"]
     assert said.provenance["rule"] == "adjudicated"
     assert load_event_items(store, doc).remaining == 1  # the argument is left
+    assert store.status(doc, GOLD) == "in_progress"  # gold is not done while one is open
+    arg = load_event_items(store, doc).items[0]
+    result = decide_event(store, doc, "carol", choose(arg, [0]), WHEN)
+    assert (result.remaining, result.status) == (0, "done")
+    assert store.status(doc, GOLD) == "done"
+    assert undo_decision(store, doc, "carol") is not None
+    assert store.status(doc, GOLD) == "in_progress"
 
 
 def test_refusals(store: Store) -> None:
