@@ -248,3 +248,32 @@ def test_suggestions_go_with_their_document_rows_only(store: Store) -> None:
 
         [row] = s.exec(select(Suggestion)).all()
     assert row.document_id == doc and row.state == "pending" and row.decided_at is None
+
+
+def test_adding_a_batch_costs_the_same_statements_whatever_its_size(store: Store) -> None:
+    """Set-based: a page of documents is a fixed handful of statements (no per-row ORM)."""
+    from sqlalchemy import event
+
+    ids = [_doc(store, f"b{i}", f"{TEXT} {i}") for i in range(60)]
+    store.annotator("alice")
+    store.add_suggestions("alice", ids[0], [P(M3)])  # alice exists, her id is known
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if statement.lstrip().split(" ", 1)[0].upper() in ("SELECT", "INSERT", "UPDATE",
+                                                           "DELETE"):
+            statements.append(statement)  # not a new connection's PRAGMAs, not BEGIN
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        costs = []
+        for batch in (ids[1:4], ids[4:60]):
+            statements.clear()
+            n = store.add_suggestions_many("alice", {
+                d: [P(M1), P(M2), P(RABAT, "LOC", "model", 0.5)] for d in batch})
+            assert n == 3 * len(batch)
+            costs.append(len(statements))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert costs[0] == costs[1], costs
+    assert costs[0] <= 12, statements
