@@ -167,10 +167,22 @@ class SuggestionsMixin:
             return None
         return here[0]
 
+    def accept_instead(self: Any, start: int, end: int, label: str) -> bool:
+        """A label key on the exact range of a pending suggestion of that label accepts
+        it (the span then says it was suggested); False when there is none."""
+        rec = next((r for r in self.article.suggestions.overlapping(start, end)
+                    if (r.start, r.end, r.label) == (start, end, label)), None)
+        if rec is None:
+            return False
+        self._accept(rec)
+        return True
+
     def action_accept_suggestion(self: Any) -> None:
         rec = self._one_here("accept")
-        if rec is None or not self.may_edit("accept"):
-            return
+        if rec is not None and self.may_edit("accept"):
+            self._accept(rec)
+
+    def _accept(self: Any, rec: SuggestionRec) -> None:
         span = self.guarded(f"accept {rec.label} suggestion", lambda: self.session.store
                             .accept_suggestion(rec.id, self.session.user))
         if isinstance(span, Failed) or span is None:

@@ -255,10 +255,67 @@ def test_accept_a_sentence_then_the_document_and_undo(
             assert len(shown(screen)) == len(hits) - len(in_first)
             assert status.suggested == len(hits) - len(in_first)
             assert len(screen.article.index) == len(in_first)
+            # R rejects the pending ones of the sentence `s` goes to, and only those
+            await pilot.press("s")
+            sel = screen.article.caret.selection
+            assert sel is not None
+            rng = screen.sentence_range()
+            assert rng is not None
+            in_that = [r for r in shown(screen) if rng[0] <= r[0] and r[1] <= rng[1]]
+            assert in_that
+            await pilot.press("R")
+            await pilot.pause()
+            assert len(shown(screen)) == len(hits) - len(in_first) - len(in_that)
+            assert len(screen.article.index) == len(in_first)
 
     run(scenario())
-    assert states(store, doc, "alice") == {"accepted": len(in_first),
-                                           "pending": len(hits) - len(in_first)}
+    counts = states(store, doc, "alice")
+    assert counts["accepted"] == len(in_first) and counts["rejected"] >= 1
+    assert counts["accepted"] + counts["rejected"] + counts.get("pending", 0) == len(hits)
+    assert len(suggested_spans(store, doc, "alice")) == len(in_first)
+
+
+def test_a_label_key_on_a_suggestion_accepts_it(seeded3: tuple[Store, LabelSchema]) -> None:
+    """s then the suggestion's own label key is an accept (provenance kept); another label
+    key adds that span and leaves the suggestion pending."""
+    store, schema = seeded3
+    doc = doc_id(store, SEED_002)
+    text = store.document(doc).text
+    first = text.index(MOROCCO)
+    second = text.index(MOROCCO, first + 1)
+    store.add_suggestions("alice", doc, [Proposal(a, a + len(MOROCCO), "GPE", "model", 0.9)
+                                         for a in (first, second)])
+    gpe, loc = schema.entity("GPE"), schema.entity("LOC")
+    assert gpe is not None and loc is not None
+
+    async def scenario() -> None:
+        async with app_on(store, schema, "alice", SEED_002).run_test(size=SIZE) as pilot:
+            await pilot.press("s", gpe.hotkey)
+            await pilot.pause()
+            assert "accepted GPE" in annotate_screen(pilot).query_one(StatusLine).notice
+            await pilot.press("s", loc.hotkey)
+            await pilot.pause()
+
+    run(scenario())
+    spans = {(s.start, s.label): s.provenance for s in store.spans(doc, "alice")}
+    assert spans == {(first, "GPE"): {"suggested_by": "model", "score": 0.9},
+                     (second, "LOC"): None}
+    assert states(store, doc, "alice") == {"accepted": 1, "pending": 1}
+
+
+def test_all_occurrences_needs_a_span(seeded3: tuple[Store, LabelSchema]) -> None:
+    """o with no span under the cursor (and none labelled on this screen) says so."""
+    store, schema = seeded3
+    doc = doc_id(store, SEED_002)
+
+    async def scenario() -> None:
+        async with app_on(store, schema, "alice", SEED_002).run_test(size=SIZE) as pilot:
+            await pilot.press("o")
+            assert "no span to look for" in annotate_screen(pilot).query_one(
+                StatusLine).notice
+
+    run(scenario())
+    assert store.suggestions(doc, "alice", state=None) == []
 
 
 def test_a_failed_accept_is_a_failure_line_not_a_crash(

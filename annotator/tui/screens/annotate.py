@@ -344,6 +344,8 @@ class AnnotateScreen(SuggestionsMixin, GuardedScreen):
             self.add_span(start, end, label)
 
     def add_span(self, start: int, end: int, label: str) -> None:
+        if self.accept_instead(start, end, label):  # labelling a suggestion accepts it
+            return
         span = self.guarded(f"save {label} span", lambda: self.session.store.add_span(
             self.doc_id, self.session.user, start, end, label))
         if isinstance(span, Failed):
