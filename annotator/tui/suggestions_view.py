@@ -367,7 +367,10 @@ class SuggestionsMixin:
             with retrain_lock(store, user):
                 trained = call_in_worker("retrain the suggestion model",
                                          lambda: bool(_service().retrain(store, user)))
-            screen = app.screen
+            try:
+                screen = app.screen
+            except Exception:  # noqa: BLE001 (the app has closed: nobody to tell)
+                return
             if isinstance(screen, SuggestionsMixin) and screen.is_attached:
                 screen.post_message(ModelRetrained(trained))
 
