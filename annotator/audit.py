@@ -278,9 +278,40 @@ def summarize(kind: str, payload: Mapping[str, Any], text: str | None = None) ->
             return _adjudicate(p, text)
         if kind == FOLLOW_KIND:
             return _follows(p, text)
+        if kind in ("accept_suggestion", "reject_suggestion"):
+            return _suggestions(p, text)
+        if kind.startswith(("add_event", "remove_event", "set_mention")):
+            return _mention_change(p, text)
+        if kind == "schema":
+            renames = ", ".join(f"{a}={b}" for a, b in (p.get("renames") or {}).items())
+            return (f"v{p.get('before') or EMPTY} → v{p.get('after')}"
+                    + (f" rename {renames}" if renames else ""))
     except (TypeError, ValueError, AttributeError):
         pass  # a payload of an unexpected shape: show it as it is
     return one_line(json.dumps(p, ensure_ascii=False, sort_keys=True, default=str), 120)
+
+
+def _suggestions(p: Mapping[str, Any], text: str | None) -> str:
+    """``GPE [65,71) «المغرب» (occurrences) +2 more``"""
+    items = list(p.get("items") or [])
+    if not items:
+        return EMPTY
+    first = items[0]
+    out = f"{span_text(first, text)} ({first.get('source')})"
+    return out + (f" +{len(items) - 1} more" if len(items) > 1 else "")
+
+
+def _mention(m: Mapping[str, Any] | None, text: str | None) -> str:
+    if not m:
+        return EMPTY
+    trigger = span_text({**m, "label": m.get("type")}, text)
+    args = ", ".join(f"{a.get('role')}={a.get('label')}" for a in m.get("arguments") or ())
+    return trigger + (f" [{args}]" if args else "")
+
+
+def _mention_change(p: Mapping[str, Any], text: str | None) -> str:
+    """``VISIT [3,9) «زيارة» [Agent=PERS] → VISIT [3,9) «زيارة» [Agent=PERS, Place=GPE]``"""
+    return f"{_mention(p.get('before'), text)} → {_mention(p.get('after'), text)}"
 
 
 # ------------------------------------------------------------------------ output

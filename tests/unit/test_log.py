@@ -375,3 +375,22 @@ def test_relabel_summary_names_both_labels() -> None:
     undo = {"action": 4, "kind": "relabel_span", "payload": payload}
     assert audit.summarize("undo", undo, None) == (
         "relabel_span GPE → LOC [7,13) (action 4)")
+
+
+def test_summaries_of_suggestions_event_mentions_and_schema() -> None:
+    from annotator.audit import summarize
+
+    text = "قال إن المغرب شريك"
+    accepted = {"items": [{"start": 7, "end": 13, "label": "GPE", "source": "occurrences"},
+                          {"start": 0, "end": 3, "label": "GPE", "source": "occurrences"}]}
+    assert summarize("accept_suggestion", accepted, text) == \
+        "GPE [7,13) «المغرب» (occurrences) +1 more"
+    mention = {"start": 0, "end": 3, "type": "STATEMENT", "arguments": [
+        {"role": "Place", "start": 7, "end": 13, "label": "GPE"}]}
+    assert summarize("add_event_argument", {"before": {**mention, "arguments": []},
+                                            "after": mention}, text) == \
+        "STATEMENT [0,3) «قال» → STATEMENT [0,3) «قال» [Place=GPE]"
+    assert summarize("remove_event_mention", {"before": mention, "after": None}, None) == \
+        "STATEMENT [0,3) [Place=GPE] → ∅"
+    assert summarize("schema", {"before": 1, "after": 2, "renames": {"OCC": "TITLE"}}) == \
+        "v1 → v2 rename OCC=TITLE"
