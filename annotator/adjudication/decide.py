@@ -10,6 +10,7 @@ Each gold item carries the annotators who had exactly that item.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from annotator.adjudication.model import (
     OUTCOME_ACCEPTED,
@@ -32,16 +33,25 @@ def _event_outcome(item: Disagreement, labels: set[str], outcome: str,
     )
 
 
-def choose(item: Disagreement, accepted: Sequence[int]) -> Outcome:
-    """Take the versions at these (0-based) indices."""
+T = TypeVar("T")
+
+
+def picked_versions(versions: Sequence[T], accepted: Sequence[int]) -> tuple[tuple[int, ...],
+                                                                             list[T]]:
+    """The (0-based) indices chosen, sorted and checked, and those versions."""
     picked = tuple(sorted(set(accepted)))
     if not picked:
         raise ValueError("choose at least one version (or reject all)")
     for i in picked:
-        if not 0 <= i < len(item.versions):
+        if not 0 <= i < len(versions):
             raise ValueError(f"there is no version {i + 1} (this item has "
-                             f"{len(item.versions)})")
-    versions = [item.versions[i] for i in picked]
+                             f"{len(versions)})")
+    return picked, [versions[i] for i in picked]
+
+
+def choose(item: Disagreement, accepted: Sequence[int]) -> Outcome:
+    """Take the versions at these (0-based) indices."""
+    picked, versions = picked_versions(item.versions, accepted)
     if item.is_event:
         labels = set(item.agreed).union(*(v.labels for v in versions))
         return _event_outcome(item, labels, OUTCOME_ACCEPTED, picked)

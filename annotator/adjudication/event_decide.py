@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from annotator.adjudication.decide import picked_versions
 from annotator.adjudication.event_mentions import (
     KIND_ARGUMENT,
     KIND_ATTRIBUTE,
@@ -55,14 +56,7 @@ def _holders(works_versions: Sequence[EventVersion], picked: Mention) -> dict[st
 
 def choose(item: EventItem, accepted: Sequence[int]) -> EventOutcome:
     """Take the versions at these (0-based) indices (several only for trigger items)."""
-    picked = tuple(sorted(set(accepted)))
-    if not picked:
-        raise ValueError("choose at least one version (or reject all)")
-    for i in picked:
-        if not 0 <= i < len(item.versions):
-            raise ValueError(f"there is no version {i + 1} (this item has "
-                             f"{len(item.versions)})")
-    versions = [item.versions[i] for i in picked]
+    picked, versions = picked_versions(item.versions, accepted)
     if item.kind == KIND_TRIGGER:
         chosen: dict[TriggerKey, Mention] = {}
         for v in versions:

@@ -112,29 +112,13 @@ def outermost(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str
     return out
 
 
-def bio_tags(tokens: Sequence[Range], spans: Iterable[tuple[int, int, str]]) -> list[str]:
-    """BIO tags of ``tokens`` (cut at every span edge) for ``spans``."""
-    tags = ["O"] * len(tokens)
+def _tag(tokens: Sequence[Range], spans: Iterable[tuple[int, int, str]],
+         outside: str) -> list[str]:
+    """``B-label``/``I-label`` for the tokens inside each of ``spans`` (in order; a later
+    one overwrites), ``outside`` elsewhere."""
+    tags = [outside] * len(tokens)
     starts = [s for s, _ in tokens]
-    for s, e, label in outermost(spans):
-        i = bisect_right(starts, s) - 1
-        if i < 0:
-            i = 0
-        first = True
-        while i < len(tokens) and tokens[i][0] < e:
-            if tokens[i][1] > s:
-                tags[i] = ("B-" if first else "I-") + label
-                first = False
-            i += 1
-    return tags
-
-
-def gazetteer_tags(tokens: Sequence[Range], matches: Iterable[tuple[int, int, str]]
-                   ) -> list[str]:
-    """``B-label``/``I-label`` for the tokens inside a gazetteer match, ``""`` elsewhere."""
-    tags = [""] * len(tokens)
-    starts = [s for s, _ in tokens]
-    for s, e, label in matches:
+    for s, e, label in spans:
         i = max(0, bisect_right(starts, s) - 1)
         first = True
         while i < len(tokens) and tokens[i][0] < e:
@@ -143,6 +127,17 @@ def gazetteer_tags(tokens: Sequence[Range], matches: Iterable[tuple[int, int, st
                 first = False
             i += 1
     return tags
+
+
+def bio_tags(tokens: Sequence[Range], spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """BIO tags of ``tokens`` (cut at every span edge) for ``spans``."""
+    return _tag(tokens, outermost(spans), "O")
+
+
+def gazetteer_tags(tokens: Sequence[Range], matches: Iterable[tuple[int, int, str]]
+                   ) -> list[str]:
+    """``B-label``/``I-label`` for the tokens inside a gazetteer match, ``""`` elsewhere."""
+    return _tag(tokens, matches, "")
 
 
 def first_word_keys(text: str, spans: Iterable[tuple[int, int, str]]) -> set[str]:
