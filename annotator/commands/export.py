@@ -137,7 +137,7 @@ def export(
     spec = parse_split(split) if split is not None else None
     sel = select_documents(store, source)
     writer = _make_writer(fmt, out, schema)
-    n_spans = n_events = 0
+    n_spans = n_events = n_mentions = 0
     per_split: Counter[str] = Counter()
     advance, stop = _progress(len(sel.documents)) if progress else (lambda: None, lambda: None)
     # what exists now (modules, the ORM, the document list) lives to the end: frozen, the
@@ -150,6 +150,7 @@ def export(
             writer.add(record)
             n_spans += len(record["spans"])
             n_events += len(record["events"])
+            n_mentions += len(record.get("event_mentions", ()))
             if spec is not None:
                 per_split[record["meta"]["split"]] += 1
             advance()
@@ -167,6 +168,7 @@ def export(
         "documents": len(sel.documents),
         "spans": n_spans,
         "events": n_events,
+        "event_mentions": n_mentions,
         "splits": {name: per_split.get(name, 0) for name, _ in spec} if spec else {},
         "seed": seed if spec else None,
         "files": [str(f) for f in files],
@@ -212,7 +214,9 @@ def run_export(
                          | {"problems": len(problems)}, ensure_ascii=False))
     else:
         splits = ", ".join(f"{k} {v}" for k, v in summary["splits"].items())
+        mentions = (f", {summary['event_mentions']} event mentions"
+                    if summary["event_mentions"] else "")
         print(f"exported {summary['documents']} documents ({summary['spans']} spans, "
-              f"{summary['events']} event labels) from {src.label} to {out}"
+              f"{summary['events']} event labels{mentions}) from {src.label} to {out}"
               + (f" [{splits}]" if splits else ""))
     return 1 if problems else 0

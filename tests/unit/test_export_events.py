@@ -272,3 +272,33 @@ def test_cli_events_export_of_stored_mentions(corpus, tmp_path: Path) -> None:
     assert came["coref_of"] == met["id"] == "d1-E1"
     assert met["attributes"]["tense"] == "past"
     assert sorted(a["role"] for a in met["arguments"]) == ["Entity", "Place"]
+
+
+def test_export_summary_counts_event_mentions(tmp_path) -> None:
+    """The export's summary line and --json count the event mentions written."""
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+    from annotator.commands.common import open_store
+
+    db = str(tmp_path / "m.db")
+    text = "أكد وزير الداخلية عبد الوافي لفتيت."
+    store, _ = open_store(db)
+    try:
+        doc, _ = store.add_document(external_id="d1", title="", text=text,
+                                    sentences=[(0, len(text))])
+        span = store.add_span(doc.id, "alice", 18, 34, "PERS")
+        mention = store.add_event_mention(doc.id, "alice", 0, 3, "STATEMENT")
+        store.add_event_argument(mention.id, "alice", "Agent", span.id)
+        store.set_status(doc.id, "alice", "done")
+    finally:
+        store.close()
+    runner = CliRunner()
+    out = tmp_path / "e.jsonl"
+    result = runner.invoke(app, ["--db", db, "export", str(out), "--source",
+                                 "annotator:alice", "--format", "events"])
+    assert result.exit_code == 0, result.output
+    assert "(1 spans, 0 event labels, 1 event mentions)" in result.stdout
+    result = runner.invoke(app, ["--db", db, "export", str(out), "--source",
+                                 "annotator:alice", "--json"])
+    assert json.loads(result.stdout)["event_mentions"] == 1
