@@ -27,6 +27,7 @@ ANNOTATE = "annotate"
 PICKER = "event picker"
 SEARCH = "search"
 SPANS = "span list"
+ARGUMENTS = "argument mode"  # of an event mention (annotator.tui.mentions_view)
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,40 @@ KEYS: tuple[KeySpec, ...] = (
             ANNOTATE, footer=True, short="all occurrences"),
     KeySpec("suggest.occurrences_everywhere", ("O",), "propose_occurrences(True)",
             "The same in all your unfinished documents (runs in the background)", ANNOTATE),
+    # -- annotate: event mentions (trigger, type, arguments, attributes; issue 13)
+    KeySpec("mention.trigger", ("t",), "mark_trigger",
+            "Mark the selection (or the token under the cursor; a sub-token with the span "
+            "keys) as an event trigger: pick its event type, then link its arguments",
+            ANNOTATE, footer=True, short="trigger", group="mentions"),
+    KeySpec("mention.arguments", ("l",), "argument_mode",
+            "Argument mode for the event mention under the cursor (or the current one)",
+            ANNOTATE, footer=True, short="args", group="mentions"),
+    KeySpec("mention.attributes", ("i",), "mention_attributes",
+            "Set an attribute (polarity, tense, genericity, modality …) of the event "
+            "mention under the cursor, or of the one in argument mode", ANNOTATE),
+    KeySpec("mention.next", ("j",), "mention_step(1)",
+            "Next event mention of the document (select its trigger)", ANNOTATE),
+    KeySpec("mention.previous", ("k",), "mention_step(-1)",
+            "Previous event mention of the document (select its trigger)", ANNOTATE),
+    KeySpec("mention.remove", ("X",), "remove_mention",
+            "Remove the event mention under the cursor (or the current one) with its "
+            "argument links (undoable)", ANNOTATE),
+    # -- argument mode (after t, or l): handled by the screen before its other keys
+    KeySpec("arguments.role", ("letters",), "choose_role",
+            "Choose the role whose key the panel shows (the event type's roles)",
+            ARGUMENTS, key_display="role key"),
+    KeySpec("arguments.next", ("tab",), "candidate_step(1)",
+            "Highlight the next span that fits the role, nearest to the trigger first "
+            "(same sentence)", ARGUMENTS),
+    KeySpec("arguments.previous", ("shift+tab",), "candidate_step(-1)",
+            "Highlight the previous span that fits the role", ARGUMENTS),
+    KeySpec("arguments.link", ("enter",), "link_argument",
+            "Link the highlighted span in the role (a role that does not repeat gives up "
+            "its argument)", ARGUMENTS),
+    KeySpec("arguments.unlink", ("backspace", "delete"), "unlink_argument",
+            "Unlink the highlighted argument of the role (or its only one)", ARGUMENTS),
+    KeySpec("arguments.leave", ("escape",), "leave_argument_mode",
+            "Leave the argument mode", ARGUMENTS, key_display="Esc"),
     # -- event picker
     KeySpec("picker.toggle", ("space",), "toggle", "Tick / untick the highlighted label",
             PICKER),
@@ -324,4 +359,10 @@ def help_rows(schema: LabelSchema | None = None) -> list[tuple[str, str, str, st
                  for t in schema.entities]
         rows += [(PICKER, t.hotkey, f"{t.name} — {t.en}", f"picker.{t.name}")
                  for t in schema.events]
+        roles: dict[tuple[str, str], list[str]] = {}
+        for t in schema.events:
+            for r in t.roles:
+                roles.setdefault((r.hotkey, r.name), []).append(t.name)
+        rows += [(ARGUMENTS, key, f"Role {name} — of {', '.join(types)}",
+                  f"arguments.role.{name}.{key}") for (key, name), types in sorted(roles.items())]
     return rows

@@ -43,6 +43,12 @@ ANNOTATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("Accept all suggestions in document", "suggest.accept_document"),
     ("Annotate all occurrences in document", "suggest.occurrences"),
     ("Annotate all occurrences in unfinished documents", "suggest.occurrences_everywhere"),
+    ("Mark event trigger (event mention)", "mention.trigger"),
+    ("Link arguments of event mention", "mention.arguments"),
+    ("Set attribute of event mention", "mention.attributes"),
+    ("Next event mention", "mention.next"),
+    ("Previous event mention", "mention.previous"),
+    ("Remove event mention", "mention.remove"),
     ("Documents list", "document.list"),
 )
 APP_COMMANDS: tuple[tuple[str, str], ...] = (

@@ -31,6 +31,7 @@ from annotator.tui.bindings import ANNOTATE, bindings_for, entity_bindings
 from annotator.tui.caret import Range
 from annotator.tui.context import Session
 from annotator.tui.layout import one_line
+from annotator.tui.mentions_view import MentionsMixin
 from annotator.tui.notices import changed_span, history_notice
 from annotator.tui.screens.event_picker import EventPicker
 from annotator.tui.screens.guarded import GuardedScreen
@@ -43,6 +44,7 @@ from annotator.tui.textops import search_hits, tokens_of
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.event_panel import EventPanel
 from annotator.tui.widgets.legend import Legend
+from annotator.tui.widgets.mention_panel import MentionPanel
 from annotator.tui.widgets.search_bar import SearchBar, SearchRow
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import FAILED, INFO, REFUSED, StatusLine
@@ -62,7 +64,7 @@ class Held:
     suggestions: list[SuggestionRec]  # pending (suggestions_view)
 
 
-class AnnotateScreen(SuggestionsMixin, GuardedScreen):
+class AnnotateScreen(MentionsMixin, SuggestionsMixin, GuardedScreen):
     """Opening it reads the document: the constructor lets a store error through (the app
     opens it through `guarded`, so a failed read is a ✗ line, not a screen)."""
 
@@ -156,6 +158,8 @@ class AnnotateScreen(SuggestionsMixin, GuardedScreen):
                 yield SpanList(self.text, s.colors, bidi=s.bidi, id="spans")
                 yield Static("Events", classes="panel-title")
                 yield EventPanel(s.colors, id="events")
+                yield Static("Event mentions", classes="panel-title")
+                yield MentionPanel(s.schema, s.colors, s.bidi, id="mentions")
         yield SearchRow("search (hamza, ta marbuta, tashkeel ignored)", s.bidi,
                         id="search-row")
         yield SuggestionReadout(id="suggestion-readout")
@@ -233,6 +237,7 @@ class AnnotateScreen(SuggestionsMixin, GuardedScreen):
         self.query_one(SpanList).set_current(self.article.index.position_of(offset))
         self.query_one(StatusLine).readout = self._readout()
         self.show_suggestion_readout()
+        self.show_mention_panel()
 
     def _spans_changed(self) -> None:
         cur = self.article.caret.cursor_range
@@ -240,6 +245,7 @@ class AnnotateScreen(SuggestionsMixin, GuardedScreen):
             self.article.index.spans,
             self.article.index.position_of(cur[0]) if cur else None)
         self.query_one(StatusLine).readout = self._readout()
+        self.reload_mentions()  # a span's change may change argument links
 
     def _saved(self, notice: str = "saved") -> None:
         if self.status == "new":
@@ -405,7 +411,9 @@ class AnnotateScreen(SuggestionsMixin, GuardedScreen):
         self.app.push_screen(SpanPicker(spans, self.text, self.session.colors,
                                         self.session.bidi), chosen)
 
-    def remove_span(self, span_id: int) -> None:
+    def remove_span(self, span_id: int, confirmed: bool = False) -> None:
+        if not confirmed and self.ask_before_removing(span_id):  # an event argument: ask
+            return
         label = next((s.label for s in self.article.index.spans if s.id == span_id), "")
         done = self.guarded(f"remove {label} span" if label else "remove span",
                             lambda: self.session.store.remove_span(span_id, self.session.user))

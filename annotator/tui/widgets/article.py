@@ -40,6 +40,7 @@ from annotator.tui.drag import drag_range
 from annotator.tui.layout import layout_article
 from annotator.tui.span_index import SpanIndex, SpanRec
 from annotator.tui.suggestion_index import SuggestionIndex, SuggestionRec
+from annotator.tui.trigger_marks import Trigger, overlay_triggers, trigger_looks
 
 CURSOR = Style(reverse=True)
 SELECTION = Style(underline=True, bold=True)
@@ -90,6 +91,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._suggested_no_label = (Style(color=NO_LABEL, underline=True, dim=True),
                                     Style(color=NO_LABEL, bold=True))
         self._marks: dict[int, dict[int, str]] = {}  # per line: column -> mark character
+        self.triggers: list[Trigger] = []  # event-mention triggers (trigger_marks)
+        self._trigger_looks = trigger_looks(colors)
         # per label: (fill, alternate shade for every second nesting depth)
         self._fills = {name: (Style(bgcolor=color, color="black"),
                               Style(bgcolor=shade(color), color="black"))
@@ -174,6 +177,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         marks: dict[int, str] = {}
         if self.suggestions:
             self._suggestion_styles(line, styles, marks)
+        overlay_triggers(line.col_to_logical, styles, self.triggers, self._trigger_looks)
         self._styles[line_no] = styles
         self._marks[line_no] = marks
         return styles
@@ -305,6 +309,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles.clear()
         self._marks.clear()
         self.refresh()
+
+    def set_triggers(self, triggers: list[Trigger]) -> None:
+        """Draw these event-mention triggers (all the document's, replacing the others)."""
+        changed = sorted(set(self.triggers) ^ set(triggers))
+        self.triggers = list(triggers)
+        self.spans_changed([(t[0], t[1]) for t in changed])
 
     def set_suggestions(self, suggestions: list[SuggestionRec]) -> None:
         """Show these pending suggestions (all the document's, replacing the ones shown)."""

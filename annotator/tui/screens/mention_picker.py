@@ -1,0 +1,157 @@
+"""Modal pickers of event mentions (issue 13): the event type of a new trigger, one
+attribute value of a mention, and the question asked before removing a span that is an
+event argument.
+
+Every row names its key; a hotkey picks at once, ↑ ↓ and Enter pick the highlighted row,
+Esc closes without a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from annotator.events_model import ArgumentView
+from annotator.labelschema import EventAttribute, LabelSchema
+from annotator.tui.layout import one_line
+
+# the keys of the attribute rows, in order (an attribute value per key)
+VALUE_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
+
+
+class _Picker(ModalScreen[Any]):
+    """An option list whose option ids are the values dismissed with; `keys` maps a typed
+    character to one of them."""
+
+    DEFAULT_CSS = """
+    EventTypePicker, AttributesPicker, ConfirmRemoval { align: center middle; }
+    #mention-options { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Close without a change",
+                        id="mention_picker.cancel")]
+
+    def __init__(self, title: str, options: list[Option], keys: Mapping[str, str],
+                 help_line: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.keys = dict(keys)
+        self.help_line = help_line
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Label(self.title_text, id="picker-title")
+            yield OptionList(*self.options, id="mention-options")
+            yield Label(self.help_line, id="picker-help")
+
+    def on_key(self, event: Key) -> None:
+        value = self.keys.get(event.character or "")
+        if value is not None:
+            event.stop()
+            event.prevent_default()
+            self.dismiss(self.chosen(value))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        assert event.option.id is not None
+        self.dismiss(self.chosen(event.option.id))
+
+    def chosen(self, option_id: str) -> Any:
+        return option_id
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EventTypePicker(_Picker):
+    """Dismisses with the chosen event type's name, or None."""
+
+    def __init__(self, schema: LabelSchema, trigger: str, bidi: str = "app") -> None:
+        options = []
+        for t in schema.events:
+            prompt = Text()
+            prompt.append(f"{t.hotkey} ", style="bold")
+            prompt.append(f" {t.name:<12} ", style=f"bold black on {t.color}")
+            roles = " ".join(f"{r.hotkey}:{r.name}" for r in t.roles)
+            prompt.append(f"  {t.en}", style="dim")
+            if roles:
+                prompt.append(f"  [{roles}]", style="dim italic")
+            options.append(Option(prompt, id=t.name))
+        super().__init__(f"Event type of the trigger «{one_line(trigger, 30, bidi)}»", options,
+                         {t.hotkey: t.name for t in schema.events},
+                         "hotkey: pick · ↑ ↓ Enter: pick · Esc: no trigger")
+
+
+class AttributesPicker(_Picker):
+    """One row per value of each attribute of the mention's type (the current value
+    marked ●); dismisses with {attribute: value} for the row picked, or None."""
+
+    def __init__(self, event_type: str, attributes: Sequence[EventAttribute],
+                 current: Mapping[str, Any], trigger: str, bidi: str = "app") -> None:
+        options: list[Option] = []
+        keys: dict[str, str] = {}
+        self.pairs: dict[str, tuple[str, str]] = {}
+        n = 0
+        for a in attributes:
+            for value in a.values:
+                key = VALUE_KEYS[n] if n < len(VALUE_KEYS) else " "
+                option_id = f"{a.name}={value}"
+                on = current.get(a.name, a.default) == value
+                prompt = Text()
+                prompt.append(f"{key} ", style="bold")
+                prompt.append("● " if on else "○ ", style="bold" if on else "dim")
+                prompt.append(f"{a.name:<11} ", style="bold" if on else "")
+                prompt.append(value, style="bold" if on else "")
+                if value == a.default:
+                    prompt.append("  (default)", style="dim")
+                options.append(Option(prompt, id=option_id))
+                self.pairs[option_id] = (a.name, value)
+                if key.strip():
+                    keys[key] = option_id
+                n += 1
+        super().__init__(f"Attributes of {event_type} «{one_line(trigger, 30, bidi)}»",
+                         options, keys, "key or ↑ ↓ Enter: set that value · Esc: close")
+
+    def chosen(self, option_id: str) -> dict[str, str]:
+        name, value = self.pairs[option_id]
+        return {name: value}
+
+
+class ConfirmRemoval(ModalScreen[bool]):
+    """Removing a span that fills event roles: y / Enter removes it with its links, n / Esc
+    keeps it."""
+
+    DEFAULT_CSS = "ConfirmRemoval { align: center middle; }"
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Remove the span and its argument links",
+                id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "Keep the span", id="confirm.no"),
+    ]
+
+    def __init__(self, what: str, links: Sequence[ArgumentView],
+                 triggers: Mapping[int, str]) -> None:
+        super().__init__()
+        self.what = what
+        self.links = list(links)
+        self.triggers = dict(triggers)
+
+    def compose(self) -> ComposeResult:
+        lines = [f"  {a.role} of {self.triggers.get(a.id, 'an event mention')}"
+                 for a in self.links]
+        with Vertical(id="picker"):
+            yield Label(f"Remove {self.what}? It is an event argument:", id="picker-title")
+            yield Label("\n".join(lines), id="confirm-links")
+            yield Label("y / Enter: remove it and these links · n / Esc: keep it",
+                        id="picker-help")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
