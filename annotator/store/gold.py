@@ -23,10 +23,17 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from annotator.adjudication import Disagreement, Outcome, Work, find_disagreements
+from annotator.adjudication.event_mentions import (
+    EventItem,
+    GoldMention,
+    TriggerKey,
+    find_event_items,
+)
 from annotator.adjudication.model import RULE_UNANIMOUS, SpanT
 from annotator.errors import PermissionDenied
 from annotator.store.gold_auto import AutoReport, auto_merge, merge_document
 from annotator.store.gold_batch import DocCount, corpus_counts
+from annotator.store.gold_events import read_mentions
 from annotator.store.gold_rows import (
     KIND_AUTO,
     KIND_DECISION,
@@ -106,14 +113,24 @@ class DocAdjudication:
     items: list[Disagreement]
     decisions: dict[str, DecisionInfo] = field(default_factory=dict)
     status: str = STATUS_NEW
+    # issue 13: the event-mention items (trigger, argument, attribute), gold's mentions
+    event_items: list[EventItem] = field(default_factory=list)
+    gold_mentions: dict[TriggerKey, GoldMention] = field(default_factory=dict)
 
     @property
     def annotators(self) -> list[str]:
         return sorted(self.works)
 
     @property
+    def all_items(self) -> list[Disagreement | EventItem]:
+        """What the adjudicator walks through: the span and event-label items, then the
+        event-mention items (an argument must be a gold span: spans are decided first)."""
+        return [*self.items, *self.event_items]
+
+    @property
     def remaining(self) -> int:
-        return sum(1 for d in self.items if d.key not in self.decisions)
+        """Items without a decision, event-mention items included."""
+        return sum(1 for d in self.all_items if d.key not in self.decisions)
 
 
 def _load_doc(s: Session, doc: Document, gold_id: int) -> DocAdjudication | None:
@@ -132,6 +149,7 @@ def _load_doc(s: Session, doc: Document, gold_id: int) -> DocAdjudication | None
     sentences = [tuple(r) for r in s.exec(
         select(Sentence.start, Sentence.end).where(Sentence.document_id == doc.id)
         .order_by(Sentence.index))]
+    mentions = read_mentions(s.connection(), [doc.id], gold_id).get(doc.id)
     return DocAdjudication(
         doc_id=doc.id, external_id=doc.external_id, title=doc.title, text=doc.text,
         sentences=sentences,  # type: ignore[arg-type]
@@ -139,6 +157,8 @@ def _load_doc(s: Session, doc: Document, gold_id: int) -> DocAdjudication | None
         gold_spans=gold_spans,  # type: ignore[arg-type]
         items=find_disagreements(works), decisions=decisions,
         status=_status(s, doc.id, gold_id),
+        event_items=find_event_items(mentions.works) if mentions else [],
+        gold_mentions=mentions.gold if mentions else {},
     )
 
 
@@ -178,13 +198,21 @@ def load_document(store: Store, doc_id: int, *,
 def gold_done_ids(store: Store) -> set[int]:
     """Documents whose gold status is done (as last written: an annotator may have changed
     their work since, which `corpus_counts` would see): a cheap hint of where nothing is
-    left to decide."""
+    left to decide). A document with event-mention items left without a decision is not
+    done, whatever its status says (one written before those items were there)."""
+    from annotator.store.gold_batch import BATCH
+    from annotator.store.gold_events import open_event_items
+
     with store.session() as s:
-        return set(s.exec(
+        done = set(s.exec(
             select(Assignment.document_id)
             .join(Annotator, col(Annotator.id) == col(Assignment.annotator_id))
             .where(Annotator.name == GOLD, Assignment.status == STATUS_DONE)
         ).all())
+        ids, conn = sorted(done), s.connection()
+        for lo in range(0, len(ids), BATCH):
+            done -= set(open_event_items(conn, ids[lo:lo + BATCH]))
+        return done
 
 
 def load_adjudication(store: Store) -> list[DocAdjudication]:

@@ -17,7 +17,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 
 from annotator.adjudication import Work, find_disagreements
+from annotator.adjudication.event_mentions import find_event_items
 from annotator.adjudication.model import DOCUMENT_UNIT, Unit
+from annotator.store.gold_events import read_mentions
 from annotator.store.gold_rows import _table
 from annotator.store.models import (
     GOLD,
@@ -127,7 +129,8 @@ class DocCount:
 def corpus_counts(store: Store, doc_ids: Sequence[int],
                   cancelled: Callable[[], bool] | None = None) -> dict[int, DocCount] | None:
     """`DocCount` of every document of `doc_ids` at least two annotators finished (the
-    others are left out): the disagreements `load_document` finds, counted with a few
+    others are left out): the disagreements `load_document` finds (event-mention items
+    too), counted with a few
     queries per batch of documents instead of a handful per document. None when
     `cancelled()` turned true between two batches."""
     out: dict[int, DocCount] = {}
@@ -135,9 +138,12 @@ def corpus_counts(store: Store, doc_ids: Sequence[int],
         for lo in range(0, len(doc_ids), BATCH):
             if cancelled is not None and cancelled():
                 return None
-            for doc_id, st in read_batch(conn, doc_ids[lo:lo + BATCH], None,
-                                         with_gold=False).items():
-                items = find_disagreements(st.works)
-                out[doc_id] = DocCount(len(items),
-                                       sum(1 for d in items if d.key not in st.decided))
+            batch = doc_ids[lo:lo + BATCH]
+            mentions = read_mentions(conn, batch, None)  # issue 13: event-mention items
+            for doc_id, st in read_batch(conn, batch, None, with_gold=False).items():
+                keys = [d.key for d in find_disagreements(st.works)]
+                if doc_id in mentions:
+                    keys += [i.key for i in find_event_items(mentions[doc_id].works)]
+                out[doc_id] = DocCount(len(keys),
+                                       sum(1 for k in keys if k not in st.decided))
     return out

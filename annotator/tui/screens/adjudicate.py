@@ -16,6 +16,9 @@ screen, and the document is read again so that the screen shows what gold holds)
 
 Modes: *pick* (1…9 accept a version), *tick* (m: 1…9 tick versions, Enter accepts the
 ticked ones), *edit* (e: draw the span as in annotation, then press its label key).
+
+Event-mention items (issue 13: trigger, argument, attribute) follow a document's span and
+event-label items, with the same keys; `annotator.tui.adjudicate_events` shows and edits them.
 """
 
 from __future__ import annotations
@@ -32,13 +35,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from annotator.adjudication import Disagreement, choose, edit, reject
+from annotator.adjudication import edit
 from annotator.store.gold import (
     DocAdjudication,
     DocCount,
     adjudicable_ids,
     corpus_counts,
-    decide,
     gold_done_ids,
     load_document,
     merge_document,
@@ -47,6 +49,15 @@ from annotator.store.gold import (
 )
 from annotator.store.service import Store
 from annotator.text.span_edges import clean_edges
+from annotator.tui.adjudicate_events import (
+    EventItem,
+    EventItemsMixin,
+    Item,
+    choose_any,
+    decide_any,
+    reject_any,
+    result_line,
+)
 from annotator.tui.base_app import SessionApp
 from annotator.tui.bindings import GLOBAL, KeySpec, bindings_for, entity_bindings, spec
 from annotator.tui.context import Session
@@ -91,7 +102,7 @@ CARET_KEY_IDS = (
     "select.start_earlier", "select.start_later", "select.end_earlier", "select.end_later",
 )
 # actions allowed per mode (the others are off, so a key can mean one thing per mode)
-_ONLY_IN = {"version": (PICK, TICK), "confirm": (TICK,), "label_entity": (EDIT,)}
+_ONLY_IN = {"version": (PICK, TICK), "confirm": (TICK, EDIT), "label_entity": (EDIT,)}
 
 
 def adjudicate_bindings() -> list[Binding]:
@@ -110,7 +121,7 @@ def help_line(mode: str) -> str:
         return "tick: 1…9 tick/untick · Enter accept the ticked · esc cancel"
     if mode == EDIT:
         return ("edit: ←→ token · ⇧←→ extend · [ ] start edge · { } end edge · "
-                "label key (1…0) takes the span · esc cancel")
+                "label key (1…0) takes the span (a trigger: Enter, its type) · esc cancel")
     return ("1…9 accept version · m accept several · r reject all · e edit · "
             "n/p next/prev · tab next open · u undo · ^r redo · q quit")
 
@@ -122,7 +133,7 @@ def _in_memory(store: Store) -> bool:
         url.database in (None, "", ":memory:") or "mode=memory" in str(url))
 
 
-class AdjudicateScreen(GuardedScreen):
+class AdjudicateScreen(EventItemsMixin, GuardedScreen):
     BINDINGS = adjudicate_bindings()
 
     class CorpusCounted(Message):
@@ -240,12 +251,12 @@ class AdjudicateScreen(GuardedScreen):
         return self.states.get(self.doc_ids[self.doc_pos])
 
     @property
-    def item(self) -> Disagreement | None:
+    def item(self) -> Item | None:
         state = self.state
-        if state is None or not state.items:
+        if state is None or not state.all_items:
             return None
-        self.item_pos = max(0, min(self.item_pos, len(state.items) - 1))
-        return state.items[self.item_pos]
+        self.item_pos = max(0, min(self.item_pos, len(state.all_items) - 1))
+        return state.all_items[self.item_pos]
 
     @property
     def corpus_remaining(self) -> int | None:
@@ -265,7 +276,7 @@ class AdjudicateScreen(GuardedScreen):
 
     def _may_have_items(self, doc_id: int) -> bool:
         if doc_id in self.states:
-            return bool(self.states[doc_id].items)
+            return bool(self.states[doc_id].all_items)
         if self.counts is not None:
             count = self.counts.get(doc_id)
             return count is not None and count.items > 0
@@ -286,11 +297,11 @@ class AdjudicateScreen(GuardedScreen):
         state = self._load(here) if self._may_be_open(here) else None
 
         def first_open(st: DocAdjudication, lo: int, hi: int) -> int | None:
-            return next((i for i in range(lo, min(hi, len(st.items)))
-                         if st.items[i].key not in st.decisions), None)
+            return next((i for i in range(lo, min(hi, len(st.all_items)))
+                         if st.all_items[i].key not in st.decisions), None)
 
         if state is not None:
-            i = first_open(state, item_pos + 1, len(state.items))
+            i = first_open(state, item_pos + 1, len(state.all_items))
             if i is not None:
                 return self.doc_ids.index(here), i
         for doc_id in others:
@@ -298,7 +309,7 @@ class AdjudicateScreen(GuardedScreen):
                 continue
             other = self._load(doc_id)
             if other is not None:
-                i = first_open(other, 0, len(other.items))
+                i = first_open(other, 0, len(other.all_items))
                 if i is not None:
                     return self.doc_ids.index(doc_id), i
         if state is not None and here in self.doc_ids:
@@ -417,8 +428,11 @@ class AdjudicateScreen(GuardedScreen):
         if decision is not None:
             which = ", ".join("+".join(v) for v in decision.versions)
             said = f"{decision.outcome}{' ' + which if which else ''} by {decision.by}"
-        panel.show(item, state.text, ticked=self.ticked, ticking=self.mode == TICK,
-                   decision=said)
+        if isinstance(item, EventItem):  # issue 13: an event-mention item
+            self._show_event_item(panel, item, said)
+        else:
+            panel.show(item, state.text, ticked=self.ticked, ticking=self.mode == TICK,
+                       decision=said)
         if article is not None and self.mode != EDIT:
             if item.start is not None and item.end is not None:
                 article.select_range((item.start, item.end))
@@ -440,7 +454,7 @@ class AdjudicateScreen(GuardedScreen):
             parts.append((ext, middle_cut(ext, 16), "bold"))
             parts.append((f"document {self.doc_pos + 1}/{n}", f"doc {self.doc_pos + 1}/{n}", ""))
             if item is not None:
-                at = f"{self.item_pos + 1}/{len(state.items)}"
+                at = f"{self.item_pos + 1}/{len(state.all_items)}"
                 parts.append((f"disagreement {at}", f"dis. {at}", ""))
             parts.append((f"{state.remaining} left in document",
                           f"{state.remaining} left here", ""))
@@ -512,8 +526,8 @@ class AdjudicateScreen(GuardedScreen):
         # what this screen showed of the item: a decision made since by someone else
         # is not silently replaced
         seen = state.decisions.get(item.key)
-        result = self.guarded(what, lambda: decide(self.session.store, state.doc_id,
-                                                   self.session.user, outcome, seen=seen))
+        result = self.guarded(what, lambda: decide_any(self.session.store, state.doc_id,
+                                                       self.session.user, outcome, seen))
         if isinstance(result, Failed):
             # refused or failed: read the document again (what gold holds now); the
             # failure stays the line shown, whatever the reading says
@@ -527,8 +541,7 @@ class AdjudicateScreen(GuardedScreen):
         reloaded = self._reload(state.doc_id)
         self.mode, self.ticked = PICK, set()
         self.refresh_bindings()
-        gold = "; document gold-done" if result.status == "done" else ""
-        self.say(f"✓ {result.outcome}: +{result.spans_added} spans{gold}")
+        self.say(result_line(result))
         if reloaded is None:
             await self._left_the_list()
             return
@@ -557,7 +570,7 @@ class AdjudicateScreen(GuardedScreen):
             self.ticked ^= {n - 1}
             self._show_item()
             return
-        await self._commit(f"accept version {n}", lambda it: choose(it, [n - 1]))
+        await self._commit(f"accept version {n}", lambda it: choose_any(it, [n - 1]))
 
     def action_tick_mode(self) -> None:
         if self.item is None:
@@ -566,21 +579,28 @@ class AdjudicateScreen(GuardedScreen):
         self._set_mode(TICK)
 
     async def action_confirm(self) -> None:
+        if self.mode == EDIT:  # a trigger item: the event-type picker for the selection
+            self._trigger_type_picker()
+            return
         if not self.ticked:
             self.say("! tick one or more versions with 1…9 first")
             self.app.bell()
             return
         ticked = sorted(self.ticked)
         await self._commit("accept versions " + "+".join(str(i + 1) for i in ticked),
-                           lambda it: choose(it, ticked))
+                           lambda it: choose_any(it, ticked))
 
     async def action_reject(self) -> None:
-        await self._commit("reject all versions", reject)
+        await self._commit("reject all versions", reject_any)
 
     def action_edit_mode(self) -> None:
         item, article = self.item, self.article
         if item is None or article is None:
             self.app.bell()
+            return
+        if isinstance(item, EventItem):  # a picker, or edit mode on the trigger
+            if not self._event_edit(item):
+                self._set_mode(EDIT)
             return
         if item.is_event:
             self.say("! event labels are decided by accepting versions (1…9, m) or r")
@@ -592,6 +612,8 @@ class AdjudicateScreen(GuardedScreen):
         self._set_mode(EDIT)
 
     async def action_label_entity(self, label: str) -> None:
+        if self._edit_label_refused():
+            return
         article = self.article
         target = article.caret.target() if article is not None else None
         if target is None:
@@ -623,7 +645,8 @@ class AdjudicateScreen(GuardedScreen):
         """The next (previous) disagreement, into the next (previous) document that has
         some, wrapping around; documents are loaded as they are reached."""
         state = self.state
-        if state is not None and state.items and 0 <= self.item_pos + delta < len(state.items):
+        n = len(state.all_items) if state is not None else 0
+        if n and 0 <= self.item_pos + delta < n:
             await self._go(self.doc_pos, self.item_pos + delta)
             return
         here = [state.doc_id] if state is not None else []
@@ -631,9 +654,9 @@ class AdjudicateScreen(GuardedScreen):
             if not self._may_have_items(doc_id):
                 continue
             other = self._load(doc_id)
-            if other is not None and other.items:
+            if other is not None and other.all_items:
                 await self._go(self.doc_ids.index(doc_id),
-                               0 if delta > 0 else len(other.items) - 1)
+                               0 if delta > 0 else len(other.all_items) - 1)
                 return
         self.app.bell()
 
@@ -663,7 +686,7 @@ class AdjudicateScreen(GuardedScreen):
             await self._left_the_list()
             return
         key = action.payload.get("item_key")
-        keys = [d.key for d in new_state.items] if new_state else []
+        keys = [d.key for d in new_state.all_items] if new_state else []
         self.item_pos = keys.index(key) if key in keys else self.item_pos
         self.mode, self.ticked = PICK, set()
         self.refresh_bindings()
