@@ -78,12 +78,13 @@ ADJUDICATE_KEYS: tuple[KeySpec, ...] = (
             key_display="1…9"),
     KeySpec("adjudicate.several", ("m",), "tick_mode",
             "Accept several: tick versions with 1…9, then Enter", ADJUDICATE),
-    KeySpec("adjudicate.confirm", ("enter",), "confirm", "Accept the ticked versions",
-            ADJUDICATE),
+    KeySpec("adjudicate.confirm", ("enter",), "confirm", "Accept the ticked versions "
+            "(editing an event trigger: pick its event type)", ADJUDICATE),
     KeySpec("adjudicate.reject", ("r",), "reject", "Reject all versions", ADJUDICATE),
     KeySpec("adjudicate.edit", ("e",), "edit_mode",
             "Edit: draw the span as in annotation (arrows, ⇧arrows, [ ] { }), then its "
-            "label key", ADJUDICATE),
+            "label key (an event trigger: Enter, then its type; an event argument or "
+            "attribute: a picker of roles or values)", ADJUDICATE),
     KeySpec("adjudicate.cancel", ("escape",), "cancel",
             "Leave tick / edit mode (else clear the selection)", ADJUDICATE,
             key_display="esc"),
