@@ -274,3 +274,47 @@ def test_version_text() -> None:
     assert "[1] bob\n     VISIT  «زيارة» Agent=PERS «بيدرو سانشيز» Place=GPE «الرباط» " \
            "polarity=negative\n" in text  # tense is the default: not shown
     assert "[2] alice\n    (no mention here)" in text
+
+
+def test_an_argument_whose_span_is_not_gold_yet_is_refused(store: Store,
+                                                           schema: LabelSchema) -> None:
+    """Only alice has the Rabat span (linked as Place): the span item comes first; taking
+    alice's argument before the span is a ✗ line, nothing written, the screen alive."""
+    doc, _ = store.add_document(external_id="v2", title="t", text=TEXT,
+                                sentences=[(0, len(TEXT))])
+    assert doc.id is not None
+    for name in ("alice", "bob"):
+        spans = (SANCHEZ, RABAT) if name == "alice" else (SANCHEZ,)
+        ids = {lab: store.add_span(doc.id, name, s, e, lab).id for s, e, lab in spans}
+        m = store.add_event_mention(doc.id, name, *TRIGGER, "VISIT")
+        assert m is not None and m.id is not None
+        assert store.add_event_argument(m.id, name, "Agent", ids["PERS"])
+        if name == "alice":
+            assert store.add_event_argument(m.id, name, "Place", ids["GPE"])
+        store.set_status(doc.id, name, STATUS_DONE)
+    store.set_role("carol", "adjudicator")
+
+    async def scenario() -> None:
+        async with adjudicating(store, schema) as (pilot, s):
+            state = s.state
+            assert state is not None and [i.kind for i in state.all_items] == [
+                "missing", KIND_ARGUMENT]
+            await pilot.press("n")
+            assert s.item is not None and s.item.kind == KIND_ARGUMENT
+            alice = next(i for i, v in enumerate(s.item.versions) if v.annotators == ("alice",))
+            await pilot.press(str(alice + 1))
+            await settle(pilot)
+            notice = s.query_one("#adj-notice").render()
+            assert "not a gold span yet" in str(notice)
+            assert decisions(store, doc.id) == {}
+            assert s.item is not None and s.item.kind == KIND_ARGUMENT  # still there
+            # the span first (alice's version), then the argument goes in
+            await pilot.press("p", "1")
+            await settle(pilot)
+            assert s.item is not None and s.item.kind == KIND_ARGUMENT
+            await pilot.press(str(alice + 1))
+            await settle(pilot)
+            assert ("Place", *RABAT) in {a[:4] for a in gold_mention(store, doc.id).arguments}
+            assert s.state is not None and s.state.remaining == 0
+
+    run(scenario())
