@@ -225,6 +225,9 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("mention.remove", ("X",), "remove_mention",
             "Remove the event mention under the cursor (or the current one) with its "
             "argument links (undoable)", ANNOTATE),
+    KeySpec("mention.coref", ("c",), "mention_coref",
+            "Event coreference: the mention under the cursor is the same event as an "
+            "earlier mention of the document (pick it; 0: none)", ANNOTATE),
     # -- argument mode (after t, or l): handled by the screen before its other keys
     KeySpec("arguments.role", ("letters",), "choose_role",
             "Choose the role whose key the panel shows (the event type's roles)",

@@ -8,7 +8,8 @@ starts on it. In argument mode a role key (the schema's, shown in the panel) cho
 role; Tab / ⇧Tab highlight (select) the spans of the trigger's sentence that fit the role,
 nearest first; Enter links the highlighted one; ⌫ / Delete unlinks it; Esc leaves. `i`
 sets an attribute, `j` / `k` go to the next / previous mention, `l` enters the argument
-mode of the mention under the cursor, `X` removes it. Removing a span that is an argument
+mode of the mention under the cursor (`annotator.tui.arguments_view`), `X` removes it,
+`c` links it to an earlier mention of the same event. Removing a span that is an argument
 asks first.
 
 Every write is one store call through `guarded` (retried; a failure is a ✗ line, the
@@ -17,49 +18,29 @@ screen shows again what the database holds, and the TUI goes on).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from textual.events import Key
-
 from annotator.events_model import MentionView
-from annotator.labelschema import EventRole
 from annotator.text.span_edges import clean_edges
-from annotator.tui.argument_mode import candidates, cycle, in_sentence, mention_at, step_mention
-from annotator.tui.bindings import spec
-from annotator.tui.screens.mention_picker import AttributesPicker, ConfirmRemoval, EventTypePicker
-from annotator.tui.span_index import SpanRec
+from annotator.tui.argument_mode import in_sentence, mention_at, step_mention
+from annotator.tui.arguments_view import ArgumentsMixin
+from annotator.tui.screens.mention_picker import (
+    NO_COREF,
+    AttributesPicker,
+    ConfirmRemoval,
+    CorefPicker,
+    EventTypePicker,
+)
 from annotator.tui.store_calls import Failed
 from annotator.tui.widgets.mention_panel import MentionPanel, ModeShown
 from annotator.tui.widgets.status_line import INFO, REFUSED
 
-# keys that keep their screen meaning in argument mode (unless a role takes the key)
-_PASS_IDS = ("mention.attributes", "mention.next", "mention.previous", "mention.remove",
-             "mention.arguments", "history.undo", "app.help")
 
-
-def _keys(*ids: str) -> set[str]:
-    return {k for i in ids for k in spec(i).keys}
-
-
-@dataclass
-class ArgMode:
-    """The argument mode: the mention, the chosen role, the candidates Tab visits and the
-    highlighted one."""
-
-    mention_id: int
-    role: EventRole | None = None
-    candidates: list[SpanRec] = field(default_factory=list)
-    index: int | None = None
-
-
-class MentionsMixin:
+class MentionsMixin(ArgumentsMixin):
     """Mixed into `AnnotateScreen`: uses its session, doc_id, text, article, sentences,
     `sentence_at`, `guarded`, `note`, `quote`, `may_edit`, `_saved` and `resync`."""
 
     mentions: list[MentionView] | None = None  # the user's, on this document (None: unread)
-    current_mention: int | None = None  # the mention j / k went to, or last made
-    arg_mode: ArgMode | None = None
 
     # ----------------------------------------------------------------- reading
     def reload_mentions(self: Any) -> None:
@@ -212,6 +193,42 @@ class MentionsMixin:
         else:
             self.note(f"{shown} unchanged on {self.mention_name(m)}", REFUSED)
 
+    # ------------------------------------------------------------ coreference
+    def action_mention_coref(self: Any) -> None:
+        m = self.mention(self.arg_mode.mention_id) if self.arg_mode else self._here()
+        if m is None:
+            self.note("no event mention here (t marks a trigger, j / k go to one)", REFUSED)
+            return
+        earlier = sorted((x for x in self.mentions or [] if x.sort_key() < m.sort_key()),
+                         key=MentionView.sort_key)
+        if not earlier:
+            self.note(f"no mention before {self.mention_name(m)} to corefer with", REFUSED)
+            return
+
+        def picked(value: str | None) -> None:
+            if value is not None:
+                self.set_coref(m, None if value == NO_COREF else int(value))
+
+        self.app.push_screen(CorefPicker(m, earlier, self.text, self.session.colors,
+                                         self.session.bidi), picked)
+
+    def set_coref(self: Any, m: MentionView, target: int | None) -> None:
+        if not self.may_edit("coref"):
+            return
+        changed = self.guarded("save event coreference", lambda: self.session.store
+                               .set_mention_coref(m.id, self.session.user, target))
+        if isinstance(changed, Failed):
+            self.resync()
+            return
+        self.reload_mentions()
+        other = self.mention(target)
+        what = (f"{self.mention_name(m)} = {self.mention_name(other)}" if other is not None
+                else f"{self.mention_name(m)}: a new event")
+        if changed:
+            self._saved(f"same event: {what}" if other is not None else what)
+        else:
+            self.note(f"unchanged: {what}", REFUSED)
+
     # ------------------------------------------------------------- argument mode
     def action_argument_mode(self: Any) -> None:
         m = self._here()
@@ -219,159 +236,6 @@ class MentionsMixin:
             self.note("no event mention here (t marks a trigger, j / k go to one)", REFUSED)
             return
         self.enter_argument_mode(m.id)
-
-    def enter_argument_mode(self: Any, mention_id: int) -> None:
-        m = self.mention(mention_id)
-        if m is None:
-            return
-        self.current_mention = mention_id
-        roles = self.session.schema.roles(m.type)
-        if not roles:
-            self.arg_mode = None
-            self.note(f"{m.type} has no argument roles in the schema", INFO)
-            self.show_mention_panel()
-            return
-        self.arg_mode = ArgMode(mention_id)
-        keys = " ".join(f"{r.hotkey} {r.name}" for r in roles)
-        self.note(f"arguments of {self.mention_name(m)}: {keys} · Tab · Enter · Esc", INFO)
-        self.show_mention_panel()
-
-    def leave_argument_mode(self: Any) -> None:
-        self.arg_mode = None
-        self.article.caret.clear()
-        self.article.caret_changed()
-        self.note("left argument mode", INFO)
-        self.show_mention_panel()
-
-    def _find_candidates(self: Any, keep: bool = False) -> None:
-        mode = self.arg_mode
-        m = self.mention(mode.mention_id) if mode else None
-        if mode is None or m is None or mode.role is None:
-            return
-        n = self.sentence_at(m.start)
-        sentence = self.sentences[n] if n is not None else (0, len(self.text))
-        linked = {(a.start, a.end, a.label) for a in m.arguments if a.role == mode.role.name}
-        before = mode.candidates[mode.index] if keep and mode.index is not None else None
-        mode.candidates = candidates(self.article.index.spans, sentence, (m.start, m.end),
-                                     mode.role.labels, linked)
-        mode.index = mode.candidates.index(before) if before in mode.candidates else None
-
-    def choose_role(self: Any, role: EventRole) -> None:
-        assert self.arg_mode is not None
-        self.arg_mode.role = role
-        self._find_candidates()
-        count = len(self.arg_mode.candidates)
-        self.note(f"{role.name}: {count} span(s) fit ({', '.join(role.labels)}); Tab"
-                  if count else f"{role.name}: no {'/'.join(role.labels)} span in this "
-                  "sentence", INFO if count else REFUSED)
-        self.show_mention_panel()
-
-    def candidate_step(self: Any, step: int) -> None:
-        mode = self.arg_mode
-        assert mode is not None
-        if mode.role is None:
-            self.note("choose a role first (its key is in the panel)", REFUSED)
-            return
-        mode.index = cycle(mode.index, len(mode.candidates), step)
-        if mode.index is None:
-            self.note(f"no span fits {mode.role.name} in this sentence", REFUSED)
-            return
-        span = mode.candidates[mode.index]
-        self.article.select_range((span.start, span.end))
-        self.show_mention_panel()
-
-    def _highlighted(self: Any) -> SpanRec | None:
-        mode = self.arg_mode
-        if mode is None or not mode.candidates:
-            return None
-        sel = self.article.caret.selection
-        if mode.index is not None and sel == (mode.candidates[mode.index].start,
-                                              mode.candidates[mode.index].end):
-            return mode.candidates[mode.index]
-        # a fitting span selected by hand (span keys, the span list)
-        return next((c for c in mode.candidates if (c.start, c.end) == sel), None)
-
-    def link_argument(self: Any) -> None:
-        mode, span = self.arg_mode, self._highlighted()
-        m = self.mention(mode.mention_id) if mode else None
-        if mode is None or m is None or mode.role is None or span is None:
-            self.note("a role key, then Tab to a span, then Enter", REFUSED)
-            return
-        if not self.may_edit("link"):
-            return
-        role = mode.role.name
-        made = self.guarded(f"link {role}", lambda: self.session.store.add_event_argument(
-            m.id, self.session.user, role, span.id))
-        if isinstance(made, Failed):
-            self.resync()
-            return
-        self.reload_mentions()
-        what = f"{role} {span.label} {self.quote(span.start, span.end)}"
-        if made is None:
-            self.note(f"not linked: {what} already is, or is gone", REFUSED)
-        else:
-            self._saved(f"linked {what} to {m.type}")
-
-    def unlink_argument(self: Any) -> None:
-        mode = self.arg_mode
-        m = self.mention(mode.mention_id) if mode else None
-        if mode is None or m is None or mode.role is None:
-            self.note("a role key first, then Tab to the argument to unlink", REFUSED)
-            return
-        filled = [a for a in m.arguments if a.role == mode.role.name]
-        span = self._highlighted()
-        chosen = [a for a in filled if span is not None and
-                  (a.start, a.end, a.label) == (span.start, span.end, span.label)]
-        if not chosen and len(filled) == 1:
-            chosen = filled
-        if not chosen:
-            self.note(f"Tab to the {mode.role.name} argument to unlink" if filled else
-                      f"{mode.role.name} has no argument", REFUSED)
-            return
-        arg = chosen[0]
-        if not self.may_edit("unlink"):
-            return
-        done = self.guarded(f"unlink {arg.role}", lambda: self.session.store
-                            .remove_event_argument(arg.id, self.session.user))
-        if isinstance(done, Failed):
-            self.resync()
-            return
-        self.reload_mentions()
-        what = f"{arg.role} {arg.label} {self.quote(arg.start, arg.end)}"
-        if done:
-            self._saved(f"unlinked {what} from {m.type}")
-        else:
-            self.note(f"not unlinked: {what} is gone", REFUSED)
-
-    def on_key(self: Any, event: Key) -> None:
-        """In argument mode, the mode's keys come before the screen's bindings."""
-        mode = self.arg_mode
-        if mode is None:
-            return
-        m = self.mention(mode.mention_id)
-        if m is None:
-            self.arg_mode = None
-            return
-        key, char = event.key, event.character
-        role = next((r for r in self.session.schema.roles(m.type) if r.hotkey == char), None)
-        handlers = (
-            (role is not None, lambda: self.choose_role(role)),
-            (key in _keys("arguments.next"), lambda: self.candidate_step(1)),
-            (key in _keys("arguments.previous"), lambda: self.candidate_step(-1)),
-            (key in _keys("arguments.link"), self.link_argument),
-            (key in _keys("arguments.unlink"), self.unlink_argument),
-            (key in _keys("arguments.leave"), self.leave_argument_mode),
-        )
-        run = next((fn for hit, fn in handlers if hit), None)
-        if run is None and char and char.isprintable() and key not in _keys(*_PASS_IDS):
-            keys = " ".join(r.hotkey for r in self.session.schema.roles(m.type))
-            run = lambda: self.note(  # noqa: E731
-                f"{char!r} is not a role of {m.type} ({keys}); Esc leaves argument mode",
-                REFUSED)
-        if run is not None:
-            event.stop()
-            event.prevent_default()
-            run()
 
     # ------------------------------------------------------------ span removal
     def ask_before_removing(self: Any, span_id: int) -> bool:

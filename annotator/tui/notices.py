@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from annotator.tui.mention_notices import MENTION_KINDS, mention_notice, mention_range
+
 Quote = Callable[[int, int], str]
 EMPTY = "∅"
 
@@ -24,12 +26,16 @@ def changed_span(kind: str, payload: Mapping[str, Any]) -> tuple[int, int] | Non
         return int(span["start"]), int(span["end"])
     if kind == "set_events" and payload.get("start") is not None:
         return int(payload["start"]), int(payload["end"])
+    if kind in MENTION_KINDS:  # event mentions (mention_notices)
+        return mention_range(payload)
     return None
 
 
 def history_notice(kind: str, payload: Mapping[str, Any], *, undo: bool, quote: Quote,
                    sentence_of: Callable[[int], int | None] = lambda _o: None) -> str:
     """`undone: …` / `redone: …`, naming what the step changed (as it now stands)."""
+    if kind in MENTION_KINDS:  # event mentions (mention_notices)
+        return mention_notice(kind, payload, undo=undo, quote=quote)
     head = "undone" if undo else "redone"
     span = payload.get("span") if isinstance(payload.get("span"), Mapping) else None
     if kind in ("add_span", "remove_span") and span is not None:

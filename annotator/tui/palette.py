@@ -49,6 +49,7 @@ ANNOTATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("Next event mention", "mention.next"),
     ("Previous event mention", "mention.previous"),
     ("Remove event mention", "mention.remove"),
+    ("Event coreference: same event as an earlier mention", "mention.coref"),
     ("Documents list", "document.list"),
 )
 APP_COMMANDS: tuple[tuple[str, str], ...] = (

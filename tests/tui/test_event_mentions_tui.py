@@ -23,6 +23,7 @@ from annotator.tui.palette import ANNOTATE_COMMANDS
 from annotator.tui.screens.mention_picker import (
     AttributesPicker,
     ConfirmRemoval,
+    CorefPicker,
     EventTypePicker,
 )
 from annotator.tui.trigger_marks import TRIGGER
@@ -159,6 +160,7 @@ def test_trigger_visit_agent_place_attribute_undo_redo(
             await pilot.press("u")
             await pilot.pause()
             assert rows(store, doc) == ([(*trig, "VISIT", defaults)], linked)
+            assert "undone: polarity=positive on VISIT" in screen.query_one(StatusLine).notice
             await pilot.press("u")
             await pilot.pause()
             assert rows(store, doc) == ([(*trig, "VISIT", defaults)], linked[:1])
@@ -229,6 +231,14 @@ def test_mention_keys_move_and_remove(seeded: tuple[Store, LabelSchema]) -> None
             assert screen.article.caret.selection == (first, first + 6)
             await pilot.press("j")
             assert screen.article.caret.selection == (w, w + 5)
+            # c: the second visit is the same event as the first? (1 picks the first)
+            await pilot.press("c")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, CorefPicker)
+            await pilot.press("1")
+            await pilot.pause()
+            views = store.event_mentions(doc, "alice")
+            assert [v.coref_of for v in views] == [None, views[0].id]
             await pilot.press("k")
             assert screen.article.caret.selection == (first, first + 6)
             # drawn as a trigger: bold, italic, overlined
@@ -269,9 +279,9 @@ def test_mention_keys_are_in_the_table_help_and_palette() -> None:
     mention_ids = {"mention.trigger", "mention.arguments", "mention.attributes",
                    "mention.next", "mention.previous", "mention.remove",
                    "arguments.next", "arguments.previous", "arguments.link",
-                   "arguments.unlink", "arguments.leave"}
+                   "arguments.unlink", "arguments.leave", "mention.coref"}
     assert mention_ids <= ids
-    assert {"t", "l", "i", "j", "k", "X"} <= single_character_keys()
+    assert {"t", "l", "i", "j", "k", "X", "c"} <= single_character_keys()
     palette = {key_id for _title, key_id in ANNOTATE_COMMANDS}
     assert {"mention.trigger", "mention.arguments", "mention.attributes"} <= palette
     from annotator.labelschema import load_schema

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from annotator.events_model import ArgumentView
+from annotator.events_model import ArgumentView, MentionView
 from annotator.labelschema import EventAttribute, LabelSchema
 from annotator.tui.layout import one_line
 
@@ -33,7 +33,7 @@ class _Picker(ModalScreen[Any]):
     character to one of them."""
 
     DEFAULT_CSS = """
-    EventTypePicker, AttributesPicker, ConfirmRemoval { align: center middle; }
+    EventTypePicker, AttributesPicker, CorefPicker { align: center middle; }
     #mention-options { height: auto; max-height: 20; }
     """
     BINDINGS = [Binding("escape", "cancel", "Close without a change",
@@ -155,3 +155,30 @@ class ConfirmRemoval(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+NO_COREF = "none"
+
+
+class CorefPicker(_Picker):
+    """Event coreference: the earlier mentions of the document (text order) and `none`;
+    dismisses with the chosen mention's id as a string, `NO_COREF`, or None."""
+
+    def __init__(self, mention: MentionView, earlier: Sequence[MentionView], text: str,
+                 colors: Mapping[str, str], bidi: str = "app") -> None:
+        options = [Option(Text.assemble(("0 ", "bold"), ("none (a new event)", "dim")),
+                          id=NO_COREF)]
+        keys = {"0": NO_COREF}
+        for n, m in enumerate(earlier):
+            key = VALUE_KEYS[n] if n < len(VALUE_KEYS) else " "
+            prompt = Text()
+            prompt.append(f"{key} ", style="bold")
+            prompt.append("● " if mention.coref_of == m.id else "○ ")
+            prompt.append(f" {m.type} ", style=f"bold black on {colors.get(m.type, 'grey50')}")
+            prompt.append(f" «{one_line(text[m.start:m.end], 30, bidi)}» {m.start}–{m.end}")
+            options.append(Option(prompt, id=str(m.id)))
+            if key.strip():
+                keys[key] = str(m.id)
+        trigger = one_line(text[mention.start:mention.end], 30, bidi)
+        super().__init__(f"Same event as {mention.type} «{trigger}»?", options, keys,
+                         "key or ↑ ↓ Enter: corefer with it · Esc: close")

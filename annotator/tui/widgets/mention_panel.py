@@ -16,7 +16,7 @@ from annotator.events_model import MentionView
 from annotator.labelschema import LabelSchema
 from annotator.tui.layout import one_line
 
-QUOTE_CELLS = 18
+QUOTE_CELLS = 12
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class MentionPanel(Static):
         out = Text()
         where = f"{sentence_no + 1}" if sentence_no is not None else "–"
         out.append(f"Sentence {where} ", style="bold")
-        out.append("(t trigger · j/k · l args · i attrs)\n", style="dim")
+        out.append("(t · j/k · l args · i attrs)\n", style="dim")
         self.shown_ids = [m.id for m in mentions]
         if not mentions:
             out.append("  no event mention", style="dim")
@@ -67,20 +67,24 @@ class MentionPanel(Static):
         out.append(f" {m.type} ", style=f"bold black on {color}")
         out.append(" " + self._quote(text, m.start, m.end) + "\n",
                    style="bold italic overline")
+        if m.coref_of is not None:
+            out.append(f"   = same event as #{self.shown_ids.index(m.coref_of) + 1}\n"
+                       if m.coref_of in self.shown_ids else "   = same event as an earlier "
+                       "mention\n", style="cyan")
         defaults = self.schema.attribute_defaults(m.type)
         changed = [f"{k}={v}" for k, v in sorted(m.attributes.items())
                    if defaults.get(k) != v]
         if changed:
-            out.append("    " + " ".join(changed) + "\n", style="magenta")
+            out.append("   " + " ".join(changed) + "\n", style="magenta")
         for a in m.arguments:
-            out.append(f"    {a.role:<9}", style="bold")
+            out.append(f"   {a.role:<8}", style="bold")
             out.append(f" {a.label} ", style=f"black on {self.label_colors.get(a.label, 'grey50')}")
             out.append(" " + self._quote(text, a.start, a.end) + "\n")
         if mode is not None:
             self._roles(out, m, mode)
 
     def _roles(self, out: Text, m: MentionView, mode: ModeShown) -> None:
-        out.append("    args: ", style="bold yellow")
+        out.append("   roles: ", style="bold yellow")
         for r in self.schema.roles(m.type):
             n = sum(1 for a in m.arguments if a.role == r.name)
             style = "reverse bold" if r.name == mode.role else ""
