@@ -48,6 +48,7 @@ from annotator.adjudication.event_mentions import (
     KIND_TRIGGER,
     EventItem,
     EventOutcome,
+    Mention,
 )
 from annotator.labelschema import LabelType
 from annotator.store.gold import DocAdjudication, decide
@@ -150,10 +151,14 @@ class EventItemsMixin:
         state = self.state
         assert state is not None
         colors = self.session.colors
+        g = state.gold_mentions.get(item.mention) if item.mention is not None else None
+        gold = None if g is None else Mention(
+            g.start, g.end, g.type, tuple(sorted(g.attributes.items())),
+            tuple(sorted(a[:4] for a in g.arguments)))  # type: ignore[misc]
         panel.update(event_item_text(
             item, state.text, defaults=defaults_of(self.session.schema),
             bidi=self.session.bidi, style=lambda label: _chip(colors, label),
-            ticked=self.ticked, ticking=self.mode == "tick", decision=said))
+            ticked=self.ticked, ticking=self.mode == "tick", decision=said, gold=gold))
 
     # ------------------------------------------------------------------ editing
     def _event_edit(self, item: EventItem) -> bool:

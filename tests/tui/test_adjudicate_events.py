@@ -120,6 +120,8 @@ def test_pilot_argument_and_attribute_then_undo(store: Store, schema: LabelSchem
             shown = panel_text(s)
             assert "VISIT  «زيارة» Origin=GPE «الرباط»" in shown
             assert "VISIT  «زيارة» Place=GPE «الرباط»" in shown
+            # gold's mention so far: the agreed Agent; attributes at their defaults
+            assert "gold now:\n     VISIT  «زيارة» Agent=PERS «بيدرو سانشيز»\n" in shown
             assert s.article is not None and s.article.caret.target() == TRIGGER
             # n / p move between the event items
             await pilot.press("n")

@@ -85,10 +85,14 @@ def item_heading(item: EventItem, text: str, bidi: str) -> str:
 
 def event_item_text(item: EventItem, text: str, *, defaults: Defaults, bidi: str,
                     style: LabelStyle, ticked: Collection[int] = (), ticking: bool = False,
-                    decision: str | None = None) -> Text:
-    """The whole panel for one event-mention item."""
+                    decision: str | None = None, gold: Mention | None = None) -> Text:
+    """The whole panel for one event-mention item; `gold`: gold's mention the item is on
+    (argument and attribute items), shown under the heading."""
     out = Text(no_wrap=False)
     out.append(item_heading(item, text, bidi) + "\n", style="bold")
+    if gold is not None:
+        out.append("gold now:\n", style="dim")
+        mention_line(out, gold, text, defaults, bidi, style)
     for i, version in enumerate(item.versions):
         mark = ("☑ " if i in ticked else "☐ ") if ticking else ""
         out.append(f"\n{mark}[{i + 1}] ", style="bold")
