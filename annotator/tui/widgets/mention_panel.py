@@ -32,7 +32,7 @@ class ModeShown:
 
 class MentionPanel(Static):
     DEFAULT_CSS = """
-    MentionPanel { height: auto; max-height: 14; padding: 0 0 0 1; }
+    MentionPanel { height: auto; max-height: 40%; overflow-y: auto; padding: 0 0 0 1; }
     """
 
     def __init__(self, schema: LabelSchema, colors: dict[str, str], bidi: str = "app", *,
@@ -48,7 +48,7 @@ class MentionPanel(Static):
         out = Text()
         where = f"{sentence_no + 1}" if sentence_no is not None else "–"
         out.append(f"Sentence {where} ", style="bold")
-        out.append("(t · j/k · l args · i attrs)\n", style="dim")
+        out.append("(keys t l i j k c X)\n", style="dim")
         self.shown_ids = [m.id for m in mentions]
         if not mentions:
             out.append("  no event mention", style="dim")
