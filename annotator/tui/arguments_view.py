@@ -20,6 +20,7 @@ from annotator.tui.argument_mode import candidates, cycle
 from annotator.tui.bindings import spec
 from annotator.tui.span_index import SpanRec
 from annotator.tui.store_calls import Failed
+from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.status_line import INFO, REFUSED
 
 # keys that keep their screen meaning in argument mode (unless a role takes the key)
@@ -176,8 +177,8 @@ class ArgumentsMixin:
     def on_key(self: Any, event: Key) -> None:
         """In argument mode, the mode's keys come before the screen's bindings."""
         mode = self.arg_mode
-        if mode is None:
-            return
+        if mode is None or not isinstance(self.focused, ArticleView):
+            return  # the search field, the span list keep their keys
         m = self.mention(mode.mention_id)
         if m is None:
             self.arg_mode = None
