@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
-from functools import partial
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import pairwise
+from multiprocessing import get_context
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import AnnotatorError
-from annotator.io.parallel import Pipeline
 from annotator.io.token_split import Layout, TokenSpan, layout
 from annotator.io.writer import Record, Writer, split_path
 
@@ -164,66 +164,43 @@ def _put_in_place(src: Path, dest: Path) -> None:
     os.replace(src, dest)
 
 
-class _Shards:
-    """One output (one split): Docs go into DocBins of SHARD_DOCS documents each, every
-    full one written at once and dropped. OUT is one `.spacy` file while the output fits
-    in one DocBin, else a folder of `part-0000.spacy`, `part-0001.spacy`, ..."""
+class _Output:
+    """One output (one split): OUT is one `.spacy` file while it fits in one DocBin
+    (SHARD_DOCS documents), else a folder of `part-0000.spacy`, `part-0001.spacy`, ...
+    Both are written under a temporary name and moved into place at the end."""
 
-    def __init__(self, path: Path, new_bin: Any) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.new_bin = new_bin
-        self.bin = new_bin()
-        self.count = 0
-        self.parts = 0
-        self.folder: Path | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self.pending: list[Record] = []
+        self.parts = 0
 
-    def add(self, doc: Any, words: list[str]) -> None:
-        if self.count == SHARD_DOCS:
-            self._write_part()
-        add_to_docbin(self.bin, doc, words)
-        self.count += 1
-
-    def _write_part(self) -> None:
-        if self.folder is None:
-            self.folder = self.tmp
-            self.folder.mkdir()
-        (self.folder / f"part-{self.parts:04d}.spacy").write_bytes(self.bin.to_bytes())
+    def next_part(self) -> Path:
+        if self.parts == 0:
+            self.tmp.mkdir()
+        part = self.tmp / f"part-{self.parts:04d}.spacy"
         self.parts += 1
-        self.bin = self.new_bin()
-        self.count = 0
-
-    def finish(self) -> Path:
-        if self.folder is None:
-            self.tmp.write_bytes(self.bin.to_bytes())
-        elif self.count:
-            self._write_part()
-        self.bin = None
-        _put_in_place(self.tmp, self.path)
-        return self.path
+        return part
 
     def discard(self) -> None:
-        self.bin = None
         if self.tmp.is_dir():
             shutil.rmtree(self.tmp, ignore_errors=True)
         else:
             self.tmp.unlink(missing_ok=True)
 
 
-class DocBuilder(Writer):
-    """Records to Docs to DocBin shards, one process (see `SpacyWriter`)."""
+class DocBuilder:
+    """Records to Docs, and Docs to a DocBin file (see `SpacyWriter`)."""
 
-    def __init__(self, out: Path, event_labels: list[str] | None = None) -> None:
-        super().__init__(out)
+    def __init__(self, event_labels: list[str] | None = None) -> None:
         spacy = _import_spacy()
         from spacy.tokens import DocBin
 
         self._DocBin = DocBin
         self._vocab = spacy.blank("ar").vocab
         self._event_labels = list(event_labels or [])
-        self._outputs: dict[str | None, _Shards] = {}
-        self._encoders = _MsgpackEncoders()
+        self.problems: list[str] = []
 
     def make_doc(self, record: Record) -> Any:
         return self._build(record)[0]
@@ -276,80 +253,54 @@ class DocBuilder(Writer):
     def _new_bin(self) -> Any:
         return self._DocBin(attrs=["ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
 
-    def add(self, record: Record) -> None:
-        split = record["meta"].get("split")
-        if split not in self._outputs:
-            self._outputs[split] = _Shards(split_path(self.out, split), self._new_bin)
-        doc, words = self._build(record)
-        self._outputs[split].add(doc, words)
-
-    def close(self) -> list[Path]:
-        try:
-            if not self._outputs:
-                self._outputs[None] = _Shards(self.out, lambda: self._DocBin(
-                    store_user_data=True))
-            return [shards.finish() for shards in self._outputs.values()]
-        finally:
-            self._encoders.restore()
-
-    def abort(self) -> None:
-        for shards in self._outputs.values():
-            shards.discard()
-        self._encoders.restore()
+    def write(self, records: list[Record], path: Path) -> list[str]:
+        """One DocBin of the records' Docs written to `path`; the problems met."""
+        before = len(self.problems)
+        docbin = self._new_bin()
+        for record in records:
+            add_to_docbin(docbin, *self._build(record))
+        path.write_bytes(docbin.to_bytes())
+        return self.problems[before:]
 
 
-# the builders of the open writers, by token, where their chunks run: the pipeline's one
-# worker process, or this one for a short export
-_BUILDERS: dict[str, DocBuilder] = {}
+# one builder per process and event-label set: a worker builds many parts
+_BUILDERS: dict[tuple[str, ...], DocBuilder] = {}
 
 
-def _builder(token: str, out: Path, event_labels: list[str]) -> DocBuilder:
-    found = _BUILDERS.get(token)
-    if found is None:
-        found = _BUILDERS[token] = DocBuilder(out, event_labels)
-    return found
-
-
-def _add_chunk(token: str, out: Path, event_labels: list[str],
-               records: list[Record]) -> list[list[str]]:
-    """Add each record's Doc to its shard; each record's problems."""
-    builder = _builder(token, out, event_labels)
-    problems = []
-    for record in records:
-        before = len(builder.problems)
-        builder.add(record)
-        problems.append(builder.problems[before:])
+def _write_part(records: list[Record], path: Path, event_labels: list[str]) -> list[str]:
+    """Build and write one DocBin file (in a worker process, or here); its problems."""
+    key = tuple(event_labels)
+    builder = _BUILDERS.get(key)
+    if builder is None:
+        builder = _BUILDERS[key] = DocBuilder(event_labels)
+    problems = builder.write(records, path)
+    builder.problems.clear()
     return problems
 
 
-def _finish(token: str, out: Path, event_labels: list[str]) -> list[Path]:
-    builder = _BUILDERS.pop(token, None) or DocBuilder(out, event_labels)
-    return builder.close()
-
-
-def _discard(token: str) -> None:
-    builder = _BUILDERS.pop(token, None)
-    if builder is not None:
-        builder.abort()
+WORKERS = 2  # processes building DocBins: shards are independent files
+IN_FLIGHT = 2 * WORKERS  # shards handed out and not done yet, at the most
 
 
 class SpacyWriter(Writer):
-    """Docs are built and their DocBin shards written in a second process while the
-    export reads on (`annotator.io.parallel`); the same bytes as one at a time here."""
+    """Records are gathered a shard (SHARD_DOCS documents) at a time; each full shard is
+    built and written by one of WORKERS forked processes while the export reads on, so
+    shards are made side by side. A short export (one shard) is built here. The files
+    are the ones one process writes, byte for byte."""
 
     def __init__(self, out: Path, event_labels: list[str] | None = None) -> None:
         super().__init__(out)
         _import_spacy()
         self._event_labels = list(event_labels or [])
-        self._token = uuid.uuid4().hex
-        self._pipe: Pipeline[Record, list[str]] = Pipeline(
-            partial(_add_chunk, self._token, out, self._event_labels))
-        self._encoders = _MsgpackEncoders()  # here too: for make_doc
+        self._outputs: dict[str | None, _Output] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._flying: deque[Future[list[str]]] = deque()
+        self._encoders = _MsgpackEncoders()
         self._local: DocBuilder | None = None
 
     def _here(self) -> DocBuilder:
         if self._local is None:
-            self._local = DocBuilder(self.out, self._event_labels)
+            self._local = DocBuilder(self._event_labels)
         return self._local
 
     def make_doc(self, record: Record) -> Any:
@@ -362,22 +313,60 @@ class SpacyWriter(Writer):
         return self._here()._new_bin()
 
     def add(self, record: Record) -> None:
-        for problems in self._pipe.put(record):
-            self.problems.extend(problems)
+        split = record["meta"].get("split")
+        out = self._outputs.get(split)
+        if out is None:
+            out = self._outputs[split] = _Output(split_path(self.out, split))
+        out.pending.append(record)
+        if len(out.pending) == SHARD_DOCS + 1:  # more than one shard: a folder of parts
+            self._hand_out(out.pending[:SHARD_DOCS], out.next_part())
+            out.pending = out.pending[SHARD_DOCS:]
+
+    def _hand_out(self, records: list[Record], path: Path) -> None:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(WORKERS, mp_context=get_context("fork"))
+        self._flying.append(self._pool.submit(_write_part, records, path,
+                                              self._event_labels))
+        while len(self._flying) > IN_FLIGHT:
+            self.problems.extend(self._flying.popleft().result())
 
     def close(self) -> list[Path]:
         try:
-            for problems in self._pipe.drain():
-                self.problems.extend(problems)
-            paths: list[Path] = self._pipe.in_worker(
-                partial(_finish, self._token, self.out, self._event_labels))
-            return paths
+            if not self._outputs:  # nothing exported: still an (empty) DocBin
+                self._outputs[None] = _Output(self.out)
+            for out in self._outputs.values():
+                if out.parts:
+                    if out.pending:
+                        self._hand_out(out.pending, out.next_part())
+                elif out.pending:  # one shard: one file, built here
+                    self.problems.extend(_write_part(out.pending, out.tmp,
+                                                     self._event_labels))
+                else:
+                    from spacy.tokens import DocBin
+
+                    out.tmp.write_bytes(DocBin(store_user_data=True).to_bytes())
+                out.pending = []
+            while self._flying:
+                self.problems.extend(self._flying.popleft().result())
+            for out in self._outputs.values():
+                _put_in_place(out.tmp, out.path)
+            return [out.path for out in self._outputs.values()]
+        except BaseException:
+            self.abort()
+            raise
         finally:
-            self._pipe.close()
-            self._encoders.restore()
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._encoders.restore()
 
     def abort(self) -> None:
-        try:
-            self._pipe.abort(partial(_discard, self._token))
-        finally:
-            self._encoders.restore()
+        for future in self._flying:
+            future.cancel()
+        self._flying.clear()
+        self._shutdown()
+        for out in self._outputs.values():
+            out.discard()

@@ -73,27 +73,40 @@ def _spacy(path: Path, records: list[dict]) -> dict[str, bytes]:
     return {f.name: f.read_bytes() for f in files}
 
 
-def test_spacy_in_a_second_process_is_byte_identical(tmp_path: Path, monkeypatch) -> None:
+def test_spacy_shards_built_in_worker_processes_are_byte_identical(
+        tmp_path: Path, monkeypatch) -> None:
+    """Shards built by the forked workers equal a DocBin per shard built here, in order."""
     pytest.importorskip("spacy")
     from annotator.io import spacy_docbin
 
     monkeypatch.setattr(spacy_docbin, "SHARD_DOCS", 4)  # a folder of shards
     records = _records(18)
-    here = _spacy(tmp_path / "here.spacy", records)
-    monkeypatch.setattr(parallel, "CHUNK", 3)
     forked = _spacy(tmp_path / "forked.spacy", records)
-    assert list(here) == [f"part-{i:04d}.spacy" for i in range(5)]
-    assert forked == here
+    assert list(forked) == [f"part-{i:04d}.spacy" for i in range(5)]
+    builder = spacy_docbin.DocBuilder(["MEET"])
+    for i, name in enumerate(forked):
+        here = tmp_path / f"here-{i}.spacy"
+        assert not builder.write([{**r, "title": "", "events": [], "meta": {
+            **r["meta"], "source": "gold", "annotators": []}} for r in records[4 * i:4 * i + 4]],
+            here)
+        assert here.read_bytes() == forked[name], name
     assert not list(tmp_path.glob(".*"))  # no scratch left behind
 
 
-def test_spacy_abort_in_the_worker_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+def test_spacy_one_shard_is_one_file_built_here(tmp_path: Path) -> None:
     pytest.importorskip("spacy")
+    out = _spacy(tmp_path / "one.spacy", _records(3))
+    assert list(out) == ["one.spacy"]
+
+
+def test_spacy_abort_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("spacy")
+    from annotator.io import spacy_docbin
     from annotator.io.spacy_docbin import SpacyWriter
 
-    monkeypatch.setattr(parallel, "CHUNK", 2)
+    monkeypatch.setattr(spacy_docbin, "SHARD_DOCS", 2)
     writer = SpacyWriter(tmp_path / "gone.spacy")
-    for r in _records(5):
+    for r in _records(7):
         writer.add({**r, "title": "", "events": [],
                     "meta": {**r["meta"], "source": "gold", "annotators": []}})
     writer.abort()
