@@ -70,9 +70,9 @@ def document_lines(record: Record, columns: int = 1) -> tuple[list[str], int, li
 
 
 class _SplitFile:
-    """Lines go to a scratch file padded to the deepest nesting seen so far; `finish`
-    moves it into place, re-padding only the stretches written before the depth grew
-    (nothing at all when the first document was already the deepest)."""
+    """Lines go to a scratch file as formatted (each worker pads to the deepest nesting it
+    has seen); `finish` moves it into place, re-padding only the stretches short of the
+    file's depth (nothing at all when every line already has it)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -83,11 +83,11 @@ class _SplitFile:
         self.stretches: list[tuple[int, int]] = [(0, 1)]  # (byte offset, depth) from there
         self.size = 0
 
-    def write(self, data: bytes, depth: int) -> None:
-        """Write one document's lines, made with this file's depth so far (`_format`)."""
-        if depth > self.depth:
-            self.depth = depth
-            self.stretches.append((self.size, depth))
+    def write(self, data: bytes, columns: int) -> None:
+        """Write one document's lines, which have `columns` tag columns (`_format`)."""
+        if columns != self.stretches[-1][1]:
+            self.stretches.append((self.size, columns))
+        self.depth = max(self.depth, columns)
         self.fh.write(data)
         self.size += len(data)
 
@@ -149,22 +149,27 @@ def copy_bytes(src: IO[bytes], dst: IO[bytes], n: int, chunk: int = 1 << 20) -> 
         n -= len(data)
 
 
-# each file's tag depth so far, per writer (its token) and split: kept where `_format`
-# runs, the pipeline's one worker process (or this one, for a short export)
+# the tag depth each file's lines have been padded to so far, per writer (its token) and
+# split, in each worker process (or this one, for a short export)
 _DEPTHS: dict[tuple[str, str | None], int] = {}
 
 
 def _format(token: str, records: list[Record]) -> list[tuple[str | None, bytes, int, list[str]]]:
-    """(split, the document's lines as bytes, its depth, its problems) of each record,
-    padded to the depth its file has reached: what one document at a time would write."""
+    """(split, the document's lines as bytes, the tag columns they have, its problems) of
+    each record: padded to the deepest nesting this process has seen in the file, so the
+    columns change rarely (the writer re-pads what is short of the file's depth)."""
     out = []
     for record in records:
         split = record["meta"].get("split")
         so_far = _DEPTHS.get((token, split), 1)
         text, depth, problems = document_text(record, so_far)
-        _DEPTHS[token, split] = max(so_far, depth)
-        out.append((split, text.encode("utf-8"), depth, problems))
+        columns = max(so_far, depth)
+        _DEPTHS[token, split] = columns
+        out.append((split, text.encode("utf-8"), columns, problems))
     return out
+
+
+WORKERS = 2  # processes formatting documents
 
 
 class ConllWriter(Writer):
@@ -176,7 +181,7 @@ class ConllWriter(Writer):
         self._files: dict[str | None, _SplitFile] = {}
         self._token = uuid.uuid4().hex
         self._pipe: Pipeline[Record, tuple[str | None, bytes, int, list[str]]] = Pipeline(
-            partial(_format, self._token))
+            partial(_format, self._token), workers=WORKERS)
 
     def add(self, record: Record) -> None:
         self._write(self._pipe.put(record))

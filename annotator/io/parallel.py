@@ -1,11 +1,11 @@
 """Work on a stream of records in a second process, in order, while this one reads on.
 
 An export reads records from the database (this process) and turns each into its format
-(tokenizing, tagging: as much work again). `Pipeline` hands chunks of records to ONE
-forked worker process and gives the results back in the order the records came, a chunk
-or two behind: on a machine with a second core the two halves overlap. The worker is one
-process, so it sees the chunks in order: a function may keep state from one chunk to the
-next in the worker (as the CoNLL writer keeps each file's tag depth).
+(tokenizing, tagging: as much work again). `Pipeline` hands chunks of records to forked
+worker processes and gives the results back in the order the records came, a few chunks
+behind: on a machine with a second core the reading and the formatting overlap. A chunk
+goes to whichever worker is free: state a function keeps in its worker (as the CoNLL
+writer keeps the tag depth it has padded to) is per worker.
 
 A stream shorter than one chunk never starts a worker: it is done here, when drained.
 """
@@ -38,8 +38,8 @@ class Pipeline(Generic[T, R]):
     ready; `drain` at the end, then `close` (or `abort`) stops the worker."""
 
     def __init__(self, fn: Callable[[list[T]], list[R]], *, chunk: int | None = None,
-                 ahead: int = AHEAD) -> None:
-        self.fn, self.chunk, self.ahead = fn, chunk or CHUNK, ahead
+                 ahead: int = AHEAD, workers: int = 1) -> None:
+        self.fn, self.chunk, self.ahead, self.workers = fn, chunk or CHUNK, ahead, workers
         self.items: list[T] = []
         self.pool: ProcessPoolExecutor | None = None
         self.flying: deque[Future[list[R]] | _Now[R]] = deque()
@@ -49,10 +49,10 @@ class Pipeline(Generic[T, R]):
         if len(self.items) < self.chunk:
             return iter(())
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(1, mp_context=get_context("fork"))
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("fork"))
         self.flying.append(self.pool.submit(self.fn, self.items))
         self.items = []
-        return self._ready(self.ahead)
+        return self._ready(self.ahead * self.workers)
 
     def drain(self) -> Iterator[R]:
         """Every result not given back yet."""
@@ -63,13 +63,6 @@ class Pipeline(Generic[T, R]):
             else:
                 self.flying.append(self.pool.submit(self.fn, items))
         yield from self._ready(0)
-
-    def in_worker(self, fn: Callable[[], Any]) -> Any:
-        """``fn()`` where the chunks ran (after all of them): in the worker when there is
-        one, else here. For a function that finishes state the chunks built there."""
-        if self.pool is None:
-            return fn()
-        return self.pool.submit(fn).result()
 
     def _ready(self, keep: int) -> Iterator[R]:
         out: list[R] = []
@@ -82,15 +75,14 @@ class Pipeline(Generic[T, R]):
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    def abort(self, cleanup: Callable[[], Any] | None = None) -> None:
-        """Drop what is left; ``cleanup()`` where the chunks ran (see `in_worker`)."""
+    def abort(self) -> None:
+        """Drop what is left and stop the workers."""
+        for future in self.flying:
+            if isinstance(future, Future):
+                future.cancel()
         self.flying.clear()
         self.items = []
-        try:
-            if cleanup is not None:
-                self.in_worker(cleanup)
-        finally:
-            self.close()
+        self.close()
 
 
 def run_all(fn: Callable[[list[T]], list[R]], items: list[T], **kwargs: Any) -> list[R]:

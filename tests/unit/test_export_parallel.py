@@ -111,3 +111,17 @@ def test_spacy_abort_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
                     "meta": {**r["meta"], "source": "gold", "annotators": []}})
     writer.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_conll_file_repads_whatever_order_the_columns_come_in(tmp_path: Path) -> None:
+    """Two workers each pad to the deepest they have seen: a file may get 1, 2, then 1
+    column again; every line of the finished file has the file's depth."""
+    from annotator.io.conll import _SplitFile
+
+    f = _SplitFile(tmp_path / "x.conll")
+    f.write(b"-DOCSTART-\n\na\tO\n\n", 1)
+    f.write(b"-DOCSTART-\n\nb\tB-X\tB-Y\n\n", 2)
+    f.write(b"-DOCSTART-\n\nc\tO\n\n", 1)
+    text = f.finish().read_text()
+    assert text == ("-DOCSTART-\n\na\tO\tO\n\n-DOCSTART-\n\nb\tB-X\tB-Y\n\n"
+                    "-DOCSTART-\n\nc\tO\tO\n\n")
