@@ -95,29 +95,40 @@ def _worst_first(row: list[Any]) -> tuple[Any, ...]:
             alpha if alpha is not None else 0.0, -(row[4] + row[5]), row[0])
 
 
-def by_document(docs: Iterable[DocumentUnit], annotators: Sequence[str]) -> ViewTable:
-    """One row per document two or more of ``annotators`` finished, worst first: lowest
-    exact F1, then lowest alpha_U, then most disagreements, then id."""
+def document_rows(docs: Iterable[DocumentUnit], annotators: Sequence[str]) -> list[list[Any]]:
+    """The `by_document` rows of ``docs`` (in their order): each document stands alone, so
+    a corpus can be done a batch of documents at a time."""
     from .views_alpha import alpha_u_per_document
 
     docs = list(docs)
-    alphas = alpha_u_per_document(docs, annotators)
-    table = ViewTable("documents", "Agreement per document (worst first)", DOCUMENT_COLUMNS)
-    for doc, alpha in zip(docs, alphas, strict=True):
+    rows = []
+    for doc, alpha in zip(docs, alpha_u_per_document(docs, annotators), strict=True):
         present = [a for a in annotators if a in doc.work]
         if len(present) < 2:
             continue
-        table.rows.append([
+        rows.append([
             doc.doc_id, len(present), doc_exact_f1(doc, present), alpha,
             span_disagreements(doc, present), event_disagreements(doc, present),
         ])
-    table.rows.sort(key=_worst_first)
+    return rows
+
+
+def document_table(rows: list[list[Any]]) -> ViewTable:
+    """The per-document table of `document_rows`, worst first: lowest exact F1, then
+    lowest alpha_U, then most disagreements, then id."""
+    table = ViewTable("documents", "Agreement per document (worst first)", DOCUMENT_COLUMNS,
+                      sorted(rows, key=_worst_first))
     table.caption = (
         "exact F1 micro-averaged over the pairs who finished the document; α_U over its "
         "characters; span diffs: spans not marked by all; event diffs: event units (the "
         "document, each sentence) whose labels differ"
     )
     return table
+
+
+def by_document(docs: Iterable[DocumentUnit], annotators: Sequence[str]) -> ViewTable:
+    """One row per document two or more of ``annotators`` finished, worst first."""
+    return document_table(document_rows(docs, annotators))
 
 
 def _mean(values: Iterable[float | None]) -> float | None:

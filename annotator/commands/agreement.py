@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -16,7 +17,13 @@ from annotator.agreement.model import DocumentUnit
 from annotator.agreement.render import render_markdown, render_rich
 from annotator.agreement.render_events import event_structure_tables
 from annotator.agreement.report import MIN_UNITS, build_report
-from annotator.agreement.views import ViewTable, by_document, by_period
+from annotator.agreement.views import (
+    ViewTable,
+    by_document,
+    by_period,
+    document_rows,
+    document_table,
+)
 from annotator.agreement.views_listing import event_disagreement_table, span_disagreement_table
 from annotator.agreement.views_pairs import (
     against_gold,
@@ -129,7 +136,8 @@ def run_agreement(
     periods: dict[str, tuple[dict[str, str], list[str]]] = {}
     # the views read the documents again: only then are they all kept in memory; the
     # plain report is built a batch of documents at a time
-    keep_docs = bool(by) or against is not None or confusion_matrix
+    keep_docs = bool(set(by) - {"document"}) or against is not None or confusion_matrix
+    doc_rows: list[list[Any]] | None = None  # --by document, row by row with the batches
     with _no_gc():
         store, schema = open_store(db)
         try:
@@ -150,15 +158,20 @@ def run_agreement(
                 docs = [u for part in unit_batches(store, plan) for u in part]
             else:
                 docs = []
-                report = build_report(unit_batches(store, plan), names, batched=True,
-                                      **report_args)
+                batches = unit_batches(store, plan)
+                if "document" in by:
+                    doc_rows = []
+                    batches = _rows_along(batches, doc_rows, names)
+                report = build_report(batches, names, batched=True, **report_args)
         finally:
             store.close()
         if against is not None:
             docs, gold_table = _split_gold(docs, names, against)
         if keep_docs:
             report = build_report(docs, names, **report_args)
-        if "document" in by:
+        if doc_rows is not None:
+            tables.append(document_table(doc_rows))
+        elif "document" in by:
             tables.append(by_document(docs, names))
         pair = pair_table(report)
         if "pair" in by:
@@ -200,6 +213,14 @@ def run_agreement(
         else:
             console.print(render_rich(report, terminal=terminal))
     return 0
+
+
+def _rows_along(batches: Iterator[list[DocumentUnit]], rows: list[list[Any]],
+                names: list[str]) -> Iterator[list[DocumentUnit]]:
+    """The batches as they come, adding each one's `--by document` rows to ``rows``."""
+    for batch in batches:
+        rows.extend(document_rows(batch, names))
+        yield batch
 
 
 def _shown(tables: list[ViewTable], names: list[str]) -> list[ViewTable]:

@@ -236,3 +236,14 @@ def test_event_structure_section_in_every_form(corpus: str, tmp_path: Path) -> N
     run(corpus, "--csv", str(out))
     rows = read(out / "event_structure_disagreements.csv")
     assert [(r["kind"], r["detail"]) for r in rows] == [("attribute", "polarity")]
+
+
+def test_by_document_streamed_equals_by_document_with_documents_kept(corpus: str) -> None:
+    """Alone, --by document is built batch by batch with the report; beside a view that
+    needs every document kept it is built from them: the same rows."""
+    alone = json.loads(run(corpus, "--json", "--by", "document").stdout)
+    kept = json.loads(run(corpus, "--json", "--by", "document", "--confusion").stdout)
+    assert alone["views"]["documents"] == kept["views"]["documents"]
+    assert [r["doc_id"] for r in alone["views"]["documents"]] == ["d1", "d2"]
+    assert {k: v for k, v in alone.items() if k != "views"} == \
+        {k: v for k, v in kept.items() if k != "views"}
