@@ -34,7 +34,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_SCHEMA_PATH = PACKAGE_ROOT.parent / "schema" / "labels.toml"
 # keys the annotate screen uses itself: an entity hotkey may not take one of them
 RESERVED_KEYS = frozenset("eEudnpNPqDxbL?/[]{}<>+" "sSaArRoO"  # 2nd: suggestions
-                          "tlijkXc")  # 3rd: event mentions
+                          "tlijkXcT")  # 3rd: event mentions
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _TYPE_KEYS = {"entity": ("name", "hotkey", "color", "en", "ar"),

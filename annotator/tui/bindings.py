@@ -222,6 +222,9 @@ KEYS: tuple[KeySpec, ...] = (
             "Next event mention of the document (select its trigger)", ANNOTATE),
     KeySpec("mention.previous", ("k",), "mention_step(-1)",
             "Previous event mention of the document (select its trigger)", ANNOTATE),
+    KeySpec("mention.type", ("T",), "mention_type",
+            "Change the event type of the mention under the cursor (a picker; arguments "
+            "the new type's roles do not take are unlinked; one undoable change)", ANNOTATE),
     KeySpec("mention.remove", ("X",), "remove_mention",
             "Remove the event mention under the cursor (or the current one) with its "
             "argument links (undoable)", ANNOTATE),

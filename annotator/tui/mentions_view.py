@@ -126,6 +126,35 @@ class MentionsMixin(ArgumentsMixin):
         self._saved(f"saved {event_type} trigger {self.quote(start, end)}")
         self.enter_argument_mode(made.id)
 
+    def action_mention_type(self: Any) -> None:
+        m = self.mention(self.arg_mode.mention_id) if self.arg_mode else self._here()
+        if m is None:
+            self.note("no event mention here (t marks a trigger, j / k go to one)", REFUSED)
+            return
+
+        def picked(event_type: str | None) -> None:
+            if event_type is not None and event_type != m.type:
+                self.set_type(m, event_type)
+
+        self.app.push_screen(EventTypePicker(self.session.schema, self.text[m.start:m.end],
+                                             self.session.bidi), picked)
+
+    def set_type(self: Any, m: MentionView, event_type: str) -> None:
+        """One undoable change: arguments the new type's roles do not take are unlinked,
+        attributes become the new type's."""
+        if not self.may_edit("event type"):
+            return
+        changed = self.guarded(f"set {event_type} on {m.type} trigger", lambda: self.session
+                               .store.set_mention_type(m.id, self.session.user, event_type))
+        if isinstance(changed, Failed):
+            self.resync()
+            return
+        self.reload_mentions()
+        if changed:
+            self._saved(f"{self.mention_name(m)} is now {event_type}")
+        else:
+            self.note(f"not changed: {self.mention_name(m)}", REFUSED)
+
     def action_remove_mention(self: Any) -> None:
         m = self._here()
         if m is None:

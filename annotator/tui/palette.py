@@ -48,6 +48,7 @@ ANNOTATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("Set attribute of event mention", "mention.attributes"),
     ("Next event mention", "mention.next"),
     ("Previous event mention", "mention.previous"),
+    ("Change event type of mention", "mention.type"),
     ("Remove event mention", "mention.remove"),
     ("Event coreference: same event as an earlier mention", "mention.coref"),
     ("Documents list", "document.list"),

@@ -274,14 +274,46 @@ def test_mention_keys_move_and_remove(seeded: tuple[Store, LabelSchema]) -> None
     assert TRIGGER.overline and TRIGGER.italic
 
 
+def test_T_changes_the_type_and_unlinks_what_the_new_type_does_not_take(
+        seeded: tuple[Store, LabelSchema]) -> None:
+    """VISIT with Agent=PERS and Place=GPE; T then m (MEET: Entity, Place, Time) keeps the
+    Place, unlinks the Agent; one undo puts VISIT and both arguments back."""
+    store, schema = seeded
+    doc, ids = setup_spans(store, schema)
+    text = store.document(doc).text
+    w = text.index(WORD) + 1
+    m = store.add_event_mention(doc, "alice", w, w + 5, "VISIT")
+    assert m is not None and m.id is not None
+    store.add_event_argument(m.id, "alice", "Agent", ids["pers"])
+    store.add_event_argument(m.id, "alice", "Place", ids["morocco"])
+    before = rows(store, doc)
+
+    async def scenario() -> None:
+        async with app_for(store, schema, doc).run_test(size=SIZE) as pilot:
+            screen = annotate_screen(pilot)
+            screen.article.go_to(0)
+            await pilot.press("j", "T")
+            await pilot.pause()
+            await pilot.press("m")
+            await pilot.pause()
+            mentions, args = rows(store, doc)
+            assert [x[2] for x in mentions] == ["MEET"]
+            assert [a[0] for a in args] == ["Place"]
+            await pilot.press("u")
+            await pilot.pause()
+            assert rows(store, doc) == before
+
+    run(scenario())
+
+
 def test_mention_keys_are_in_the_table_help_and_palette() -> None:
     ids = {k.id for k in KEYS}
     mention_ids = {"mention.trigger", "mention.arguments", "mention.attributes",
                    "mention.next", "mention.previous", "mention.remove",
                    "arguments.next", "arguments.previous", "arguments.link",
-                   "arguments.unlink", "arguments.leave", "mention.coref"}
+                   "arguments.unlink", "arguments.leave", "mention.coref", "mention.type"}
     assert mention_ids <= ids
-    assert {"t", "l", "i", "j", "k", "X", "c"} <= single_character_keys()
+    assert {"t", "l", "i", "j", "k", "X", "c", "T"} <= single_character_keys()
     palette = {key_id for _title, key_id in ANNOTATE_COMMANDS}
     assert {"mention.trigger", "mention.arguments", "mention.attributes"} <= palette
     from annotator.labelschema import load_schema
