@@ -8,6 +8,7 @@ follow. An `import` stays in the log for the audit but is not on the undo stack.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -16,6 +17,48 @@ from annotator.store import event_mention_rows as event_rows
 from annotator.store.errors import StoreError
 from annotator.store.event_mentions import EVENT_MENTION_KINDS
 from annotator.store.models import Action, utcnow
+
+# payload keys whose values are label names (or lists of them), where a later schema
+# rename applies when the action is replayed
+LABEL_KEYS = frozenset({"label", "type", "before", "after"})
+
+
+@dataclass(frozen=True)
+class Replay:
+    """An action as it is replayed: its payload with the labels renamed since."""
+
+    kind: str
+    payload: dict[str, Any]
+    document_id: int | None
+    annotator_id: int | None
+
+
+def renames_since(s: Session, action_id: int) -> dict[str, str]:
+    """Old label -> its name now, for every `schema set --rename` logged after the action
+    (chains followed: A=B then B=C maps A to C)."""
+    out: dict[str, str] = {}
+    for payload in s.exec(select(Action.payload).where(Action.kind == "schema",
+                                                       col(Action.id) > action_id)
+                          .order_by(col(Action.id))):
+        for old, new in ((payload or {}).get("renames") or {}).items():
+            for key, value in out.items():
+                if value == old:
+                    out[key] = new
+            out.setdefault(old, new)
+    return out
+
+
+def renamed(value: Any, names: dict[str, str], key: str | None = None) -> Any:
+    """A copy of a payload with the label names under LABEL_KEYS renamed."""
+    if isinstance(value, dict):
+        return {k: renamed(v, names, k) for k, v in value.items()}
+    if key in LABEL_KEYS and isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, list):
+        if key in LABEL_KEYS and all(isinstance(v, str) for v in value):
+            return [names.get(v, v) for v in value]
+        return [renamed(v, names) for v in value]
+    return value
 
 
 class StoreHistory:
@@ -44,7 +87,7 @@ class StoreHistory:
     # event mentions (annotator/store/event_mentions.py) are undoable too
     UNDOABLE = UNDOABLE + EVENT_MENTION_KINDS
 
-    def _check_replay(self, action: Action, *, inverse: bool) -> None:
+    def _check_replay(self, action: Action | Replay, *, inverse: bool) -> None:
         """Undo and redo write labels like any other change: each must be in the schema."""
         p = action.payload
         if action.kind in EVENT_MENTION_KINDS:
@@ -61,7 +104,7 @@ class StoreHistory:
             for item in p["items"]:
                 self._check_label("entity", item["label"])
 
-    def _apply(self, s: Session, action: Action, *, inverse: bool) -> None:
+    def _apply(self, s: Session, action: Action | Replay, *, inverse: bool) -> None:
         p = action.payload
         doc_id, ann_id = action.document_id, action.annotator_id
         assert doc_id is not None
@@ -118,11 +161,15 @@ class StoreHistory:
             ).first()
             if action is None:
                 return None
+            assert action.id is not None
+            names = renames_since(s, action.id)
+            replay = Replay(action.kind, renamed(action.payload, names) if names
+                            else action.payload, action.document_id, action.annotator_id)
             try:
-                self._check_replay(action, inverse=undo)
+                self._check_replay(replay, inverse=undo)
             except StoreError as exc:
                 raise StoreError(f"cannot {'undo' if undo else 'redo'}: {exc}") from None
-            self._apply(s, action, inverse=undo)
+            self._apply(s, replay, inverse=undo)
             action.state = "undone" if undo else "done"
             s.add(action)
             self._audit(s, doc_id, ann_id, "undo" if undo else "redo",

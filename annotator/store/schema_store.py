@@ -185,6 +185,8 @@ class StoreLabelSchema:
         self._schema_cache = (version, digest, schema)
         if isinstance(self.label_checker, LabelSchema):
             self.label_checker = schema
+        elif isinstance(self.label_checker, LiveLabelSchema):
+            self.label_checker.refresh()  # this process's next write knows the new labels
         return version
 
 
@@ -198,6 +200,10 @@ class LiveLabelSchema:
         self._store = store
         self._interval = interval
         self._schema = store.label_schema()
+        self._checked = time.monotonic()
+
+    def refresh(self) -> None:
+        self._schema = self._store.label_schema()
         self._checked = time.monotonic()
 
     @property
