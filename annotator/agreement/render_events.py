@@ -43,7 +43,7 @@ def event_structure_sections(report: dict[str, Any]) -> list[Section]:
             listing.rows.append([str(doc_id), f"{start}–{end}", _short(text or "") or DASH,
                                  typ or DASH, kind, detail or DASH, versions])
         total = section["disagreements_total"]
-        kinds = ", ".join(f"{k} {n}" for k, n in section["disagreements_by_kind"].items())
+        kinds = ", ".join(f"{k} {n}" for k, n in section["disagreements_by_kind"].items() if n)
         listing.caption = f"{total} in all ({kinds})"
         if total > len(listing.rows):
             listing.caption += f"; the first {len(listing.rows)} shown"
