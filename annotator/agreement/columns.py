@@ -81,94 +81,112 @@ def _span_rows(docs: Sequence[DocumentUnit], annotator: str) -> tuple[list[int],
     return counts, spans
 
 
+@dataclass
+class ColumnsPart:
+    """The columns of one batch of documents, on its own: document indices from 0, label
+    indices into its own ``labels`` (sorted), so batches can be made apart (in other
+    processes) and put together in order by `ColumnsBuilder`."""
+
+    n_docs: int
+    labels: list[str]
+    spans: dict[str, SpanColumns]
+    token_doc: np.ndarray
+    tags: dict[str, np.ndarray]  # IOB2 codes over ``labels``
+    lengths: np.ndarray
+    finished: dict[str, np.ndarray]
+
+
+def column_part(docs: Sequence[DocumentUnit], annotators: Sequence[str]) -> ColumnsPart:
+    rows = {a: _span_rows(docs, a) for a in annotators}
+    labels = sorted(set().union(*(map(itemgetter(2), spans) for _, spans in rows.values())))
+    index = {label: i for i, label in enumerate(labels)}
+    spans: dict[str, SpanColumns] = {}
+    for a in annotators:
+        counts, found = rows.pop(a)
+        n = len(found)
+        spans[a] = SpanColumns(
+            np.repeat(np.arange(len(counts), dtype=np.int32), counts),
+            np.fromiter(map(itemgetter(0), found), dtype=np.int32, count=n),
+            np.fromiter(map(itemgetter(1), found), dtype=np.int32, count=n),
+            np.fromiter(map(index.__getitem__, map(itemgetter(2), found)), dtype=np.int32,
+                        count=n),
+        )
+    lengths = np.array([len(d.text) for d in docs], dtype=np.int64)
+    # documents laid end to end, one character apart, so no token or span crosses over
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    paired = [i for i, d in enumerate(docs) if sum(a in d.work for a in annotators) >= 2]
+    tokens = [token_offsets(docs[i].tokens) + starts[i] for i in paired]
+    token_doc = np.repeat(np.array(paired, dtype=np.int32), [len(t) for t in tokens])
+    all_tokens = np.concatenate(tokens) if tokens else np.zeros((0, 2), dtype=np.int64)
+    is_paired = np.zeros(len(docs), dtype=bool)
+    is_paired[paired] = True
+    tags = {}
+    for a, sp in spans.items():
+        keep = is_paired[sp.doc]
+        doc = sp.doc[keep]
+        shift, limit = starts[doc], lengths[doc]
+        tags[a] = bio_codes(
+            all_tokens,
+            np.clip(sp.starts[keep], 0, limit) + shift,
+            np.clip(sp.ends[keep], 0, limit) + shift,
+            sp.labels[keep],
+        ).astype(np.int32)
+    finished = {a: np.array([a in d.work for d in docs], dtype=bool) for a in annotators}
+    return ColumnsPart(len(docs), labels, spans, token_doc, tags, lengths, finished)
+
+
 class ColumnsBuilder:
     """`Columns` built a batch of documents at a time (the documents in the order added),
     so that a corpus's documents need not all be in memory at once: each batch's spans
-    become arrays and its tokens tag codes; only those are kept."""
+    become arrays and its tokens tag codes (a `ColumnsPart`); only those are kept."""
 
     def __init__(self, annotators: Sequence[str]) -> None:
         self.annotators = list(annotators)
-        self.index: dict[str, int] = {}  # label -> index, in order of first use
-        self.n_docs = 0
-        self.parts: list[dict[str, Any]] = []
+        self.parts: list[ColumnsPart] = []
 
     def add(self, docs: Sequence[DocumentUnit]) -> None:
-        index, base = self.index, self.n_docs
-        part: dict[str, Any] = {"spans": {}, "tags": {}}
-        for a in self.annotators:
-            counts, spans = _span_rows(docs, a)
-            n = len(spans)
-            labels = map(itemgetter(2), spans)
-            part["spans"][a] = SpanColumns(
-                np.repeat(np.arange(base, base + len(counts), dtype=np.int32), counts),
-                np.fromiter(map(itemgetter(0), spans), dtype=np.int32, count=n),
-                np.fromiter(map(itemgetter(1), spans), dtype=np.int32, count=n),
-                np.fromiter((index.setdefault(x, len(index)) for x in labels),
-                            dtype=np.int32, count=n),
-            )
-        lengths = np.array([len(d.text) for d in docs], dtype=np.int64)
-        # documents laid end to end, one character apart, so no token or span crosses over
-        starts = np.cumsum(lengths + 1) - (lengths + 1)
-        paired = [i for i, d in enumerate(docs)
-                  if sum(a in d.work for a in self.annotators) >= 2]
-        tokens = [token_offsets(docs[i].tokens) + starts[i] for i in paired]
-        part["token_doc"] = np.repeat(np.array(paired, dtype=np.int32) + base,
-                                      [len(t) for t in tokens])
-        all_tokens = np.concatenate(tokens) if tokens else np.zeros((0, 2), dtype=np.int64)
-        is_paired = np.zeros(len(docs) + base, dtype=bool)
-        is_paired[np.array(paired, dtype=np.int64) + base] = True
-        # a tag goes to the first span in priority order, labels breaking ties in sorted
-        # order: tag with the labels' sorted ranks, keep the codes in first-use indices
-        now = np.argsort(np.argsort(np.array(list(index), dtype=object)))
-        back = np.argsort(now)
-        for a, sp in part["spans"].items():
-            keep = is_paired[sp.doc]
-            doc = sp.doc[keep] - base
-            shift, limit = starts[doc], lengths[doc]
-            codes = bio_codes(
-                all_tokens,
-                np.clip(sp.starts[keep], 0, limit) + shift,
-                np.clip(sp.ends[keep], 0, limit) + shift,
-                now[sp.labels[keep]] if len(now) else sp.labels[keep],
-            )
-            marked = codes > 0
-            codes[marked] = 1 + 2 * back[(codes[marked] - 1) // 2] + (codes[marked] - 1) % 2
-            part["tags"][a] = codes.astype(np.int32)
-        part["lengths"] = lengths
-        part["finished"] = {a: np.array([a in d.work for d in docs], dtype=bool)
-                            for a in self.annotators}
+        self.parts.append(column_part(docs, self.annotators))
+
+    def add_part(self, part: ColumnsPart) -> None:
         self.parts.append(part)
-        self.n_docs += len(docs)
 
     def build(self) -> Columns:
         """The columns of every document added, labels in sorted order."""
-        labels = sorted(self.index)
-        order = np.zeros(len(self.index), dtype=np.int64)  # index of first use -> sorted
-        for rank, label in enumerate(labels):
-            order[self.index[label]] = rank
         parts, self.parts = self.parts, []
+        labels = sorted(set().union(*(p.labels for p in parts)))
+        index = {label: i for i, label in enumerate(labels)}
+        remaps = [np.array([index[x] for x in p.labels] or [0], dtype=np.int32)
+                  for p in parts]
+        bases = np.cumsum([0] + [p.n_docs for p in parts])
 
         def cat(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
             return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
 
-        spans, tags = {}, {}
-        for a in self.annotators:
-            sp = [p["spans"][a] for p in parts]
-            spans[a] = SpanColumns(
-                cat([x.doc for x in sp], np.int32), cat([x.starts for x in sp], np.int32),
-                cat([x.ends for x in sp], np.int32),
-                order[cat([x.labels for x in sp], np.int32)].astype(np.int32))
-            for p in parts:  # each part's arrays are in the whole's now
-                del p["spans"][a]
-            codes = cat([p["tags"].pop(a) for p in parts], np.int32)
+        def codes_of(p: ColumnsPart, remap: np.ndarray, a: str) -> np.ndarray:
+            codes = p.tags.pop(a)
             marked = codes > 0
             inside = (codes[marked] - 1) % 2
-            codes[marked] = 1 + 2 * order[(codes[marked] - 1) // 2] + inside
-            tags[a] = codes
+            codes[marked] = 1 + 2 * remap[(codes[marked] - 1) // 2] + inside
+            return codes
+
+        spans, tags = {}, {}
+        for a in self.annotators:
+            sp = [(p.spans.pop(a), base, remap)
+                  for p, base, remap in zip(parts, bases, remaps, strict=False)]
+            spans[a] = SpanColumns(
+                cat([(x.doc + base).astype(np.int32) for x, base, _ in sp], np.int32),
+                cat([x.starts for x, _, _ in sp], np.int32),
+                cat([x.ends for x, _, _ in sp], np.int32),
+                cat([remap[x.labels] for x, _, remap in sp], np.int32))
+            tags[a] = cat([codes_of(p, remap, a) for p, remap in zip(parts, remaps,
+                                                                      strict=True)], np.int32)
         return Columns(
-            labels, cat([p["lengths"] for p in parts], np.int64),
-            {a: cat([p["finished"][a] for p in parts], bool) for a in self.annotators},
-            spans, cat([p["token_doc"] for p in parts], np.int32), tags)
+            labels, cat([p.lengths for p in parts], np.int64),
+            {a: cat([p.finished[a] for p in parts], bool) for a in self.annotators},
+            spans,
+            cat([(p.token_doc + base).astype(np.int32)
+                 for p, base in zip(parts, bases, strict=False)], np.int32),
+            tags)
 
 
 def columns(docs: Sequence[DocumentUnit], annotators: Sequence[str]) -> Columns:

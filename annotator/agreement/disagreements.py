@@ -236,6 +236,15 @@ class DisagreementTally:
         for f in new:
             self.kinds.update(kind for _, kind in f.clusters)
             self.span_kinds.update(kind for sk in f.span_kinds for _, _, kind in sk)
+        self._keep(new)
+
+    def merge(self, other: DisagreementTally) -> None:
+        """Add another tally's documents (a batch tallied elsewhere)."""
+        self.kinds.update(other.kinds)
+        self.span_kinds.update(other.span_kinds)
+        self._keep(other.found)
+
+    def _keep(self, new: list[DocDisagreements]) -> None:
         found = self.found + new
         found.sort(key=lambda f: (-len(f.clusters), f.doc.doc_id))
         if self.limit is not None:  # keep the documents the first `limit` items come from

@@ -66,6 +66,12 @@ class EventTally:
     disagreements: list[dict[str, Any]]
     units: int
 
+    def merge(self, other: EventTally) -> None:
+        """Add a later batch's tally (its disagreements come after these)."""
+        self.patterns.update(other.patterns)
+        self.disagreements.extend(other.disagreements)
+        self.units += other.units
+
 
 def _disagreement(doc: DocumentUnit, unit: EventUnit) -> dict[str, Any]:
     text = "" if unit.start is None else doc.text[unit.start : unit.end]

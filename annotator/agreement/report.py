@@ -45,11 +45,12 @@ In a pair "a|b" (order of ``annotators``), a is the reference and b the predicti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
+from .batch import BatchTally, DocumentTexts, tally_batch
 from .columns import Columns, ColumnsBuilder
 from .disagreements import DisagreementTally
 from .event_structure import event_structure_section
@@ -57,7 +58,7 @@ from .events import SCOPES, EventTally, event_section_of, event_tally
 from .model import DocumentUnit
 from .pairs import pair_key, pairs
 from .scores import undefined
-from .spans import Counts, PairCounts, PairTally, finish_pair_counts, pair_tally, span_scores
+from .spans import Counts, PairCounts, PairTally, finish_pair_counts, span_scores
 from .tokens import code_kappa
 from .unitizing import UnitizingAlpha
 
@@ -221,31 +222,6 @@ def _unused(given: Sequence[str] | None, used: set[str]) -> list[str]:
     return [label for label in dict.fromkeys(given or ()) if label not in used]
 
 
-class DocumentTexts(Mapping[str, str]):
-    """Document texts as the event-structure section reads them: the text of a document
-    with event mentions (its disagreements quote it), only the length of the others
-    (alpha_U's continuum), given back as that many spaces."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.lengths: dict[str, int] = {}
-
-    def add(self, doc_id: str, text: str, *, keep: bool) -> None:
-        self.lengths[doc_id] = len(text)
-        if keep:
-            self.texts[doc_id] = text
-
-    def __getitem__(self, doc_id: str) -> str:
-        found = self.texts.get(doc_id)
-        return found if found is not None else " " * self.lengths[doc_id]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.lengths)
-
-    def __len__(self) -> int:
-        return len(self.lengths)
-
-
 class ReportBuilder:
     """The report built a batch of documents at a time (see :func:`build_report` for the
     arguments): each batch is tallied (span disagreements, event units, span columns, pair
@@ -273,24 +249,27 @@ class ReportBuilder:
         self.texts = DocumentTexts()
 
     def add(self, docs: Sequence[DocumentUnit]) -> None:
-        names = self.annotators
-        self.disagreements.add(docs)
-        for scope in SCOPES:
-            self.events[scope] = event_tally(docs, names, scope, self.events[scope])
-        self.columns.add(docs)
-        for (a, b), tally in self.pairs.items():
-            pair_tally(((d.work[a].spans, d.work[b].spans)
-                        for d in docs if a in d.work and b in d.work), tally,
-                       count_spans=False)
-        for d in docs:
-            self.ids.append(d.doc_id)
-            present = [a for a in names if a in d.work]
-            for a in present:
-                self.finished[a] += 1
-            self.two_or_more += len(present) >= 2
-            self.mentions[d.doc_id] = {a: d.work[a].mentions for a in present}
-            self.texts.add(d.doc_id, d.text,
-                           keep=any(d.work[a].mentions for a in present))
+        self.merge(tally_batch(docs, self.annotators, self.max_disagreements))
+
+    def merge(self, batch: BatchTally) -> None:
+        """Add the tally of the next batch of documents (made here or in another
+        process: `tally_batch`)."""
+        self.disagreements.merge(batch.disagreements)
+        for scope, tally in batch.events.items():
+            mine = self.events[scope]
+            if mine is None:
+                self.events[scope] = tally
+            else:
+                mine.merge(tally)
+        self.columns.add_part(batch.columns)
+        for key, tally in batch.pairs.items():
+            self.pairs[key].merge(tally)
+        self.ids += batch.ids
+        for a, n in batch.finished.items():
+            self.finished[a] += n
+        self.two_or_more += batch.two_or_more
+        self.mentions.update(batch.mentions)
+        self.texts.merge(batch.texts)
 
     def result(self) -> dict[str, Any]:
         annotators, min_units = self.annotators, self.min_units

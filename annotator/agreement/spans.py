@@ -144,6 +144,13 @@ class PairTally:
     overlap_tp: Counter[str] = field(default_factory=Counter)  # beyond the exact matches
     n_docs: int = 0
 
+    def merge(self, other: PairTally) -> None:
+        for mine, theirs in ((self.ref, other.ref), (self.pred, other.pred),
+                             (self.exact_tp, other.exact_tp),
+                             (self.overlap_tp, other.overlap_tp)):
+            mine.update(theirs)
+        self.n_docs += other.n_docs
+
 
 @dataclass
 class PairCounts:

@@ -16,7 +16,7 @@ from annotator.agreement.csv_out import write_csvs
 from annotator.agreement.model import DocumentUnit
 from annotator.agreement.render import render_markdown, render_rich
 from annotator.agreement.render_events import event_structure_tables
-from annotator.agreement.report import MIN_UNITS, build_report
+from annotator.agreement.report import MIN_UNITS, ReportBuilder, build_report
 from annotator.agreement.views import (
     ViewTable,
     by_document,
@@ -34,10 +34,11 @@ from annotator.agreement.views_pairs import (
     pair_table,
 )
 from annotator.agreement.views_render import markdown_tables, rich_tables
-from annotator.commands.agreement_load import plan_units, unit_batches
+from annotator.commands.agreement_load import LoadPlan, plan_units, unit_batches
+from annotator.commands.agreement_parallel import tally_in_workers
 from annotator.commands.common import open_store
 from annotator.errors import UsageError
-from annotator.store.bulk import annotator_ids
+from annotator.store.bulk import BATCH, annotator_ids
 from annotator.store.models import GOLD
 from annotator.store.service import Store
 
@@ -158,11 +159,8 @@ def run_agreement(
                 docs = [u for part in unit_batches(store, plan) for u in part]
             else:
                 docs = []
-                batches = unit_batches(store, plan)
-                if "document" in by:
-                    doc_rows = []
-                    batches = _rows_along(batches, doc_rows, names)
-                report = build_report(batches, names, batched=True, **report_args)
+                doc_rows = [] if "document" in by else None
+                report = _streamed_report(store, plan, names, report_args, doc_rows)
         finally:
             store.close()
         if against is not None:
@@ -215,12 +213,21 @@ def run_agreement(
     return 0
 
 
-def _rows_along(batches: Iterator[list[DocumentUnit]], rows: list[list[Any]],
-                names: list[str]) -> Iterator[list[DocumentUnit]]:
-    """The batches as they come, adding each one's `--by document` rows to ``rows``."""
-    for batch in batches:
-        rows.extend(document_rows(batch, names))
-        yield batch
+def _streamed_report(store: Store, plan: LoadPlan, names: list[str],
+                     report_args: dict[str, Any], doc_rows: list[list[Any]] | None
+                     ) -> dict[str, Any]:
+    """The report built batch by batch, none of the documents kept: in worker processes
+    when there are two batches or more (`agreement_parallel`), else here; `doc_rows`
+    gets the `--by document` rows when given."""
+    builder = ReportBuilder(names, **report_args)
+    if len(plan.order) > BATCH:
+        tally_in_workers(store, plan, builder, rows=doc_rows)
+    else:
+        for batch in unit_batches(store, plan):
+            if doc_rows is not None:
+                doc_rows.extend(document_rows(batch, names))
+            builder.add(batch)
+    return builder.result()
 
 
 def _shown(tables: list[ViewTable], names: list[str]) -> list[ViewTable]:

@@ -52,7 +52,7 @@ def _rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-def _batch_units(
+def batch_units(
     conn: Connection, ids: list[int], done: dict[int, list[str]], wanted: dict[str, int],
 ) -> Iterator[DocumentUnit]:
     d, se, sp, ev = (m.__table__ for m in (Document, Sentence, Span, EventLabel))  # type: ignore[attr-defined]
@@ -151,7 +151,7 @@ def unit_batches(store: Store, plan: LoadPlan, *, batch: int = BATCH
             store.engine.connect() as conn:
         ready = None  # the batch read before, with its tokens on their way
         for lo in range(0, len(order), batch):
-            new = list(_batch_units(conn, order[lo:lo + batch], done, plan.wanted))
+            new = list(batch_units(conn, order[lo:lo + batch], done, plan.wanted))
             compared = [u for u in new if len(u.work) >= 2]
             if ready is not None:
                 yield _tokenized(*ready)

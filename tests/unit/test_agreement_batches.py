@@ -49,3 +49,25 @@ def test_forked_tokenizer_gives_the_same_units(store, monkeypatch):
     assert len(here[0].tokens) > 10
     assert np.array_equal(here[0].tokens, forked[0].tokens)
     assert here[0].work == forked[0].work and here[0].sentences == forked[0].sentences
+
+
+def test_batches_tallied_in_worker_processes_equal_the_serial_report(store):
+    """Three documents, a batch each, tallied by the worker processes (each with a store
+    of its own): the same report, and the same --by document rows, as here."""
+    from adjudication_example import add_disputed_corpus
+
+    from annotator.agreement.report import ReportBuilder
+    from annotator.agreement.views import document_rows
+    from annotator.commands.agreement_parallel import tally_in_workers
+
+    add_disputed_corpus(store, 3)
+    plan = plan_units(store, None)
+    serial, serial_rows = ReportBuilder(plan.names, 2), []
+    for part in unit_batches(store, plan, batch=1):
+        serial_rows += document_rows(part, plan.names)
+        serial.add(part)
+    workers, worker_rows = ReportBuilder(plan.names, 2), []
+    tally_in_workers(store, plan, workers, rows=worker_rows, batch=1)
+    assert json.dumps(workers.result(), sort_keys=True) == \
+        json.dumps(serial.result(), sort_keys=True)
+    assert worker_rows == serial_rows and len(serial_rows) == 3
