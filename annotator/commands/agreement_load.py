@@ -25,18 +25,18 @@ from sqlalchemy.sql import Select
 
 from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
 from annotator.errors import UsageError
+from annotator.io.token_split import tokens_of
 from annotator.store.bulk import BATCH, annotator_ids, ordered_documents, statuses_by_document
 from annotator.store.event_mentions import mention_views
 from annotator.store.models import GOLD, Document, EventLabel, Sentence, Span
 from annotator.store.service import Store
-from annotator.text.segment import split_tokens
 
 NO_TOKENS = np.zeros((0, 2), dtype=np.int32)
 
 
 def token_array(text: str) -> np.ndarray:
     """Token offsets of ``text`` as an (n, 2) int32 array (a fraction of a list's memory)."""
-    flat = np.fromiter(chain.from_iterable(split_tokens(text)), dtype=np.int32)
+    flat = np.fromiter(chain.from_iterable(tokens_of(text)), dtype=np.int32)
     return flat.reshape(-1, 2)
 
 
