@@ -3,6 +3,8 @@ and how a store call that fails outside a screen (or slips past one) is shown.""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -17,6 +19,16 @@ from annotator.tui.store_calls import STORE_ERRORS, Failed, call_store, failed
 
 T = TypeVar("T")
 TUI_LOCK_WAIT = 2.0  # seconds
+HANGUP_CHECK = 1.0  # seconds between checks that the terminal is still there
+
+
+def terminal_fd() -> int | None:
+    """The standard input's descriptor when it is a terminal."""
+    try:
+        fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
+    except (OSError, ValueError):
+        return None
+    return fd if fd >= 0 and os.isatty(fd) else None
 
 
 class SessionApp(App[None]):
@@ -43,6 +55,16 @@ class SessionApp(App[None]):
         self.theme = "textual-dark"
         for screen in self.first_screens():
             self.push_screen(screen)
+        self._terminal = terminal_fd() if not self.is_headless else None
+        if self._terminal is not None:
+            self.set_interval(HANGUP_CHECK, self.quit_if_hung_up)
+
+    def quit_if_hung_up(self) -> None:
+        """The terminal is gone (ssh dropped, tmux killed) and no hangup signal came (the
+        app runs under `make`, which took it): leave instead of reading a dead terminal
+        at full speed. Every change shown as saved is committed already."""
+        if self._terminal is not None and not os.isatty(self._terminal):
+            self.exit()
 
     # ------------------------------------------------------------- store failures
     def guarded(
