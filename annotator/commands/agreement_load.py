@@ -25,6 +25,7 @@ from sqlalchemy.sql import Select
 
 from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
 from annotator.errors import UsageError
+from annotator.io.parallel import Ready
 from annotator.io.token_split import tokens_of
 from annotator.store.bulk import BATCH, annotator_ids, ordered_documents, statuses_by_document
 from annotator.store.event_mentions import mention_views
@@ -184,23 +185,13 @@ def token_arrays(texts: list[str]) -> list[np.ndarray]:
     return [token_array(t) for t in texts]
 
 
-class _Done:
-    """A finished result with a future's `result()`."""
-
-    def __init__(self, value: list[np.ndarray]) -> None:
-        self.value = value
-
-    def result(self) -> list[np.ndarray]:
-        return self.value
-
-
 @contextmanager
 def _tokenizer(*, parallel: bool) -> Iterator[Callable[[list[str]], Any]]:
     """`tokenize(texts)` -> a future of their token arrays. On a corpus, a forked process
     tokenizes while this one reads and builds the spans (tokenizing is a third of the load;
     the machine has a second core); a few documents are tokenized here and now."""
     if not parallel:
-        yield lambda texts: _Done(token_arrays(texts))
+        yield lambda texts: Ready(token_arrays(texts))
         return
     with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
         yield lambda texts: pool.submit(token_arrays, texts)

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,7 +25,9 @@ CHUNK = 250  # records per task: large enough that pickling is a small share
 AHEAD = 2  # chunks in flight before the caller waits for the oldest
 
 
-class _Now(Generic[R]):
+class Ready(Generic[R]):
+    """A result made already, read like a future's (`result()`)."""
+
     def __init__(self, value: list[R]) -> None:
         self.value = value
 
@@ -42,7 +44,7 @@ class Pipeline(Generic[T, R]):
         self.fn, self.chunk, self.ahead, self.workers = fn, chunk or CHUNK, ahead, workers
         self.items: list[T] = []
         self.pool: ProcessPoolExecutor | None = None
-        self.flying: deque[Future[list[R]] | _Now[R]] = deque()
+        self.flying: deque[Future[list[R]] | Ready[R]] = deque()
 
     def put(self, item: T) -> Iterator[R]:
         self.items.append(item)
@@ -59,7 +61,7 @@ class Pipeline(Generic[T, R]):
         if self.items:
             items, self.items = self.items, []
             if self.pool is None:
-                self.flying.append(_Now(self.fn(items)))
+                self.flying.append(Ready(self.fn(items)))
             else:
                 self.flying.append(self.pool.submit(self.fn, items))
         yield from self._ready(0)
@@ -83,14 +85,3 @@ class Pipeline(Generic[T, R]):
         self.flying.clear()
         self.items = []
         self.close()
-
-
-def run_all(fn: Callable[[list[T]], list[R]], items: list[T], **kwargs: Any) -> list[R]:
-    """`fn` over `items` through a pipeline (tests; small inputs run here)."""
-    pipe: Pipeline[T, R] = Pipeline(fn, **kwargs)
-    out: list[R] = []
-    for item in items:
-        out.extend(pipe.put(item))
-    out.extend(pipe.drain())
-    pipe.close()
-    return out

@@ -7,7 +7,18 @@ import pytest
 
 from annotator.io import parallel
 from annotator.io.conll import ConllWriter, read_conll
-from annotator.io.parallel import Pipeline, run_all
+from annotator.io.parallel import Pipeline
+
+
+def run_all(fn, items: list, **kwargs) -> list:
+    """`fn` over `items` through a pipeline, everything it gives back in order."""
+    pipe = Pipeline(fn, **kwargs)
+    out = []
+    for item in items:
+        out.extend(pipe.put(item))
+    out.extend(pipe.drain())
+    pipe.close()
+    return out
 
 
 def _double(items: list[int]) -> list[int]:
