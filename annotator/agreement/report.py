@@ -320,26 +320,24 @@ class ReportBuilder:
 
 
 def build_report(
-    docs: Iterable[DocumentUnit] | Iterable[Sequence[DocumentUnit]],
+    docs: Iterable[DocumentUnit],
     annotators: list[str],
     max_disagreements: int | None = 1000,
     *,
     min_units: int = MIN_UNITS,
     span_labels: Sequence[str] | None = None,
     event_labels: Sequence[str] | None = None,
-    batched: bool = False,
 ) -> dict[str, Any]:
     """Every agreement figure for ``annotators`` over ``docs``; JSON-ready, no NaN.
+    (`ReportBuilder` builds it a batch of documents at a time.)
 
-    ``docs``: the documents, or with ``batched`` an iterable of batches of documents (each
-    tallied, then free to go). ``disagreements`` lists at most ``max_disagreements`` span
-    disagreements (None: all), most disputed documents first; ``disagreements_total`` and
-    ``disagreements_by_kind`` always count all of them (``spans_differing*``: the spans in
-    them). A figure on fewer than ``min_units`` units carries a caution. ``span_labels`` /
-    ``event_labels``: the labels annotators could use (the project's label set); those
-    nobody used are listed in ``unused_labels`` rather than scored."""
+    ``disagreements`` lists at most ``max_disagreements`` span disagreements (None: all),
+    most disputed documents first; ``disagreements_total`` and ``disagreements_by_kind``
+    always count all of them (``spans_differing*``: the spans in them). A figure on fewer
+    than ``min_units`` units carries a caution. ``span_labels`` / ``event_labels``: the
+    labels annotators could use (the project's label set); those nobody used are listed in
+    ``unused_labels`` rather than scored."""
     builder = ReportBuilder(annotators, max_disagreements, min_units=min_units,
                             span_labels=span_labels, event_labels=event_labels)
-    for batch in (docs if batched else [list(docs)]):  # type: ignore[list-item]
-        builder.add(batch)  # type: ignore[arg-type]
+    builder.add(list(docs))
     return builder.result()

@@ -9,12 +9,17 @@ import pytest
 from test_agreement_fast_paths import random_corpus
 
 from annotator.agreement import build_report
+from annotator.agreement.report import ReportBuilder
 from annotator.commands import agreement_load
 from annotator.commands.agreement_load import load_units, plan_units, unit_batches
 
 
-def batches(docs, size):
-    return [docs[i:i + size] for i in range(0, len(docs), size)]
+def batched_report(docs, size, limit=1000):
+    """The report built by `ReportBuilder`, `size` documents at a time."""
+    builder = ReportBuilder(["a", "b", "c"], limit)
+    for i in range(0, len(docs), size):
+        builder.add(docs[i:i + size])
+    return builder.result()
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -23,8 +28,7 @@ def batches(docs, size):
 def test_batched_report_equals_whole(seed, size, limit):
     docs = random_corpus(seed, n_docs=13)
     whole = build_report(docs, ["a", "b", "c"], max_disagreements=limit)
-    parts = build_report(batches(docs, size), ["a", "b", "c"], max_disagreements=limit,
-                         batched=True)
+    parts = batched_report(docs, size, limit)
     assert json.dumps(parts, sort_keys=True) == json.dumps(whole, sort_keys=True)
     assert whole["spans_differing"] > 0  # the corpus has disagreements to list
 
@@ -33,7 +37,7 @@ def test_batched_report_labels_first_used_out_of_order():
     """Labels met in another order than sorted (C before A) tag and rank the same."""
     docs = random_corpus(3, n_docs=8)
     docs.sort(key=lambda d: -sum(s.label == "C" for w in d.work.values() for s in w.spans))
-    parts = build_report(batches(docs, 2), ["a", "b", "c"], batched=True)
+    parts = batched_report(docs, 2)
     assert parts == build_report(docs, ["a", "b", "c"])
 
 
@@ -56,7 +60,6 @@ def test_batches_tallied_in_worker_processes_equal_the_serial_report(store):
     of its own): the same report, and the same --by document rows, as here."""
     from adjudication_example import add_disputed_corpus
 
-    from annotator.agreement.report import ReportBuilder
     from annotator.agreement.views import document_rows
     from annotator.commands.agreement_parallel import tally_in_workers
 
