@@ -37,6 +37,7 @@ from annotator.store.gold_events import read_mentions
 from annotator.store.gold_rows import (
     KIND_AUTO,
     KIND_DECISION,
+    UNSEEN,
     _decision_keys,
     _discard_redo,
     _gold_id,
@@ -264,7 +265,21 @@ def _put_decision(s: Session, doc_id: int, key: str, data: dict[str, Any] | None
     s.add(row)
 
 
-_UNSEEN = object()  # `decide` without a `seen`: no check of what the caller saw
+_UNSEEN = UNSEEN
+
+
+def prior_decision(s: Session, doc_id: int, key: str, seen: Any, what: str
+                   ) -> Decision | None:
+    """The decision already taken on the item `key`, if any; refused when `seen` (what the
+    caller loaded: a DecisionInfo, or None for none; `_UNSEEN`: no check) is no longer
+    it, i.e. another adjudicator decided (or undid) it since."""
+    old = s.exec(select(Decision).where(Decision.document_id == doc_id,
+                                        Decision.item_key == key)).first()
+    if seen is not _UNSEEN and not _same_decision(old, seen):
+        who = f"{old.by} ({old.outcome})" if old is not None else "an undo"
+        raise StoreError(f"{what} was decided by {who} since you loaded it: reloaded, "
+                         "look again")
+    return old
 
 
 def _same_decision(row: Decision | None, seen: DecisionInfo | None) -> bool:
@@ -296,12 +311,7 @@ def decide(store: Store, doc_id: int, user: str, outcome: Outcome,
         if item is None:
             raise StoreError("this disagreement is no longer there (an annotator changed "
                              "their work): reload")
-        old = s.exec(select(Decision).where(Decision.document_id == doc_id,
-                                            Decision.item_key == item.key)).first()
-        if seen is not _UNSEEN and not _same_decision(old, seen):
-            who = f"{old.by} ({old.outcome})" if old is not None else "an undo"
-            raise StoreError(f"this disagreement was decided by {who} since you loaded it: "
-                             "reloaded, look again")
+        old = prior_decision(s, doc_id, item.key, seen, "this disagreement")
         decision_before = _decision_dict(old)
         base = {"rule": outcome.rule, "by": user, "at": _iso(when), "outcome": outcome.outcome,
                 "item": item.key}

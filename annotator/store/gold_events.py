@@ -35,11 +35,13 @@ from annotator.adjudication.event_mentions import (
     Mention,
     TriggerKey,
     find_event_items,
+    works_of,
 )
 from annotator.events_model import ArgumentView, MentionView
 from annotator.store.errors import StoreError
 from annotator.store.gold_rows import (
     KIND_DECISION,
+    UNSEEN,
     _discard_redo,
     _gold_id,
     _iso,
@@ -75,8 +77,7 @@ class DocMentions:
 
     @property
     def works(self) -> dict[str, tuple[Mention, ...]]:
-        return {a: tuple(sorted((Mention.of(v) for v in vs), key=lambda m: m.key))
-                for a, vs in self.views.items()}
+        return works_of(self.views)
 
 
 def read_mentions(conn: Connection, doc_ids: Sequence[int],
@@ -296,15 +297,14 @@ def _check(store: Store, s: Session, doc_id: int, gold_id: int,
 
 
 def decide_event(store: Store, doc_id: int, user: str, outcome: EventOutcome,
-                 when: datetime | None = None, *, seen: Any = None,
-                 check_seen: bool = False) -> EventDecisionResult:
+                 when: datetime | None = None, *, seen: Any = UNSEEN) -> EventDecisionResult:
     """Write one decision on an event-mention item into gold: one transaction, one
     ``adjudicate`` action (undone and redone by `gold.undo_decision` /
     `redo_decision`). Deciding an item again replaces the earlier decision. Refused
     when the annotators' work changed since the item was computed (its key is gone),
-    and, with `check_seen`, when another adjudicator decided it since `seen` (a
-    DecisionInfo, or None for none) was loaded."""
-    from annotator.store.gold import _decision_dict, _put_decision, _same_decision
+    and, given `seen` (a DecisionInfo, or None for none), when another adjudicator
+    decided it since that was loaded."""
+    from annotator.store.gold import _decision_dict, _put_decision, prior_decision
 
     when = when or utcnow()
     with store.write(doc_id) as s:
@@ -315,12 +315,7 @@ def decide_event(store: Store, doc_id: int, user: str, outcome: EventOutcome,
         if item is None:
             raise StoreError("this event item is no longer there (an annotator changed "
                              "their work): reload")
-        old = s.exec(select(Decision).where(Decision.document_id == doc_id,
-                                            Decision.item_key == item.key)).first()
-        if check_seen and not _same_decision(old, seen):
-            who = f"{old.by} ({old.outcome})" if old is not None else "an undo"
-            raise StoreError(f"this event item was decided by {who} since you loaded it: "
-                             "reloaded, look again")
+        old = prior_decision(s, doc_id, item.key, seen, "this event item")
         work: dict[TriggerKey, GoldMention | None] = dict(st.gold)
         undo_old = [] if old is None else _changes(
             {"before": old.before.get("event_mentions", []),

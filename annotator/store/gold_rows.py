@@ -29,6 +29,8 @@ from annotator.store.models import (
 )
 from annotator.store.service import Store
 
+UNSEEN = object()  # a decision call without `seen`: no check of what the caller saw
+
 KIND_AUTO = "auto_merge"
 KIND_DECISION = "adjudicate"
 

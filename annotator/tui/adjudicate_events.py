@@ -50,7 +50,6 @@ from annotator.adjudication.event_mentions import (
     EventOutcome,
     Mention,
 )
-from annotator.labelschema import LabelType
 from annotator.store.gold import DocAdjudication, decide
 from annotator.store.gold_events import EventDecisionResult, decide_event
 from annotator.tui.screens.choice_picker import Choice, ChoicePicker
@@ -77,7 +76,7 @@ def decide_any(store: Any, doc_id: int, user: str, outcome: Any, seen: Any) -> A
     """Write one decision: `decide_event` for an event-mention item's outcome (refused
     when another adjudicator decided it since `seen`), `decide` otherwise."""
     if isinstance(outcome, EventOutcome):
-        return decide_event(store, doc_id, user, outcome, seen=seen, check_seen=True)
+        return decide_event(store, doc_id, user, outcome, seen=seen)
     return decide(store, doc_id, user, outcome, seen=seen)
 
 
@@ -89,12 +88,8 @@ def result_line(result: Any) -> str:
     return f"✓ {result.outcome}: +{result.spans_added} spans{gold}"
 
 
-def event_type(schema: Any, name: str) -> LabelType | None:
-    return next((t for t in schema.events if t.name == name), None)
-
-
 def defaults_of(schema: Any) -> Defaults:
-    return {t.name: {a.name: a.default for a in t.attributes} for t in schema.events}
+    return {t.name: schema.attribute_defaults(t.name) for t in schema.events}
 
 
 def role_choices(schema: Any, item: EventItem, state: DocAdjudication,
@@ -102,7 +97,7 @@ def role_choices(schema: Any, item: EventItem, state: DocAdjudication,
     """(role, label) pairs an argument item can be edited to: the event type's roles that
     fit an entity label gold's spans have on the range (else one the versions gave)."""
     assert item.mention is not None and item.argument is not None
-    typ = event_type(schema, item.mention[2])
+    typ = schema.event(item.mention[2])
     if typ is None:
         return []
     s, e = item.argument
@@ -189,7 +184,7 @@ class EventItemsMixin:
 
     def _pick_attribute(self, item: EventItem) -> None:
         assert item.mention is not None and item.attribute is not None
-        typ = event_type(self.session.schema, item.mention[2])
+        typ = self.session.schema.event(item.mention[2])
         attr = next((a for a in typ.attributes if a.name == item.attribute), None) \
             if typ is not None else None
         values = list(attr.values) if attr is not None else sorted(

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from annotator.store.event_mentions import EVENT_MENTION_KINDS
+
 Quote = Callable[[int, int], str]
-MENTION_KINDS = ("add_event_mention", "remove_event_mention", "set_mention_type",
-                 "set_mention_attributes", "set_mention_coref", "add_event_argument",
-                 "remove_event_argument")
+MENTION_KINDS = EVENT_MENTION_KINDS  # the action kinds whose undo/redo notice is said here
 
 
 def mention_range(payload: Mapping[str, Any]) -> tuple[int, int] | None:

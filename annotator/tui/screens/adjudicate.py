@@ -256,8 +256,9 @@ class AdjudicateScreen(EventItemsMixin, GuardedScreen):
         state = self.state
         if state is None or not state.all_items:
             return None
-        self.item_pos = max(0, min(self.item_pos, len(state.all_items) - 1))
-        return state.all_items[self.item_pos]
+        items = state.all_items
+        self.item_pos = max(0, min(self.item_pos, len(items) - 1))
+        return items[self.item_pos]
 
     @property
     def corpus_remaining(self) -> int | None:
@@ -298,8 +299,9 @@ class AdjudicateScreen(EventItemsMixin, GuardedScreen):
         state = self._load(here) if self._may_be_open(here) else None
 
         def first_open(st: DocAdjudication, lo: int, hi: int) -> int | None:
-            return next((i for i in range(lo, min(hi, len(st.all_items)))
-                         if st.all_items[i].key not in st.decisions), None)
+            items = st.all_items
+            return next((i for i in range(lo, min(hi, len(items)))
+                         if items[i].key not in st.decisions), None)
 
         if state is not None:
             i = first_open(state, item_pos + 1, len(state.all_items))

@@ -132,7 +132,7 @@ class AnnotateScreen(MentionsMixin, SuggestionsMixin, GuardedScreen):
         self.doc_events, self.sentence_events = held.events
         self.article.set_spans(held.spans)
         self.article.set_suggestions(held.suggestions)
-        self._spans_changed()
+        self._spans_changed(reread_mentions=True)  # the document read again: mentions too
         self.suggestions_changed()
         self._caret_panels()
         self.query_one(StatusLine).status = self.status
@@ -239,13 +239,16 @@ class AnnotateScreen(MentionsMixin, SuggestionsMixin, GuardedScreen):
         self.show_suggestion_readout()
         self.show_mention_panel()
 
-    def _spans_changed(self) -> None:
+    def _spans_changed(self, *, reread_mentions: bool = False) -> None:
         cur = self.article.caret.cursor_range
         self.query_one(SpanList).show(
             self.article.index.spans,
             self.article.index.position_of(cur[0]) if cur else None)
         self.query_one(StatusLine).readout = self._readout()
-        self.reload_mentions()  # a span's change may change argument links
+        # removing or relabelling a span may unlink an argument: read the mentions again
+        # only when the document has argument links (a new span never changes one)
+        if reread_mentions or any(m.arguments for m in self.mentions or ()):
+            self.reload_mentions()
 
     def _saved(self, notice: str = "saved") -> None:
         if self.status == "new":
