@@ -22,6 +22,7 @@ from annotator.store.models import (
     Assignment,
     Document,
     GazetteerEntry,
+    Setting,
     Span,
     utcnow,
 )
@@ -190,6 +191,16 @@ class StoreSuggestionSources:
     def save_model(self: Store, user: str, data: bytes) -> None:
         """The user's suggestion model (base64 in the `setting` table)."""
         self.set_setting(MODEL_KEY.format(user=user), base64.b64encode(data).decode("ascii"))
+
+    def suggestion_sources_there(self: Store, user: str) -> list[str]:
+        """Which of the stored sources exist: "gazetteer" (any entry), "model" (the user
+        has one); two small queries, nothing decoded."""
+        with self.session() as s:
+            gazetteer = s.execute(select(_t(GazetteerEntry).c.id).limit(1)).first()
+            setting = _t(Setting)
+            model = s.execute(select(setting.c.key).where(
+                setting.c.key == MODEL_KEY.format(user=user))).first()
+        return [name for name, there in (("gazetteer", gazetteer), ("model", model)) if there]
 
     def load_model(self: Store, user: str) -> bytes | None:
         value = self.get_setting(MODEL_KEY.format(user=user))

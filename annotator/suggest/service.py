@@ -217,25 +217,26 @@ def suggesters(store: Store, user: str, sources: Sequence[str]) -> Suggesters:
                                         source="occurrences")
         out.own = out.own or None
         out.gold = out.gold or None
+    gazetteer = store_gazetteer(store) if {"gazetteer", "model"} & set(sources) else None
     if "gazetteer" in sources:
-        out.gazetteer = store_gazetteer(store)
+        out.gazetteer = gazetteer
         if out.gazetteer is None:
             out.notes.append("the gazetteer is empty (annotator gazetteer add FILE)")
     if "model" in sources:
-        out.model = load_model(store, user)
+        out.model = load_model(store, user, gazetteer=gazetteer)
         if out.model is None:
             out.notes.append(f"no model for {user} yet: it learns from the documents "
                              f"{user} marks done (and adjudicated gold)")
     return out
 
 
-def load_model(store: Store, user: str) -> Any | None:
+def load_model(store: Store, user: str, *, gazetteer: Any | None = None) -> Any | None:
     """The user's model (`annotator.suggest.crf.SpanModel`), trained now when they have
     none yet or the stored one cannot be read (an older format); None when there is
     nothing to learn from."""
     from annotator.suggest.crf import ModelError, SpanModel
 
-    gazetteer = store_gazetteer(store)
+    gazetteer = gazetteer or store_gazetteer(store)
     for attempt in range(2):
         data = store.load_model(user)
         if data is not None:

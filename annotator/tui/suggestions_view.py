@@ -339,9 +339,7 @@ class SuggestionsMixin:
             return
 
         def suggest() -> int:
-            sources = [name for name, there in (
-                ("gazetteer", bool(store.gazetteer_entries())),
-                ("model", store.load_model(user) is not None)) if there]
+            sources = store.suggestion_sources_there(user)
             if not sources:
                 return 0
             return int(_service().suggest_documents(store, user, [doc_id], sources))

@@ -240,6 +240,16 @@ def test_model_bytes_per_annotator(store: Store) -> None:
     assert store.load_model("bob") is None
 
 
+def test_which_stored_sources_are_there(store: Store) -> None:
+    assert store.suggestion_sources_there("alice") == []
+    store.save_model("alice", b"model")
+    assert store.suggestion_sources_there("alice") == ["model"]
+    assert store.suggestion_sources_there("bob") == []
+    store.add_gazetteer([("الرباط", "GPE")], "g.txt")
+    assert store.suggestion_sources_there("alice") == ["gazetteer", "model"]
+    assert store.suggestion_sources_there("bob") == ["gazetteer"]
+
+
 def test_suggestions_go_with_their_document_rows_only(store: Store) -> None:
     doc = _doc(store)
     store.add_suggestions("alice", doc, [P(M1)])
