@@ -289,14 +289,20 @@ class Store(StoreEventMentions,
                 ["document_id", "annotator_id"])
 
     def _check_label(self, kind: str, label: str) -> None:
+        self._check_labels(kind, (label,))
+
+    def _check_labels(self, kind: str, labels: Iterable[str]) -> None:
+        """Every one of `labels` must be a `kind` (entity | event) type of the schema: one
+        look at the schema for a batch, however many labels."""
         if self.label_checker is None:
             return
-        names = (
+        names = set(
             self.label_checker.entity_names() if kind == "entity"
             else self.label_checker.event_names()
         )
-        if label not in names:
-            raise StoreError(f"label {label!r} is not an {kind} type of the label schema")
+        unknown = sorted(set(labels) - names)
+        if unknown:
+            raise StoreError(f"label {unknown[0]!r} is not an {kind} type of the label schema")
 
     def _check_range(self, s: Session, doc_id: int, start: int, end: int) -> None:
         n = self._lengths.get(doc_id)

@@ -128,9 +128,10 @@ class StoreSuggestionSources:
         from annotator.suggest.gazetteer import gazetteer_key
 
         now = utcnow()
+        entries = list(entries)
+        self._check_labels("entity", {label for _name, label in entries})
         rows: dict[tuple[str, str], tuple[Any, ...]] = {}
         for name, label in entries:
-            self._check_label("entity", label)
             key = gazetteer_key(name)
             if key and (key, label) not in rows:
                 rows[(key, label)] = (name, key, label, source, now)

@@ -73,11 +73,11 @@ class StoreSuggestions(StoreSuggestionSources):
         by_doc = {d: list(ps) for d, ps in by_doc.items() if ps}
         if not by_doc:
             return 0
-        for proposals in by_doc.values():
-            for p in proposals:
-                if p.source not in SUGGESTION_SOURCES:
-                    raise StoreError(f"unknown suggestion source {p.source!r}")
-                self._check_label("entity", p.label)
+        proposed = [p for proposals in by_doc.values() for p in proposals]
+        unknown = {p.source for p in proposed} - set(SUGGESTION_SOURCES)
+        if unknown:
+            raise StoreError(f"unknown suggestion source {sorted(unknown)[0]!r}")
+        self._check_labels("entity", {p.label for p in proposed})
         doc_ids = sorted(by_doc)
         with self.write(doc_ids) as s:
             ann_id = self._ann_id(s, user)
@@ -226,8 +226,7 @@ class StoreSuggestions(StoreSuggestionSources):
                 Suggestion.annotator_id == ann_id, Suggestion.state == SUGGESTION_PENDING,
                 self._one_of(Suggestion.id, wanted)).order_by(col(Suggestion.id))))
             if accept:
-                for row in rows:
-                    self._check_label("entity", row.label)
+                self._check_labels("entity", {row.label for row in rows})
             spans = {(d, a, b, lab) for d, a, b, lab in
                      self._user_spans(s, ann_id, sorted({r.document_id for r in rows}))}
             per_doc: dict[int, list[dict[str, Any]]] = defaultdict(list)
