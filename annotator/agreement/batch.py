@@ -13,7 +13,9 @@ from .disagreements import DisagreementTally
 from .events import SCOPES, EventTally, event_tally
 from .model import DocumentUnit
 from .pairs import pairs
+from .span_table import SpanTable, fill_spans, group, span_table
 from .spans import PairTally, pair_tally
+from .table_counts import MAX_ANNOTATORS, disagreement_counts, pair_matches
 
 
 class DocumentTexts(Mapping[str, str]):
@@ -62,14 +64,32 @@ class BatchTally:
 
 
 def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
-                limit: int | None) -> BatchTally:
+                limit: int | None, table: SpanTable | None = None) -> BatchTally:
+    """The tally of ``docs``. ``table``: their spans (`span_table.SpanTable`), when the
+    documents' works do not carry them (they are given theirs where needed)."""
     disagreements = DisagreementTally(annotators, limit)
-    disagreements.add(docs)
     tallies = {}
-    for a, b in pairs(annotators):
-        tallies[a, b] = pair_tally(((d.work[a].spans, d.work[b].spans)
-                                    for d in docs if a in d.work and b in d.work),
-                                   count_spans=False)
+    whole = len(annotators) <= MAX_ANNOTATORS
+    if table is not None and not whole:
+        fill_spans(docs, table, annotators, range(len(docs)))
+    if table is None and whole:
+        table = span_table(docs, annotators)
+    if table is not None and whole:  # counted whole-array
+        grouped = group(table)
+        counted = disagreement_counts(table, grouped)
+        per_doc = counted.per_doc.tolist()
+        picked = disagreements.listed(docs, per_doc)
+        fill_spans(docs, table, annotators, picked)
+        disagreements.add_counted([docs[i] for i in picked], counted.clusters, counted.spans)
+        index = {a: i for i, a in enumerate(annotators)}
+        for a, b in pairs(annotators):
+            tallies[a, b] = pair_matches(table, grouped, index[a], index[b])
+    else:
+        disagreements.add(docs)
+        for a, b in pairs(annotators):
+            tallies[a, b] = pair_tally(((d.work[a].spans, d.work[b].spans)
+                                        for d in docs if a in d.work and b in d.work),
+                                       count_spans=False)
     finished = dict.fromkeys(annotators, 0)
     two_or_more = 0
     mentions: dict[str, dict[str, list[Any]]] = {}
@@ -83,5 +103,5 @@ def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
         texts.add(d.doc_id, d.text, keep=any(d.work[a].mentions for a in present))
     return BatchTally(
         disagreements, {scope: event_tally(docs, annotators, scope) for scope in SCOPES},
-        column_part(docs, annotators), tallies, [d.doc_id for d in docs], finished,
+        column_part(docs, annotators, table), tallies, [d.doc_id for d in docs], finished,
         two_or_more, mentions, texts)

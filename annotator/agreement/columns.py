@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from .model import DocumentUnit, SpanAnn
+from .model import DocumentUnit
+from .span_table import SpanTable, span_table
 from .tokens import bio_codes, token_offsets
 from .unitizing import CoderUnits, UnitizingAlpha, unitizing_alpha_arrays
 
@@ -69,18 +69,6 @@ class Columns:
         return unitizing_alpha_arrays(int(lengths.sum()), units, self.labels)
 
 
-def _span_rows(docs: Sequence[DocumentUnit], annotator: str) -> tuple[list[int], list[SpanAnn]]:
-    """Number of spans per document (0 when not finished) and all the spans, in order."""
-    counts: list[int] = []
-    spans: list[SpanAnn] = []
-    for d in docs:
-        work = d.work.get(annotator)
-        counts.append(len(work.spans) if work is not None else 0)
-        if work is not None:
-            spans.extend(work.spans)
-    return counts, spans
-
-
 @dataclass
 class ColumnsPart:
     """The columns of one batch of documents, on its own: document indices from 0, label
@@ -96,21 +84,17 @@ class ColumnsPart:
     finished: dict[str, np.ndarray]
 
 
-def column_part(docs: Sequence[DocumentUnit], annotators: Sequence[str]) -> ColumnsPart:
-    rows = {a: _span_rows(docs, a) for a in annotators}
-    labels = sorted(set().union(*(map(itemgetter(2), spans) for _, spans in rows.values())))
-    index = {label: i for i, label in enumerate(labels)}
+def column_part(docs: Sequence[DocumentUnit], annotators: Sequence[str],
+                table: SpanTable | None = None) -> ColumnsPart:
+    """The batch's columns; ``table``: its spans as a `SpanTable` already made."""
+    if table is None:
+        table = span_table(docs, annotators)
+    labels = table.labels
     spans: dict[str, SpanColumns] = {}
-    for a in annotators:
-        counts, found = rows.pop(a)
-        n = len(found)
-        spans[a] = SpanColumns(
-            np.repeat(np.arange(len(counts), dtype=np.int32), counts),
-            np.fromiter(map(itemgetter(0), found), dtype=np.int32, count=n),
-            np.fromiter(map(itemgetter(1), found), dtype=np.int32, count=n),
-            np.fromiter(map(index.__getitem__, map(itemgetter(2), found)), dtype=np.int32,
-                        count=n),
-        )
+    for i, a in enumerate(annotators):
+        mine = table.ann == i
+        spans[a] = SpanColumns(*(x[mine].astype(np.int32) for x in (
+            table.doc, table.start, table.end, table.label)))
     lengths = np.array([len(d.text) for d in docs], dtype=np.int64)
     # documents laid end to end, one character apart, so no token or span crosses over
     starts = np.cumsum(lengths + 1) - (lengths + 1)

@@ -238,6 +238,28 @@ class DisagreementTally:
             self.span_kinds.update(kind for sk in f.span_kinds for _, _, kind in sk)
         self._keep(new)
 
+    def listed(self, docs: Sequence[DocumentUnit], per_doc: Sequence[int]) -> list[int]:
+        """The documents (indices into ``docs``) whose disputed clusters (``per_doc``, as
+        counted) can make the first ``limit`` items, most disputed first."""
+        ranked = sorted((i for i, n in enumerate(per_doc) if n),
+                        key=lambda i: (-per_doc[i], docs[i].doc_id))
+        if self.limit is not None:
+            kept, clusters = 0, 0
+            while kept < len(ranked) and clusters < self.limit:
+                clusters += per_doc[ranked[kept]]
+                kept += 1
+            del ranked[kept:]
+        return ranked
+
+    def add_counted(self, listed: Sequence[DocumentUnit], kinds: Counter[str],
+                    span_kinds: Counter[str]) -> None:
+        """Add a batch whose disagreements were counted already (`table_counts`): the
+        clusters and spans per kind, and the documents `listed` picked (only those are
+        classified here)."""
+        self.kinds.update(kinds)
+        self.span_kinds.update(span_kinds)
+        self._keep([_classify(doc, self.annotators) for doc in listed])
+
     def merge(self, other: DisagreementTally) -> None:
         """Add another tally's documents (a batch tallied elsewhere)."""
         self.kinds.update(other.kinds)

@@ -9,12 +9,9 @@ of documents at a time, so the report can tally each batch and let it go.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, groupby
-from multiprocessing import get_context
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -24,21 +21,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
 from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
+from annotator.agreement.span_table import SpanTable, presence, table_of
 from annotator.errors import UsageError
-from annotator.io.parallel import Ready
-from annotator.io.token_split import tokens_of
 from annotator.store.bulk import BATCH, annotator_ids, ordered_documents, statuses_by_document
 from annotator.store.event_mentions import mention_views
 from annotator.store.models import GOLD, Document, EventLabel, Sentence, Span
 from annotator.store.service import Store
+from annotator.text.token_arrays import token_arrays
 
 NO_TOKENS = np.zeros((0, 2), dtype=np.int32)
-
-
-def token_array(text: str) -> np.ndarray:
-    """Token offsets of ``text`` as an (n, 2) int32 array (a fraction of a list's memory)."""
-    flat = np.fromiter(chain.from_iterable(tokens_of(text)), dtype=np.int32)
-    return flat.reshape(-1, 2)
 
 
 def _rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
@@ -56,9 +47,50 @@ def _rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
 def batch_units(
     conn: Connection, ids: list[int], done: dict[int, list[str]], wanted: dict[str, int],
 ) -> Iterator[DocumentUnit]:
+    """The units of the documents ``ids`` (those that exist), with the work of the wanted
+    annotators who finished each (``done``)."""
+    units, rows = _read(conn, ids, done, wanted)
+    spans: dict[tuple[int, int], set[SpanAnn]] = {}
+    make, tail = SpanAnn._make, itemgetter(slice(2, None))
+    for key, group in groupby(rows, itemgetter(0, 1)):
+        spans[key] = set(map(make, map(tail, group)))
+    for doc_id, unit in units:
+        for name, work in unit.work.items():
+            work.spans = spans.pop((doc_id, wanted[name]), set())
+        yield unit
+
+
+def batch_table(
+    conn: Connection, ids: list[int], done: dict[int, list[str]], wanted: dict[str, int],
+    annotators: list[str],
+) -> tuple[list[DocumentUnit], SpanTable]:
+    """`batch_units`, with the spans of the annotators compared (``annotators``, in that
+    order) as a `SpanTable` instead: the units' works carry no spans until
+    `span_table.fill_spans` gives them theirs."""
+    read, rows = _read(conn, ids, done, wanted)
+    units = [unit for _, unit in read]
+    position = {doc_id: d for d, (doc_id, _) in enumerate(read)}
+    column = {wanted[a]: i for i, a in enumerate(annotators)}
+    present = presence(units, annotators)
+    n = len(rows)
+    doc = np.fromiter((position.get(r[0], -1) for r in rows), dtype=np.int64, count=n)
+    ann = np.fromiter((column.get(r[1], -1) for r in rows), dtype=np.int64, count=n)
+    keep = (doc >= 0) & (ann >= 0)
+    keep[keep] = present[doc[keep], ann[keep]]  # only the work of who finished it
+    if not keep.all():
+        rows = [r for r, k in zip(rows, keep.tolist(), strict=True) if k]
+        doc, ann = doc[keep], ann[keep]
+    return units, table_of(doc, ann, [r[2:] for r in rows], present)
+
+
+def _read(
+    conn: Connection, ids: list[int], done: dict[int, list[str]], wanted: dict[str, int],
+) -> tuple[list[tuple[int, DocumentUnit]], list[tuple[Any, ...]]]:
+    """(document id, unit) per document of ``ids`` that exists, in that order, its works
+    without spans; and the span rows (document id, annotator id, start, end, label) of the
+    wanted annotators, by document and annotator."""
     d, se, sp, ev = (m.__table__ for m in (Document, Sentence, Span, EventLabel))  # type: ignore[attr-defined]
-    names = {i: n for n, i in wanted.items()}
-    ann_ids = list(names)
+    ann_ids = list(wanted.values())
     docs = {i: (ext, text) for i, ext, text in _rows(conn, select(
         d.c.id, d.c.external_id, d.c.text).where(d.c.id.in_(ids)))}
     sentences: dict[int, list[tuple[int, int]]] = {}
@@ -66,14 +98,10 @@ def batch_units(
                                     .where(se.c.document_id.in_(ids))
                                     .order_by(se.c.document_id, se.c.index)):
         sentences.setdefault(doc_id, []).append((start, end))
-    spans: dict[tuple[int, int], set[SpanAnn]] = {}
-    make, tail = SpanAnn._make, itemgetter(slice(2, None))
     rows = _rows(conn, select(sp.c.document_id, sp.c.annotator_id, sp.c.start, sp.c.end,
                               sp.c.label)
                  .where(sp.c.document_id.in_(ids), sp.c.annotator_id.in_(ann_ids))
                  .order_by(sp.c.document_id, sp.c.annotator_id))
-    for key, group in groupby(rows, itemgetter(0, 1)):
-        spans[key] = set(map(make, map(tail, group)))
     doc_events: dict[tuple[int, int], set[str]] = {}
     sent_events: dict[tuple[int, int], dict[tuple[int, int], set[str]]] = {}
     for doc_id, ann_id, label, scope, start, end in _rows(conn, select(
@@ -85,22 +113,24 @@ def batch_units(
         elif start is not None and end is not None:
             sent_events.setdefault(key, {}).setdefault((start, end), set()).add(label)
     mentions = mention_views(conn, ids, ann_ids)
+    units = []
     for doc_id in ids:
         if doc_id not in docs:
             continue
         ext, text = docs[doc_id]
-        finished = done[doc_id]
         work = {}
-        for name in finished:
+        for name in done[doc_id]:
             key = (doc_id, wanted[name])
             work[name] = AnnotatorWork(
-                spans=spans.pop(key, set()),
+                spans=set(),
                 doc_events=frozenset(doc_events.get(key, ())),
                 sent_events={k: frozenset(v) for k, v in sent_events.get(key, {}).items()},
                 mentions=mentions.get(key, []),
             )
-        yield DocumentUnit(doc_id=ext, text=text, sentences=sentences.get(doc_id, []),
-                           tokens=NO_TOKENS, work=work)
+        units.append((doc_id, DocumentUnit(doc_id=ext, text=text,
+                                           sentences=sentences.get(doc_id, []),
+                                           tokens=NO_TOKENS, work=work)))
+    return units, rows
 
 
 @dataclass
@@ -146,26 +176,18 @@ def unit_batches(store: Store, plan: LoadPlan, *, batch: int = BATCH
                  ) -> Iterator[list[DocumentUnit]]:
     """The plan's documents as units, a batch at a time; only the documents two or more
     finished are tokenized (token agreement looks at no other)."""
-    done, order = plan.done, plan.order
-    paired = sum(len(done[i]) >= 2 for i in order)
-    with _tokenizer(parallel=paired >= PARALLEL_TOKENS) as tokenize, \
-            store.engine.connect() as conn:
-        ready = None  # the batch read before, with its tokens on their way
-        for lo in range(0, len(order), batch):
-            new = list(batch_units(conn, order[lo:lo + batch], done, plan.wanted))
-            compared = [u for u in new if len(u.work) >= 2]
-            if ready is not None:
-                yield _tokenized(*ready)
-            ready = (new, compared, tokenize([u.text for u in compared]))
-        if ready is not None:
-            yield _tokenized(*ready)
+    with store.engine.connect() as conn:
+        for lo in range(0, len(plan.order), batch):
+            units = list(batch_units(conn, plan.order[lo:lo + batch], plan.done, plan.wanted))
+            tokenize(units)
+            yield units
 
 
-def _tokenized(units: list[DocumentUnit], compared: list[DocumentUnit], arrays: Any
-               ) -> list[DocumentUnit]:
-    for unit, tokens in zip(compared, arrays.result(), strict=True):
+def tokenize(units: list[DocumentUnit]) -> None:
+    """Give the units two or more annotators finished their token offsets."""
+    compared = [u for u in units if len(u.work) >= 2]
+    for unit, tokens in zip(compared, token_arrays([u.text for u in compared]), strict=True):
         unit.tokens = tokens
-    return units
 
 
 def load_units(
@@ -175,24 +197,3 @@ def load_units(
     compared."""
     plan = plan_units(store, names, with_gold=with_gold)
     return [u for part in unit_batches(store, plan, batch=batch) for u in part], plan.names
-
-
-# documents to tokenize from which tokenizing runs in a second process, beside the reads
-PARALLEL_TOKENS = 500
-
-
-def token_arrays(texts: list[str]) -> list[np.ndarray]:
-    return [token_array(t) for t in texts]
-
-
-@contextmanager
-def _tokenizer(*, parallel: bool) -> Iterator[Callable[[list[str]], Any]]:
-    """`tokenize(texts)` -> a future of their token arrays. On a corpus, a forked process
-    tokenizes while this one reads and builds the spans (tokenizing is a third of the load;
-    the machine has a second core); a few documents are tokenized here and now."""
-    if not parallel:
-        yield lambda texts: Ready(token_arrays(texts))
-        return
-    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
-        yield lambda texts: pool.submit(token_arrays, texts)
-

@@ -17,10 +17,12 @@ from typing import Any
 
 from annotator.agreement.batch import BatchTally, tally_batch
 from annotator.agreement.report import ReportBuilder
+from annotator.agreement.span_table import fill_spans
 from annotator.agreement.views import document_rows
-from annotator.commands.agreement_load import LoadPlan, batch_units, token_array
+from annotator.commands.agreement_load import LoadPlan, batch_table, tokenize
 from annotator.store.bulk import BATCH
 from annotator.store.service import Store
+from annotator.text.token_arrays import token_arrays
 
 WORKERS = 2
 IN_FLIGHT = 2 * WORKERS  # batches handed out and not merged yet, at the most
@@ -36,12 +38,11 @@ def _tally(url: str, names: list[str], limit: int | None, wanted: dict[str, int]
     if store is None:
         store = _STORES[url] = Store.open(url)
     with store.engine.connect() as conn:
-        units = list(batch_units(conn, ids, done, wanted))
-    for unit in units:
-        if len(unit.work) >= 2:
-            unit.tokens = token_array(unit.text)
-    batch = tally_batch(units, names, limit)
+        units, table = batch_table(conn, ids, done, wanted, names)
+    tokenize(units)
+    batch = tally_batch(units, names, limit, table)
     if rows:
+        fill_spans(units, table, names, range(len(units)))
         batch.document_rows = document_rows(units, names)
     return batch
 
@@ -51,6 +52,7 @@ def tally_in_workers(store: Store, plan: LoadPlan, builder: ReportBuilder, *,
     """Every batch of the plan tallied in WORKERS processes and merged into `builder` in
     order; with `rows`, each batch's `--by document` rows are added to it."""
     url = store.engine.url.render_as_string(hide_password=False)
+    token_arrays([])  # the tokenizer's class table, built once here for both workers
     flying: deque[Future[BatchTally]] = deque()
 
     def merge_oldest() -> None:

@@ -10,7 +10,6 @@ from test_agreement_fast_paths import random_corpus
 
 from annotator.agreement import build_report
 from annotator.agreement.report import ReportBuilder
-from annotator.commands import agreement_load
 from annotator.commands.agreement_load import load_units, plan_units, unit_batches
 
 
@@ -41,18 +40,20 @@ def test_batched_report_labels_first_used_out_of_order():
     assert parts == build_report(docs, ["a", "b", "c"])
 
 
-def test_forked_tokenizer_gives_the_same_units(store, monkeypatch):
+def test_loaded_units_carry_the_token_split_tokens(store):
+    """The loader's whole-batch tokens are `tokens_of`'s, whatever the batch size."""
     from adjudication_example import add_disputed_document
+
+    from annotator.io.token_split import tokens_of
 
     add_disputed_document(store)
     here, names = load_units(store, None)
-    monkeypatch.setattr(agreement_load, "PARALLEL_TOKENS", 0)  # fork even for one document
-    forked = [u for part in unit_batches(store, plan_units(store, None), batch=1)
-              for u in part]
-    assert names == ["alice", "bob"] and len(here) == len(forked) == 1
+    one = [u for part in unit_batches(store, plan_units(store, None), batch=1) for u in part]
+    assert names == ["alice", "bob"] and len(here) == len(one) == 1
     assert len(here[0].tokens) > 10
-    assert np.array_equal(here[0].tokens, forked[0].tokens)
-    assert here[0].work == forked[0].work and here[0].sentences == forked[0].sentences
+    assert here[0].tokens.tolist() == [list(t) for t in tokens_of(here[0].text)]
+    assert np.array_equal(here[0].tokens, one[0].tokens)
+    assert here[0].work == one[0].work and here[0].sentences == one[0].sentences
 
 
 def test_batches_tallied_in_worker_processes_equal_the_serial_report(store):
