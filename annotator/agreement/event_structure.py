@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.events_model import MentionView
@@ -126,8 +127,39 @@ def _shared_docs(docs: Docs, a: str, b: str) -> list[Mapping[str, Sequence[Menti
     return [work for work in docs.values() if a in work and b in work]
 
 
+@dataclass
+class _Scan:
+    """The documents read once: those where an annotator marked a mention (restricted to
+    the annotators), how many documents each set of finishers has, and the documents every
+    annotator finished, in order. A document without mentions adds nothing to any pair's
+    figures: it only counts, and lends alpha_U its length."""
+
+    active: dict[Hashable, dict[str, Sequence[MentionView]]] = field(default_factory=dict)
+    finishers: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    complete: list[Hashable] = field(default_factory=list)
+
+    def shared(self, a: str, b: str) -> int:
+        """The number of documents both a and b finished."""
+        return sum(n for who, n in self.finishers.items() if a in who and b in who)
+
+
+def _scan(docs: Docs, annotators: list[str]) -> _Scan:
+    keep = set(annotators)
+    scan = _Scan()
+    for d, w in docs.items():
+        present = tuple(a for a in annotators if a in w)
+        scan.finishers[present] += 1
+        if len(present) == len(annotators):
+            scan.complete.append(d)
+        if any(w[a] for a in present):
+            scan.active[d] = {a: ms for a, ms in w.items() if a in keep}
+    return scan
+
+
 # ----------------------------------------------------------------------- triggers
-def _trigger_pair(docs: Docs, a: str, b: str, min_units: int) -> dict[str, Any]:
+def _trigger_pair(docs: Docs, a: str, b: str, n_docs: int, min_units: int) -> dict[str, Any]:
+    """``docs``: the documents where someone marked a mention (the others add nothing but
+    to ``n_docs``, the number of documents a and b both finished)."""
     shared = _shared_docs(docs, a, b)
     counts = pair_counts(
         ({SpanAnn(m.start, m.end, m.type) for m in w[a]},
@@ -143,17 +175,15 @@ def _trigger_pair(docs: Docs, a: str, b: str, min_units: int) -> dict[str, Any]:
             "overlap": _f1(counts.overlap[label], n_type[label], "trigger", min_units),
         }
     total = sum(n_type.values())
-    return {"n_docs": len(shared),
+    return {"n_docs": n_docs,
             "exact": _f1(exact, total, "trigger", min_units),
             "overlap": _f1(overlap, total, "trigger", min_units),
             "per_type": per_type}
 
 
-def _trigger_alpha(docs: Docs, annotators: list[str], texts: Mapping[Hashable, str] | None,
+def _trigger_alpha(scan: _Scan, annotators: list[str], texts: Mapping[Hashable, str] | None,
                    min_units: int) -> dict[str, Any]:
-    complete = [w for d, w in docs.items() if all(a in w for a in annotators)]
-    keys = [d for d, w in docs.items() if all(a in w for a in annotators)]
-    n_docs = len(complete)
+    n_docs = len(scan.complete)
     if len(annotators) < 2:
         reason = "undefined: fewer than 2 annotators"
     elif not n_docs:
@@ -165,10 +195,14 @@ def _trigger_alpha(docs: Docs, annotators: list[str], texts: Mapping[Hashable, s
                 "per_type": {}, "n_docs": n_docs}
     units: dict[str, list[tuple[int, int, str]]] = {a: [] for a in annotators}
     offset = 0
-    for key, work in zip(keys, complete, strict=True):
-        ends = [m.end for a in annotators for m in work[a]]
-        length = len(texts[key]) if texts is not None and key in texts else max(ends,
-                                                                                  default=0)
+    for key in scan.complete:
+        work = scan.active.get(key)
+        text = texts.get(key) if texts is not None else None
+        if work is None:  # no mention: the document only lends its length
+            offset += len(text) if text is not None else 0
+            continue
+        length = len(text) if text is not None else max(
+            (m.end for a in annotators for m in work[a]), default=0)
         for a in annotators:
             units[a] += [(m.start + offset, m.end + offset, m.type) for m in work[a]]
         offset += length
@@ -251,12 +285,6 @@ def _annotators(docs: Docs, given: Sequence[str] | None) -> list[str]:
     return list(seen)
 
 
-def _restricted(docs: Docs, annotators: list[str]) -> dict[Hashable, dict[str, Sequence[
-        MentionView]]]:
-    keep = set(annotators)
-    return {d: {a: ms for a, ms in w.items() if a in keep} for d, w in docs.items()}
-
-
 def _mean_per_key(per_pair: Mapping[str, dict[str, Any]], field: str, sub: str | None,
                   what: str, min_units: int) -> dict[str, Any]:
     keys = sorted({k for p in per_pair.values() for k in p[field]})
@@ -281,16 +309,18 @@ def event_structure_section(
     ``texts`` (document -> text) gives the disagreement rows their text and alpha_U its
     continuum (without it a document's continuum ends at its last trigger, noted)."""
     names = _annotators(docs, annotators)
-    docs = _restricted(docs, names)
+    scan = _scan(docs, names)
+    docs = scan.active
     ordered = pairs(names)
-    trig = {pair_key(a, b): _trigger_pair(docs, a, b, min_units) for a, b in ordered}
+    trig = {pair_key(a, b): _trigger_pair(docs, a, b, scan.shared(a, b), min_units)
+            for a, b in ordered}
     args = {pair_key(a, b): _argument_pair(docs, a, b, min_units) for a, b in ordered}
     counts = {a: sum(len(w[a]) for w in docs.values() if a in w) for a in names}
     type_counts = {a: Counter(m.type for w in docs.values() if a in w for m in w[a])
                    for a in names}
     per_type = _mean_per_key(trig, "per_type", "exact", "trigger", min_units)
     per_type_overlap = _mean_per_key(trig, "per_type", "overlap", "trigger", min_units)
-    alpha = _trigger_alpha(docs, names, texts, min_units)
+    alpha = _trigger_alpha(scan, names, texts, min_units)
     types = sorted(set(per_type) | set(alpha["per_type"]))
     attribute_names = sorted({k for p in args.values() for k in p["attributes"]})
     listed = find_disagreements(docs, names, texts, max_disagreements)
@@ -302,7 +332,7 @@ def event_structure_section(
     return {
         "annotators": names,
         "min_units": min_units,
-        "documents": sum(1 for w in docs.values() if sum(a in w for a in names) >= 2),
+        "documents": sum(n for who, n in scan.finishers.items() if len(who) >= 2),
         "triggers": {
             "mentions": counts,
             "exact": _mean_f1([p["exact"] for p in trig.values()], "trigger", min_units),

@@ -50,6 +50,7 @@ class CoderUnits:
 
 
 Intervals = tuple[np.ndarray, np.ndarray]  # sorted, disjoint (starts, ends)
+FLOAT_EXACT = 2**53  # float64 sums of integers stay exact below this
 
 
 def _merged(starts: np.ndarray, ends: np.ndarray, begin: int, end: int) -> Intervals:
@@ -69,51 +70,116 @@ def _merged(starts: np.ndarray, ends: np.ndarray, begin: int, end: int) -> Inter
     return s[firsts], reach[lasts]
 
 
-def _gaps(units: Intervals, begin: int, end: int) -> np.ndarray:
-    """Lengths of the (non-empty) gaps between a coder's units."""
-    s, e = units
-    gaps = np.concatenate(
-        (
-            [s[0] - begin] if len(s) else [end - begin],
-            s[1:] - e[:-1],
-            [end - e[-1]] if len(s) else [],
-        )
-    )
-    return gaps[gaps > 0].astype(np.int64)
+@dataclass(frozen=True)
+class _Blocks:
+    """One coder's merged units of every label at once: label ``r`` (its rank among the
+    labels used, in name order) has the continuum [r * stride, r * stride + length), so the
+    labels' units never meet and one sorted array holds them all; ``bounds[r]`` is the
+    index of the first unit of label r (``bounds[-1]``: the number of units)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    lengths: np.ndarray
+    bounds: np.ndarray
 
 
-def _alone(a: Intervals, b: Intervals) -> tuple[int, np.ndarray, np.ndarray]:
-    """Sum of squared lengths of a's units that overlap none of b's units (they lie inside
-    one of b's gaps), and the (a, b) index pairs of overlapping units."""
-    lo = np.searchsorted(b[1], a[0], side="right")  # first b unit ending after a starts
-    hi = np.maximum(np.searchsorted(b[0], a[1], side="left"), lo)  # first starting at a's end
-    lengths = (a[1] - a[0])[hi == lo]
+def _blocks(c: CoderUnits, rank: np.ndarray, begin: int, length: int, stride: int) -> _Blocks:
+    """A coder's units clipped to the continuum, empty ones dropped, the overlapping ones of
+    one label merged (as :func:`_merged` does, label by label)."""
+    s = np.asarray(c.starts, dtype=np.int64) - begin
+    e = np.asarray(c.ends, dtype=np.int64) - begin
+    labels = np.asarray(c.labels)
+    if len(s) and (s.min() < 0 or e.max() > length or not bool(np.all(e > s))):
+        s, e = np.maximum(s, 0), np.minimum(e, length)
+        keep = e > s
+        s, e, labels = s[keep], e[keep], labels[keep]
+    key = rank[labels] * stride
+    key += s
+    e = e - s
+    if len(key) > 1 and not bool(np.all(key[1:] >= key[:-1])):
+        order = np.argsort(key, kind="stable")
+        key, e = key[order], e[order]
+    e += key
+    if len(key) > 1:
+        reach = np.maximum.accumulate(e)
+        new = key[1:] >= reach[:-1]  # touching units stay apart; labels never touch
+        if not bool(new.all()):
+            lasts = np.flatnonzero(np.append(new, True))  # a merged unit's last member
+            firsts = np.append(0, lasts[:-1] + 1)
+            key, e = key[firsts], reach[lasts]
+    n_labels = len(rank) and int(rank.max()) + 1
+    bounds = np.searchsorted(key, np.arange(n_labels + 1, dtype=np.int64) * stride)
+    return _Blocks(key, e, e - key, bounds)
+
+
+def _per_label(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Sums of ``values`` over the slices ``bounds[r]:bounds[r + 1]`` (exact integers)."""
+    total = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(values, out=total[1:])
+    return total[bounds[1:]] - total[bounds[:-1]]
+
+
+def _pair_disagreement(a: _Blocks, b: _Blocks) -> np.ndarray:
+    """Per label, the sum of distances over overlapping segment pairs of two coders:
+    overlapping units, plus every unit inside the other coder's gap."""
+    lo = np.searchsorted(b.ends, a.starts, side="right")  # first b unit ending after a starts
+    hi = np.maximum(np.searchsorted(b.starts, a.ends, side="left"), lo)  # first at a's end
     counts = hi - lo
+    firsts = np.zeros(len(counts) + 1, dtype=np.int64)  # a unit's first overlapping pair
+    np.cumsum(counts, out=firsts[1:])
     ia = np.repeat(np.arange(len(lo)), counts)
-    ib = np.arange(int(counts.sum())) - (np.cumsum(counts) - counts)[ia] + lo[ia]
-    return int(np.sum(lengths * lengths)), ia, ib
+    ib = np.arange(int(firsts[-1])) - firsts[ia] + lo[ia]
+    alone_b = b.lengths * b.lengths
+    alone_b[ib] = 0
+    ds, de = a.starts[ia] - b.starts[ib], a.ends[ia] - b.ends[ib]
+    return (_per_label(np.where(counts == 0, a.lengths * a.lengths, 0), a.bounds)
+            + _per_label(alone_b, b.bounds)
+            + _per_label(ds * ds + de * de, firsts[a.bounds]))
 
 
-def _pair_disagreement(a: Intervals, b: Intervals) -> int:
-    """Sum of distances over overlapping segment pairs of two coders: overlapping units,
-    plus every unit inside the other coder's gap."""
-    alone_a, ia, ib = _alone(a, b)
-    alone_b, _, _ = _alone(b, a)
-    ds, de = a[0][ia] - b[0][ib], a[1][ia] - b[1][ib]
-    return alone_a + alone_b + int(np.sum(ds * ds + de * de))
+def _gaps(c: _Blocks, r: int, stride: int, length: int) -> np.ndarray:
+    """Lengths of the (non-empty) gaps between a coder's units of label r."""
+    lo, hi = int(c.bounds[r]), int(c.bounds[r + 1])
+    if lo == hi:
+        return np.array([length], dtype=np.int64)
+    s, e = c.starts[lo:hi], c.ends[lo:hi]
+    base = r * stride
+    gaps = np.concatenate(([s[0] - base], s[1:] - e[:-1], [base + length - e[-1]]))
+    return gaps[gaps > 0]
+
+
+def _length_counts(unit_lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct unit lengths, ascending, and how many units have each."""
+    if len(unit_lengths) and int(unit_lengths.max()) <= 4 * len(unit_lengths) + 1024:
+        counts = np.bincount(unit_lengths)
+        values = np.flatnonzero(counts)
+        return values, counts[values]
+    return np.unique(unit_lengths, return_counts=True)
+
+
+def _at_least(gaps: np.ndarray, values: np.ndarray) -> tuple[list[int], list[int]]:
+    """For each value: the number and the sum of the gaps at least that long."""
+    if int(gaps.sum()) < FLOAT_EXACT:  # the float sums below are then exact
+        bucket = np.searchsorted(values, gaps, side="right")  # gaps >= values[:bucket]
+        n = np.bincount(bucket, minlength=len(values) + 1)[::-1].cumsum()[::-1]
+        s = np.bincount(bucket, weights=gaps, minlength=len(values) + 1)[::-1].cumsum()[::-1]
+        return n[1:].tolist(), s[1:].astype(np.int64).tolist()
+    ordered = np.sort(gaps)
+    suffix = [int(x) for x in np.append(np.cumsum(ordered[::-1])[::-1], 0)]
+    ks = np.searchsorted(ordered, values, side="left").tolist()
+    return [len(ordered) - k for k in ks], [suffix[k] for k in ks]
 
 
 def _expected(unit_lengths: np.ndarray, gap_lengths: np.ndarray, m: int, length: int) -> float:
     n_c = len(unit_lengths)
-    gaps = np.sort(gap_lengths)
-    suffix = np.append(np.cumsum(gaps[::-1])[::-1], 0)  # suffix[k] = sum(gaps[k:])
-    values, counts = np.unique(unit_lengths, return_counts=True)
-    ks = np.searchsorted(gaps, values, side="left")
+    values, counts = _length_counts(unit_lengths)
+    n_ge, sum_ge = _at_least(gap_lengths, values)
     numerator3 = 0  # 3 x the numerator, kept in (Python) integers
     denominator = m * length * (m * length - 1)
-    for ln, count, k in zip(values.tolist(), counts.tolist(), ks.tolist(), strict=True):
+    for ln, count, n_gaps, gap_sum in zip(values.tolist(), counts.tolist(), n_ge, sum_ge,
+                                          strict=True):
         within_units = (n_c - 1) * (2 * ln**3 - 3 * ln**2 + ln)
-        placements = int(suffix[k]) - (ln - 1) * (len(gaps) - k)  # sum over gaps >= ln
+        placements = gap_sum - (ln - 1) * n_gaps  # sum over gaps >= ln
         numerator3 += count * (within_units + 3 * ln * ln * placements)
         denominator -= count * ln * (ln - 1)
     if denominator <= 0:
@@ -130,22 +196,26 @@ def unitizing_alpha_arrays(
         return UnitizingAlpha(undefined(length, "undefined: fewer than 2 coders"), {})
     if length <= 0:
         return UnitizingAlpha(undefined(0, "undefined: empty continuum"), {})
-    end = begin + length
-    used = np.unique(np.concatenate([c.labels for c in coders]))
+    marked = sum(np.bincount(c.labels, minlength=len(labels)) for c in coders)
+    used = np.flatnonzero(marked).tolist()
+    names = sorted(labels[i] for i in used)
+    rank = np.zeros(max(used, default=-1) + 1, dtype=np.int64)
+    for i in used:
+        rank[i] = names.index(labels[i])
+    stride = length + 1
+    blocks = [_blocks(c, rank, begin, length, stride) for c in coders]
+    pair_sums = [0] * len(names)
+    for x in range(m):
+        for y in range(x + 1, m):
+            for r, d in enumerate(_pair_disagreement(blocks[x], blocks[y]).tolist()):
+                pair_sums[r] += d
     observed: dict[str, float] = {}
     expected: dict[str, float] = {}
     per_label: dict[str, Score] = {}
-    for label in sorted(labels[i] for i in used.tolist()):
-        i = labels.index(label)
-        merged = [
-            _merged(c.starts[c.labels == i], c.ends[c.labels == i], begin, end) for c in coders
-        ]
-        pair_sum = sum(
-            _pair_disagreement(merged[x], merged[y]) for x in range(m) for y in range(x + 1, m)
-        )
-        d_o = 2 * pair_sum / (m * (m - 1) * length * length)
-        units = np.concatenate([e - s for s, e in merged]).astype(np.int64)
-        gaps = np.concatenate([_gaps(u, begin, end) for u in merged])
+    for r, label in enumerate(names):
+        d_o = 2 * pair_sums[r] / (m * (m - 1) * length * length)
+        units = np.concatenate([c.lengths[c.bounds[r]:c.bounds[r + 1]] for c in blocks])
+        gaps = np.concatenate([_gaps(c, r, stride, length) for c in blocks])
         d_e = _expected(units, gaps, m, length)
         observed[label], expected[label] = d_o, d_e
         if d_e <= 0:
@@ -153,7 +223,7 @@ def unitizing_alpha_arrays(
         else:
             per_label[label] = Score(1.0 - d_o / d_e, length)
     total_e = sum(expected.values())
-    if not len(used):
+    if not used:
         overall = undefined(length, "undefined: no coder marked any unit")
     elif total_e <= 0:
         overall = undefined(length, "undefined: expected disagreement is 0")

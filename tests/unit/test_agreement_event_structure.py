@@ -201,3 +201,28 @@ def test_undefined_without_a_second_annotator() -> None:
     assert s["triggers"]["exact"]["f1"] is None and s["triggers"]["exact"]["reason"]
     assert s["triggers"]["unitizing_alpha"]["overall"]["value"] is None
     assert s["disagreements"] == [] and s["notes"]
+
+
+def test_documents_without_mentions_only_count_and_lend_their_length() -> None:
+    empty = {"alice": [], "bob": []}
+    docs = {"e0": empty, "d1": DOCS["d1"], "e2": {"alice": []}, "e3": dict(empty)}
+    texts = {"e0": "x" * 7, "d1": TEXT, "e2": "y" * 5, "e3": "z" * 11}
+    with_empty = event_structure_section(docs, texts=texts)
+    alone = event_structure_section({"d1": DOCS["d1"]}, texts=TEXTS)
+    assert (with_empty["documents"], alone["documents"]) == (3, 1)
+    pair = with_empty["triggers"]["pairwise"]["alice|bob"]
+    assert pair["n_docs"] == 3
+    assert {**pair, "n_docs": 1} == alone["triggers"]["pairwise"]["alice|bob"]
+    for key in ("mentions", "exact", "overlap"):
+        assert with_empty["triggers"][key] == alone["triggers"][key]
+    for key in ("arguments", "attributes", "disagreements", "disagreements_by_kind"):
+        assert with_empty[key] == alone[key]
+    # alpha_U: e0, d1 and e3 laid end to end (e2 is alice's only), d1's triggers after e0
+    units = {a: [(m.start + 7, m.end + 7, m.type) for m in DOCS["d1"][a]]
+             for a in ("alice", "bob")}
+    direct = unitizing_alpha(7 + len(TEXT) + 11, units)
+    alpha = with_empty["triggers"]["unitizing_alpha"]
+    assert (alpha["n_docs"], alpha["overall"]["n"]) == (3, 7 + len(TEXT) + 11)
+    assert alpha["overall"]["value"] == direct.overall.value
+    for t, score in direct.per_label.items():
+        assert with_empty["triggers"]["per_type"][t]["unitizing_alpha"]["value"] == score.value
