@@ -16,7 +16,7 @@ units show each pattern. Per label, a pattern reduces to (coders, coders with th
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -42,22 +42,6 @@ class EventUnit(NamedTuple):
     start: int | None  # None for document scope
     end: int | None
     values: dict[str, frozenset[str]]  # annotator -> label set, only annotators who finished
-
-
-def _doc_units(doc: DocumentUnit, annotators: list[str], scope: str) -> Iterator[EventUnit]:
-    work = {a: doc.work[a] for a in annotators if a in doc.work}
-    if scope == "document":
-        yield EventUnit(
-            doc.doc_id, None, None, {a: frozenset(w.doc_events) for a, w in work.items()}
-        )
-        return
-    sentences = set(doc.sentences)
-    for w in work.values():
-        sentences.update(w.sent_events)
-    empty: frozenset[str] = frozenset()
-    for start, end in sorted(sentences):
-        values = {a: frozenset(w.sent_events.get((start, end), empty)) for a, w in work.items()}
-        yield EventUnit(doc.doc_id, start, end, values)
 
 
 @dataclass
@@ -87,17 +71,35 @@ def _disagreement(doc: DocumentUnit, unit: EventUnit) -> dict[str, Any]:
 def event_tally(docs: Sequence[DocumentUnit], annotators: list[str], scope: str,
                 tally: EventTally | None = None) -> EventTally:
     """Add the event units of ``docs`` to ``tally`` (a new one when None): a corpus can be
-    tallied a batch of documents at a time."""
+    tallied a batch of documents at a time. The sentences no annotator labelled are
+    counted at once (their pattern is every finished annotator's empty set)."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
     tally = EventTally(Counter(), [], 0) if tally is None else tally
+    patterns, empty = tally.patterns, frozenset[str]()
     for doc in docs:
-        for unit in _doc_units(doc, annotators, scope):
-            tally.units += 1
-            values = unit.values
-            tally.patterns[tuple(values.get(a) for a in annotators)] += 1
-            if len(values) >= 2 and len(set(values.values())) > 1:
-                tally.disagreements.append(_disagreement(doc, unit))
+        works = [doc.work.get(a) for a in annotators]
+        if scope == "document":
+            units = [(None, None)]
+            values = [[None if w is None else frozenset(w.doc_events) for w in works]]
+        else:
+            labelled = set().union(*(w.sent_events for w in works if w is not None))
+            quiet = len(set(doc.sentences) - labelled)
+            if quiet:
+                patterns[tuple(None if w is None else empty for w in works)] += quiet
+                tally.units += quiet
+            units = sorted(labelled)
+            values = [[None if w is None else frozenset(w.sent_events.get(u, empty))
+                       for w in works] for u in units]
+        tally.units += len(units)
+        for (start, end), pattern in zip(units, values, strict=True):
+            patterns[tuple(pattern)] += 1
+            given = [v for v in pattern if v is not None]
+            if len(given) >= 2 and any(v != given[0] for v in given):
+                tally.disagreements.append(_disagreement(doc, EventUnit(
+                    doc.doc_id, start, end,
+                    {a: v for a, v in zip(annotators, pattern, strict=True)
+                     if v is not None})))
     return tally
 
 

@@ -45,9 +45,12 @@ def span_table(docs: Sequence[DocumentUnit], annotators: Sequence[str]) -> SpanT
         counts.append(len(spans))
         owners.append((d, a))
         found.extend(spans)
+    n = len(found)
     return table_of(np.repeat(np.array([d for d, _ in owners], dtype=np.int64), counts),
                     np.repeat(np.array([a for _, a in owners], dtype=np.int64), counts),
-                    found, present)
+                    np.fromiter(map(itemgetter(0), found), dtype=np.int64, count=n),
+                    np.fromiter(map(itemgetter(1), found), dtype=np.int64, count=n),
+                    list(map(itemgetter(2), found)), present)
 
 
 def presence(docs: Sequence[DocumentUnit], annotators: Sequence[str]) -> np.ndarray:
@@ -56,19 +59,14 @@ def presence(docs: Sequence[DocumentUnit], annotators: Sequence[str]) -> np.ndar
                     dtype=bool).reshape(len(docs), len(annotators))
 
 
-def table_of(doc: np.ndarray, ann: np.ndarray, spans: Sequence[tuple[int, int, str]],
-             present: np.ndarray) -> SpanTable:
-    """The table of rows given as columns (document and annotator index) and (start, end,
-    label) triples, in any order."""
-    labels = sorted(set(map(itemgetter(2), spans)))
-    index = {label: i for i, label in enumerate(labels)}
-    n = len(spans)
-    start = np.fromiter(map(itemgetter(0), spans), dtype=np.int64, count=n)
-    end = np.fromiter(map(itemgetter(1), spans), dtype=np.int64, count=n)
-    label = np.fromiter(map(index.__getitem__, map(itemgetter(2), spans)), dtype=np.int64,
-                        count=n)
-    order = np.lexsort((ann, label, end, start, doc))
-    return SpanTable(labels, doc[order], ann[order], start[order], end[order], label[order],
+def table_of(doc: np.ndarray, ann: np.ndarray, start: np.ndarray, end: np.ndarray,
+             label: list[str], present: np.ndarray) -> SpanTable:
+    """The table of rows given as columns, in any order (``label``: the names)."""
+    labels = sorted(set(label))
+    index = {name: i for i, name in enumerate(labels)}
+    codes = np.fromiter(map(index.__getitem__, label), dtype=np.int64, count=len(label))
+    order = np.lexsort((ann, codes, end, start, doc))
+    return SpanTable(labels, doc[order], ann[order], start[order], end[order], codes[order],
                      present)
 
 

@@ -69,18 +69,32 @@ def batch_table(
     `span_table.fill_spans` gives them theirs."""
     read, rows = _read(conn, ids, done, wanted)
     units = [unit for _, unit in read]
-    position = {doc_id: d for d, (doc_id, _) in enumerate(read)}
-    column = {wanted[a]: i for i, a in enumerate(annotators)}
     present = presence(units, annotators)
     n = len(rows)
-    doc = np.fromiter((position.get(r[0], -1) for r in rows), dtype=np.int64, count=n)
-    ann = np.fromiter((column.get(r[1], -1) for r in rows), dtype=np.int64, count=n)
+
+    def column(k: int) -> np.ndarray:
+        return np.fromiter(map(itemgetter(k), rows), dtype=np.int64, count=n)
+
+    doc = _positions(column(0), [doc_id for doc_id, _ in read])
+    ann = _positions(column(1), [wanted[a] for a in annotators])
     keep = (doc >= 0) & (ann >= 0)
     keep[keep] = present[doc[keep], ann[keep]]  # only the work of who finished it
+    labels = list(map(itemgetter(4), rows))
     if not keep.all():
-        rows = [r for r, k in zip(rows, keep.tolist(), strict=True) if k]
-        doc, ann = doc[keep], ann[keep]
-    return units, table_of(doc, ann, [r[2:] for r in rows], present)
+        labels = [x for x, k in zip(labels, keep.tolist(), strict=True) if k]
+    return units, table_of(doc[keep], ann[keep], column(2)[keep], column(3)[keep], labels,
+                           present)
+
+
+def _positions(values: np.ndarray, keys: list[int]) -> np.ndarray:
+    """The position of each value in ``keys`` (distinct), -1 where it is not there."""
+    if not keys:
+        return np.full(len(values), -1, dtype=np.int64)
+    key_array = np.array(keys, dtype=np.int64)
+    order = np.argsort(key_array)
+    at = np.minimum(np.searchsorted(key_array[order], values), len(keys) - 1)
+    found = key_array[order][at] == values
+    return np.where(found, order[at], -1)
 
 
 def _read(
