@@ -75,19 +75,30 @@ class _Blocks:
     """One coder's merged units of every label at once: label ``r`` (its rank among the
     labels used, in name order) has the continuum [r * stride, r * stride + length), so the
     labels' units never meet and one sorted array holds them all; ``bounds[r]`` is the
-    index of the first unit of label r (``bounds[-1]``: the number of units)."""
+    index of the first unit of label r (``bounds[-1]``: the number of units). ``padded``:
+    starts and ends after a unit [-1, -1) that stands for "none"."""
 
-    starts: np.ndarray
-    ends: np.ndarray
+    padded: tuple[np.ndarray, np.ndarray]
     lengths: np.ndarray
+    squares: np.ndarray  # lengths squared
     bounds: np.ndarray
+
+    @property
+    def starts(self) -> np.ndarray:
+        return self.padded[0][1:]
+
+    @property
+    def ends(self) -> np.ndarray:
+        return self.padded[1][1:]
 
 
 def _blocks(c: CoderUnits, rank: np.ndarray, begin: int, length: int, stride: int) -> _Blocks:
     """A coder's units clipped to the continuum, empty ones dropped, the overlapping ones of
     one label merged (as :func:`_merged` does, label by label)."""
-    s = np.asarray(c.starts, dtype=np.int64) - begin
-    e = np.asarray(c.ends, dtype=np.int64) - begin
+    s = np.asarray(c.starts, dtype=np.int64)
+    e = np.asarray(c.ends, dtype=np.int64)
+    if begin:
+        s, e = s - begin, e - begin
     labels = np.asarray(c.labels)
     if len(s) and (s.min() < 0 or e.max() > length or not bool(np.all(e > s))):
         s, e = np.maximum(s, 0), np.minimum(e, length)
@@ -109,7 +120,9 @@ def _blocks(c: CoderUnits, rank: np.ndarray, begin: int, length: int, stride: in
             key, e = key[firsts], reach[lasts]
     n_labels = len(rank) and int(rank.max()) + 1
     bounds = np.searchsorted(key, np.arange(n_labels + 1, dtype=np.int64) * stride)
-    return _Blocks(key, e, e - key, bounds)
+    lengths = e - key
+    padded = (np.append(-1, key), np.append(-1, e))
+    return _Blocks(padded, lengths, lengths * lengths, bounds)
 
 
 def _per_label(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -121,20 +134,30 @@ def _per_label(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 def _pair_disagreement(a: _Blocks, b: _Blocks) -> np.ndarray:
     """Per label, the sum of distances over overlapping segment pairs of two coders:
-    overlapping units, plus every unit inside the other coder's gap."""
-    lo = np.searchsorted(b.ends, a.starts, side="right")  # first b unit ending after a starts
-    hi = np.maximum(np.searchsorted(b.starts, a.ends, side="left"), lo)  # first at a's end
-    counts = hi - lo
-    firsts = np.zeros(len(counts) + 1, dtype=np.int64)  # a unit's first overlapping pair
-    np.cumsum(counts, out=firsts[1:])
-    ia = np.repeat(np.arange(len(lo)), counts)
-    ib = np.arange(int(firsts[-1])) - firsts[ia] + lo[ia]
-    alone_b = b.lengths * b.lengths
-    alone_b[ib] = 0
-    ds, de = a.starts[ia] - b.starts[ib], a.ends[ia] - b.ends[ib]
-    return (_per_label(np.where(counts == 0, a.lengths * a.lengths, 0), a.bounds)
-            + _per_label(alone_b, b.bounds)
-            + _per_label(ds * ds + de * de, firsts[a.bounds]))
+    overlapping units, plus every unit inside the other coder's gap.
+
+    Two units overlap when one starts inside the other; as a coder's units are disjoint,
+    a unit can start inside one unit of the other coder only: the last one starting before
+    it (at or before, for b's units: a pair starting together is counted once)."""
+    n_a, n_b = len(a.lengths), len(b.lengths)
+    order = np.argsort(np.concatenate((a.starts, b.starts)), kind="stable")  # a first on ties
+    is_a = order < n_a
+    # padded index of the b unit starting before each a unit (0: none), and of the a unit
+    # starting at or before each b unit
+    ib = np.flatnonzero(is_a) - np.arange(n_a)
+    ia = np.flatnonzero(~is_a) - np.arange(n_b)
+    in_b = a.starts < b.padded[1][ib]  # a's unit starts inside b's unit ib
+    in_a = b.starts < a.padded[1][ia]  # b's unit starts inside a's unit ia
+    seen_a = np.append(False, in_b)  # (padded) units overlapping some unit of the other
+    seen_a[ia[in_a]] = True
+    seen_b = np.append(False, in_a)
+    seen_b[ib[in_b]] = True
+    d_a = np.square(a.starts - b.padded[0][ib]) + np.square(a.ends - b.padded[1][ib])
+    d_b = np.square(b.starts - a.padded[0][ia]) + np.square(b.ends - a.padded[1][ia])
+    # each overlapping pair once (where the later unit starts), a lone unit its square
+    side_a = np.where(in_b, d_a, np.where(seen_a[1:], 0, a.squares))
+    side_b = np.where(in_a, d_b, np.where(seen_b[1:], 0, b.squares))
+    return _per_label(side_a, a.bounds) + _per_label(side_b, b.bounds)
 
 
 def _gaps(c: _Blocks, r: int, stride: int, length: int) -> np.ndarray:
@@ -160,7 +183,12 @@ def _length_counts(unit_lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _at_least(gaps: np.ndarray, values: np.ndarray) -> tuple[list[int], list[int]]:
     """For each value: the number and the sum of the gaps at least that long."""
     if int(gaps.sum()) < FLOAT_EXACT:  # the float sums below are then exact
-        bucket = np.searchsorted(values, gaps, side="right")  # gaps >= values[:bucket]
+        if len(values) and values[-1] <= 1 << 16:  # short units: look the buckets up
+            top = int(values[-1])
+            table = np.searchsorted(values, np.arange(top + 1), side="right")
+            bucket = table[np.minimum(gaps, top)]
+        else:
+            bucket = np.searchsorted(values, gaps, side="right")  # gaps >= values[:bucket]
         n = np.bincount(bucket, minlength=len(values) + 1)[::-1].cumsum()[::-1]
         s = np.bincount(bucket, weights=gaps, minlength=len(values) + 1)[::-1].cumsum()[::-1]
         return n[1:].tolist(), s[1:].astype(np.int64).tolist()
