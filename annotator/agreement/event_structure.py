@@ -144,14 +144,18 @@ class _Scan:
 
 
 def _scan(docs: Docs, annotators: list[str]) -> _Scan:
-    keep = set(annotators)
+    keep, everyone = set(annotators), tuple(annotators)
     scan = _Scan()
     for d, w in docs.items():
-        present = tuple(a for a in annotators if a in w)
+        if w.keys() == keep:  # the usual case, quickly
+            present, marked = everyone, any(w.values())
+        else:
+            present = tuple(a for a in annotators if a in w)
+            marked = any(w[a] for a in present)
         scan.finishers[present] += 1
         if len(present) == len(annotators):
             scan.complete.append(d)
-        if any(w[a] for a in present):
+        if marked:
             scan.active[d] = {a: ms for a, ms in w.items() if a in keep}
     return scan
 
