@@ -104,11 +104,17 @@ def _blocks(c: CoderUnits, rank: np.ndarray, begin: int, length: int, stride: in
         s, e = np.maximum(s, 0), np.minimum(e, length)
         keep = e > s
         s, e, labels = s[keep], e[keep], labels[keep]
-    key = rank[labels] * stride
+    ranks = rank[labels]
+    key = ranks * stride
     key += s
     e = e - s
+    n_labels = len(rank) and int(rank.max()) + 1
     if len(key) > 1 and not bool(np.all(key[1:] >= key[:-1])):
-        order = np.argsort(key, kind="stable")
+        if n_labels <= 1 << 15:  # labels apart first (a radix sort), then by start
+            first = np.argsort(ranks.astype(np.int16), kind="stable")
+            order = first[np.argsort(key[first], kind="stable")]
+        else:
+            order = np.argsort(key, kind="stable")
         key, e = key[order], e[order]
     e += key
     if len(key) > 1:
@@ -118,7 +124,6 @@ def _blocks(c: CoderUnits, rank: np.ndarray, begin: int, length: int, stride: in
             lasts = np.flatnonzero(np.append(new, True))  # a merged unit's last member
             firsts = np.append(0, lasts[:-1] + 1)
             key, e = key[firsts], reach[lasts]
-    n_labels = len(rank) and int(rank.max()) + 1
     bounds = np.searchsorted(key, np.arange(n_labels + 1, dtype=np.int64) * stride)
     lengths = e - key
     padded = (np.append(-1, key), np.append(-1, e))
