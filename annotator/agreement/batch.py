@@ -16,6 +16,7 @@ from .pairs import pairs
 from .span_table import SpanTable, fill_spans, group, span_table
 from .spans import PairTally, pair_tally
 from .table_counts import MAX_ANNOTATORS, disagreement_counts, pair_matches
+from .views import document_rows, table_document_rows
 
 
 class DocumentTexts(Mapping[str, str]):
@@ -64,13 +65,18 @@ class BatchTally:
 
 
 def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
-                limit: int | None, table: SpanTable | None = None) -> BatchTally:
+                limit: int | None, table: SpanTable | None = None, *,
+                rows: bool = False) -> BatchTally:
     """The tally of ``docs``. ``table``: their spans (`span_table.SpanTable`), when the
-    documents' works do not carry them (they are given theirs where needed)."""
+    documents' works do not carry them (they are given theirs where needed). ``rows``:
+    with the batch's `--by document` rows."""
     disagreements = DisagreementTally(annotators, limit)
+    events = {scope: event_tally(docs, annotators, scope) for scope in SCOPES}
     tallies = {}
     whole = len(annotators) <= MAX_ANNOTATORS
-    if table is not None and not whole:
+    doc_rows: list[list[Any]] = []
+    bare = table is not None  # the works carry no spans
+    if bare and not whole:
         fill_spans(docs, table, annotators, range(len(docs)))
     if table is None and whole:
         table = span_table(docs, annotators)
@@ -79,17 +85,24 @@ def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
         counted = disagreement_counts(table, grouped)
         per_doc = counted.per_doc.tolist()
         picked = disagreements.listed(docs, per_doc)
-        fill_spans(docs, table, annotators, picked)
+        if bare:
+            fill_spans(docs, table, annotators, picked)
         disagreements.add_counted([docs[i] for i in picked], counted.clusters, counted.spans)
         index = {a: i for i, a in enumerate(annotators)}
         for a, b in pairs(annotators):
             tallies[a, b] = pair_matches(table, grouped, index[a], index[b])
+        if rows:
+            doc_rows = table_document_rows(
+                docs, annotators, table, grouped, counted.differing_per_doc,
+                (unit for tally in events.values() for unit in tally.disagreements))
     else:
         disagreements.add(docs)
         for a, b in pairs(annotators):
             tallies[a, b] = pair_tally(((d.work[a].spans, d.work[b].spans)
                                         for d in docs if a in d.work and b in d.work),
                                        count_spans=False)
+        if rows:
+            doc_rows = document_rows(docs, annotators)
     finished = dict.fromkeys(annotators, 0)
     two_or_more = 0
     mentions: dict[str, dict[str, list[Any]]] = {}
@@ -102,6 +115,6 @@ def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
         mentions[d.doc_id] = {a: d.work[a].mentions for a in present}
         texts.add(d.doc_id, d.text, keep=any(d.work[a].mentions for a in present))
     return BatchTally(
-        disagreements, {scope: event_tally(docs, annotators, scope) for scope in SCOPES},
+        disagreements, events,
         column_part(docs, annotators, table), tallies, [d.doc_id for d in docs], finished,
-        two_or_more, mentions, texts)
+        two_or_more, mentions, texts, doc_rows)

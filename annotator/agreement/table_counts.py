@@ -34,6 +34,7 @@ class DisagreementCounts:
     per_doc: np.ndarray  # disputed clusters per document of the batch
     clusters: Counter[str]  # disputed clusters per kind
     spans: Counter[str]  # differing spans per kind
+    differing_per_doc: np.ndarray  # differing spans per document
 
 
 def _kind_counter(ranks: np.ndarray) -> Counter[str]:
@@ -72,7 +73,8 @@ def disagreement_counts(table: SpanTable, g: Grouped) -> DisagreementCounts:
     cluster_doc = table.doc[g.rows[g.cluster_first[:-1]]]
     return DisagreementCounts(
         np.bincount(cluster_doc[disputed], minlength=n_docs),
-        _kind_counter(cluster_rank[disputed]), _kind_counter(span_rank))
+        _kind_counter(cluster_rank[disputed]), _kind_counter(span_rank),
+        np.bincount(g.span_doc[spans], minlength=n_docs))
 
 
 def pair_matches(table: SpanTable, g: Grouped, i: int, j: int) -> PairTally:

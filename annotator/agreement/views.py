@@ -14,6 +14,7 @@ Krippendorff's unitizing alpha of all of them over the document's characters.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -25,6 +26,7 @@ from .columns import columns
 from .model import DocumentUnit
 from .pairs import pairs
 from .scores import ratio
+from .span_table import Grouped, SpanTable
 from .tokens import code_kappa
 from .unitizing import unitizing_alpha
 
@@ -110,6 +112,38 @@ def document_rows(docs: Iterable[DocumentUnit], annotators: Sequence[str]) -> li
             doc.doc_id, len(present), doc_exact_f1(doc, present), alpha,
             span_disagreements(doc, present), event_disagreements(doc, present),
         ])
+    return rows
+
+
+def table_document_rows(
+    docs: Sequence[DocumentUnit], annotators: Sequence[str], table: SpanTable,
+    grouped: Grouped, differing: np.ndarray, event_units: Iterable[dict[str, Any]],
+) -> list[list[Any]]:
+    """`document_rows` from a batch's `SpanTable` (its documents' works need not carry
+    their spans): ``differing`` spans per document (`table_counts.disagreement_counts`),
+    ``event_units`` every event unit whose labels differ (`events.EventTally`)."""
+    from .views_alpha import alpha_u_per_document
+
+    present = table.present
+    n_docs, n_ann = present.shape
+    marked = np.bincount(table.doc * n_ann + table.ann,
+                         minlength=n_docs * n_ann).reshape(n_docs, n_ann)
+    tp = np.zeros(n_docs, dtype=np.int64)
+    fp_fn = np.zeros(n_docs, dtype=np.int64)
+    for x, y in combinations(range(n_ann), 2):
+        both = present[:, x] & present[:, y]
+        twins = (grouped.span_mask >> x) & (grouped.span_mask >> y) & 1 == 1
+        common = np.bincount(grouped.span_doc[twins], minlength=n_docs)
+        tp += np.where(both, common, 0)
+        fp_fn += np.where(both, marked[:, x] + marked[:, y] - 2 * common, 0)
+    events = Counter(unit["doc_id"] for unit in event_units)
+    alphas = alpha_u_per_document(docs, annotators, table)
+    rows = []
+    for d in np.flatnonzero(present.sum(axis=1) >= 2).tolist():
+        doc_id = docs[d].doc_id
+        rows.append([doc_id, int(present[d].sum()),
+                     ratio(2 * int(tp[d]), 2 * int(tp[d]) + int(fp_fn[d])), alphas[d],
+                     int(differing[d]), events[doc_id]])
     return rows
 
 

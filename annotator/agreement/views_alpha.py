@@ -16,6 +16,7 @@ from operator import itemgetter
 import numpy as np
 
 from .model import DocumentUnit, SpanAnn
+from .span_table import SpanTable
 from .unitizing import _merged
 
 I64 = np.int64
@@ -46,10 +47,11 @@ def _arrays(doc: np.ndarray, spans: list[SpanAnn], index: dict[str, int]
 
 
 def alpha_u_per_document(
-    docs: Sequence[DocumentUnit], annotators: Sequence[str]
+    docs: Sequence[DocumentUnit], annotators: Sequence[str], table: SpanTable | None = None
 ) -> list[float | None]:
     """alpha_U of each document (None: fewer than two of ``annotators`` finished it, nobody
-    marked a unit, or the expected disagreement is 0)."""
+    marked a unit, or the expected disagreement is 0). ``table``: the documents' spans, when
+    their works do not carry them."""
     present = np.array([[a in d.work for a in annotators] for d in docs], dtype=bool)
     present = present.reshape(len(docs), len(annotators))
     m_doc = present.sum(axis=1)
@@ -59,12 +61,20 @@ def alpha_u_per_document(
     out: list[float | None] = [None] * len(docs)
     if not keep.any() or len(annotators) < 2:
         return out
-    gathered = [_gather(docs, a, rows.tolist()) for a in annotators]
-    labels = sorted(set().union(*(map(itemgetter(2), spans) for _, spans in gathered)))
+    if table is None:
+        gathered = [_gather(docs, a, rows.tolist()) for a in annotators]
+        labels = sorted(set().union(*(map(itemgetter(2), spans) for _, spans in gathered)))
+        index = {label: i for i, label in enumerate(labels)}
+        coder_spans = [_arrays(doc, spans, index) for doc, spans in gathered]
+        del gathered
+    else:  # the same groups in the same order: labels are numbered in name order either way
+        labels = table.labels
+        coder_spans = []
+        for c in range(len(annotators)):
+            mine = (table.ann == c) & (rows[table.doc] >= 0)
+            coder_spans.append((rows[table.doc[mine]], table.start[mine], table.end[mine],
+                                table.label[mine]))
     n_labels = max(len(labels), 1)
-    index = {label: i for i, label in enumerate(labels)}
-    coder_spans = [_arrays(doc, spans, index) for doc, spans in gathered]
-    del gathered
     length = lengths[keep]
     m = m_doc[keep].astype(I64)
     # groups: the (document, label) pairs someone marked, in order, laid end to end

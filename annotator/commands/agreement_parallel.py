@@ -17,8 +17,6 @@ from typing import Any
 
 from annotator.agreement.batch import BatchTally, tally_batch
 from annotator.agreement.report import ReportBuilder
-from annotator.agreement.span_table import fill_spans
-from annotator.agreement.views import document_rows
 from annotator.commands.agreement_load import LoadPlan, batch_table, tokenize
 from annotator.store.bulk import BATCH
 from annotator.store.service import Store
@@ -40,11 +38,7 @@ def _tally(url: str, names: list[str], limit: int | None, wanted: dict[str, int]
     with store.engine.connect() as conn:
         units, table = batch_table(conn, ids, done, wanted, names)
     tokenize(units)
-    batch = tally_batch(units, names, limit, table)
-    if rows:
-        fill_spans(units, table, names, range(len(units)))
-        batch.document_rows = document_rows(units, names)
-    return batch
+    return tally_batch(units, names, limit, table, rows=rows)
 
 
 def tally_in_workers(store: Store, plan: LoadPlan, builder: ReportBuilder, *,

@@ -96,3 +96,22 @@ def test_a_nested_boundary_and_label_case_by_hand():
     # a Y -> label; [5,9) X: a's X over it covers another range -> boundary
     assert counted.spans == {"label": 3, "boundary": 1}
     assert counted.clusters == {"label": 1}
+
+
+@settings(max_examples=150, deadline=None)
+@given(corpus, st.lists(st.sets(st.sampled_from("EF"), max_size=2), min_size=32, max_size=32))
+def test_document_rows_from_the_table_equal_the_unit_by_unit_ones(drawn, events):
+    from annotator.agreement.events import SCOPES, event_tally
+    from annotator.agreement.views import document_rows, table_document_rows
+
+    docs = _docs(drawn)
+    labels = iter(events)
+    for doc in docs:
+        for w in doc.work.values():
+            w.doc_events = frozenset(next(labels))
+    table = span_table(docs, NAMES)
+    grouped = group(table)
+    counted = disagreement_counts(table, grouped)
+    units = [u for scope in SCOPES for u in event_tally(docs, NAMES, scope).disagreements]
+    got = table_document_rows(docs, NAMES, table, grouped, counted.differing_per_doc, units)
+    assert got == document_rows(docs, NAMES)
