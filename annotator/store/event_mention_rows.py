@@ -77,18 +77,24 @@ def _coref_id(s: Session, doc_id: int, ann_id: int | None,
 
 def _sync_arguments(s: Session, mention_id: int, old: list[dict[str, Any]],
                     new: list[dict[str, Any]]) -> None:
-    """Make the mention's argument rows `new` (rows also in `old` are left alone)."""
+    """Make the mention's argument rows `new`: rows also in `old` keep their id (their
+    provenance is brought up to date), the others are deleted or inserted."""
     a = _t(EventArgument)
-    keep = {argument_key(x) for x in new}
-    have = {argument_key(x) for x in old}
-    for role, start, end, label in have - keep:
+    keep = {argument_key(x): x for x in new}
+    have = {argument_key(x): x for x in old}
+    for role, start, end, label in have.keys() - keep.keys():
         s.execute(a.delete().where(a.c.mention_id == mention_id, a.c.role == role,
                                    a.c.start == start, a.c.end == end, a.c.label == label))
-    for arg in new:
-        if argument_key(arg) not in have:
+    for key, arg in keep.items():
+        if key not in have:
             s.add(EventArgument(mention_id=mention_id, role=arg["role"], start=arg["start"],
                                 end=arg["end"], label=arg["label"],
                                 provenance=arg.get("provenance")))
+        elif (arg.get("provenance") or None) != (have[key].get("provenance") or None):
+            role, start, end, label = key
+            s.execute(a.update().where(
+                a.c.mention_id == mention_id, a.c.role == role, a.c.start == start,
+                a.c.end == end, a.c.label == label).values(provenance=arg.get("provenance")))
 
 
 def apply_mention_change(
@@ -131,6 +137,7 @@ def apply_mention_change(
     found.start, found.end, found.type = after["start"], after["end"], after["type"]
     found.attributes = dict(after.get("attributes") or {})
     found.coref_of = _coref_id(s, doc_id, ann_id, after.get("coref"))
+    found.provenance = after.get("provenance")
     s.add(found)
     s.flush()
     assert found.id is not None

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from annotator.events_model import ArgumentView, MentionView
 from annotator.store import event_mention_rows as rows
 from annotator.store.errors import StoreError
+from annotator.store.mention_reads import mention_rows, view_of
 from annotator.store.models import EventArgument, EventMention, Span
 
 if TYPE_CHECKING:
@@ -313,25 +314,7 @@ def mention_views(s: Session | Any, doc_ids: list[int],
                   ann_ids: list[int]) -> dict[tuple[int, int], list[MentionView]]:
     """(document id, annotator id) -> mentions, for these documents and annotators (two
     queries; `s` a session or a connection)."""
-    if not doc_ids or not ann_ids:
-        return {}
-    t, a = _t(EventMention), _t(EventArgument)
-    found = list(s.execute(
-        select(t.c.id, t.c.document_id, t.c.annotator_id, t.c.start, t.c.end, t.c.type,
-               t.c.attributes, t.c.coref_of)
-        .where(t.c.document_id.in_(doc_ids), t.c.annotator_id.in_(ann_ids))))
-    args: dict[int, list[ArgumentView]] = {}
-    if found:
-        for mid, aid, role, start, end, label in s.execute(
-                select(a.c.mention_id, a.c.id, a.c.role, a.c.start, a.c.end, a.c.label)
-                .join(t, t.c.id == a.c.mention_id)
-                .where(t.c.document_id.in_(doc_ids), t.c.annotator_id.in_(ann_ids))):
-            args.setdefault(mid, []).append(ArgumentView(aid, role, start, end, label))
     out: dict[tuple[int, int], list[MentionView]] = {}
-    for mid, doc_id, ann_id, start, end, type_, attrs, coref in found:
-        out.setdefault((doc_id, ann_id), []).append(MentionView(
-            mid, start, end, type_, dict(attrs or {}),
-            tuple(sorted(args.get(mid, ()), key=ArgumentView.sort_key)), coref))
-    for views in out.values():
-        views.sort(key=MentionView.sort_key)
+    for row in mention_rows(s, doc_ids, ann_ids):
+        out.setdefault((row.document_id, row.annotator_id), []).append(view_of(row))
     return out

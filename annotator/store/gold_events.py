@@ -37,8 +37,9 @@ from annotator.adjudication.event_mentions import (
     find_event_items,
     works_of,
 )
-from annotator.events_model import ArgumentView, MentionView
+from annotator.events_model import MentionView
 from annotator.store.errors import StoreError
+from annotator.store.event_mention_rows import apply_mention_change, find_mention, mention_record
 from annotator.store.gold_rows import (
     KIND_DECISION,
     UNSEEN,
@@ -49,6 +50,7 @@ from annotator.store.gold_rows import (
     _table,
     _works,
 )
+from annotator.store.mention_reads import gold_of, mention_rows, view_of
 from annotator.store.models import (
     GOLD,
     STATUS_DONE,
@@ -56,8 +58,6 @@ from annotator.store.models import (
     Annotator,
     Assignment,
     Decision,
-    EventArgument,
-    EventMention,
     Span,
     utcnow,
 )
@@ -85,7 +85,6 @@ def read_mentions(conn: Connection, doc_ids: Sequence[int],
     """The mentions of the finishers (two or more) of `doc_ids`, and gold's: three queries
     for the whole batch."""
     a, n = _table(Assignment), _table(Annotator)
-    em, ea = _table(EventMention), _table(EventArgument)
     out: dict[int, DocMentions] = {}
     for doc_id, ann_id, name in conn.execute(
         sa_select(a.c.document_id, a.c.annotator_id, n.c.name)
@@ -99,29 +98,12 @@ def read_mentions(conn: Connection, doc_ids: Sequence[int],
         return out
     for st in out.values():
         st.views = {name: [] for name in st.finishers.values()}
-    docs = list(out)
-    args: dict[int, list[tuple[Any, ...]]] = {}
-    for row in conn.execute(
-        sa_select(ea.c.mention_id, ea.c.id, ea.c.role, ea.c.start, ea.c.end, ea.c.label,
-                  ea.c.provenance).join(em, em.c.id == ea.c.mention_id)
-        .where(em.c.document_id.in_(docs))
-    ):
-        args.setdefault(row[0], []).append(tuple(row[1:]))
-    for mid, doc_id, ann_id, start, end, typ, attrs, prov in conn.execute(
-        sa_select(em.c.id, em.c.document_id, em.c.annotator_id, em.c.start, em.c.end,
-                  em.c.type, em.c.attributes, em.c.provenance)
-        .where(em.c.document_id.in_(docs))
-    ):
-        st = out[doc_id]
-        mine = sorted(args.get(mid, ()), key=lambda x: (x[1], x[2], x[3], x[4]))
-        if ann_id in st.finishers:
-            st.views[st.finishers[ann_id]].append(MentionView(
-                mid, start, end, typ, dict(attrs or {}),
-                tuple(ArgumentView(i, r, s, e, lab) for i, r, s, e, lab, _ in mine)))
-        elif gold_id is not None and ann_id == gold_id:
-            st.gold[(start, end, typ)] = GoldMention(
-                start, end, typ, dict(attrs or {}),
-                tuple((r, s, e, lab, p or {}) for _, r, s, e, lab, p in mine), prov or {})
+    for row in mention_rows(conn, list(out)):
+        st = out[row.document_id]
+        if row.annotator_id in st.finishers:
+            st.views[st.finishers[row.annotator_id]].append(view_of(row))
+        elif gold_id is not None and row.annotator_id == gold_id:
+            st.gold[(row.start, row.end, row.type)] = gold_of(row)
     return out
 
 
@@ -149,52 +131,19 @@ def from_snapshot(d: Snapshot | None) -> GoldMention | None:
 
 def _set_mention(s: Session, doc_id: int, gold_id: int, key: TriggerKey,
                  g: GoldMention | None) -> None:
-    """Make gold's mention `key` exactly `g` (None: no such mention), arguments too."""
-    start, end, typ = key
-    row = s.exec(select(EventMention).where(
-        EventMention.document_id == doc_id, EventMention.annotator_id == gold_id,
-        EventMention.start == start, EventMention.end == end, EventMention.type == typ)
-    ).first()
-    if row is not None:
-        for arg in s.exec(select(EventArgument).where(EventArgument.mention_id == row.id)):
-            s.delete(arg)  # through the session: its identity map stays right
-        s.flush()
-        if g is None:
-            s.delete(row)
-            s.flush()
-            return
-        row.attributes, row.provenance = dict(g.attributes), dict(g.provenance)
-    elif g is None:
+    """Make gold's mention `key` exactly `g` (None: no such mention), arguments too: one
+    step of `event_mention_rows.apply_mention_change`, as an annotator's edit is."""
+    found = find_mention(s, doc_id, gold_id, key)
+    if found is None and g is None:
         return
-    else:
-        row = EventMention(document_id=doc_id, annotator_id=gold_id, start=start, end=end,
-                           type=typ, attributes=dict(g.attributes),
-                           provenance=dict(g.provenance))
-    s.add(row)
-    s.flush()
-    if g.arguments:  # Core rows: no object of the session's identity map to collide with
-        s.execute(_table(EventArgument).insert(), [
-            {"mention_id": row.id, "role": r, "start": a_start, "end": a_end, "label": label,
-             "provenance": dict(prov)} for r, a_start, a_end, label, prov in g.arguments])
+    apply_mention_change(s, doc_id, gold_id,
+                         None if found is None else mention_record(s, found), snapshot(g))
 
 
 def _gold_of(s: Session, doc_id: int, gold_id: int) -> dict[TriggerKey, GoldMention]:
     """Gold's mentions on the document, whoever finished it."""
-    em, ea = _table(EventMention), _table(EventArgument)
-    args: dict[int, list[tuple[Any, ...]]] = {}
-    for mid, role, start, end, label, prov in s.execute(
-        sa_select(ea.c.mention_id, ea.c.role, ea.c.start, ea.c.end, ea.c.label,
-                  ea.c.provenance).join(em, em.c.id == ea.c.mention_id)
-        .where(em.c.document_id == doc_id, em.c.annotator_id == gold_id)
-    ):
-        args.setdefault(mid, []).append((role, start, end, label, prov or {}))
-    return {(start, end, typ): GoldMention(start, end, typ, dict(attrs or {}),
-                                           tuple(sorted(args.get(mid, ()),
-                                                        key=lambda a: a[:4])), prov or {})
-            for mid, start, end, typ, attrs, prov in s.execute(
-                sa_select(em.c.id, em.c.start, em.c.end, em.c.type, em.c.attributes,
-                          em.c.provenance)
-                .where(em.c.document_id == doc_id, em.c.annotator_id == gold_id))}
+    return {(r.start, r.end, r.type): gold_of(r)
+            for r in mention_rows(s, [doc_id], [gold_id])}
 
 
 def _changes(data: Mapping[str, Any], *, inverse: bool) -> list[

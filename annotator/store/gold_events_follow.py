@@ -13,41 +13,30 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from annotator.adjudication.event_mentions import GoldMention, Mention, TriggerKey
+from annotator.adjudication.event_mentions import GoldMention, Mention, TriggerKey, works_of
 from annotator.adjudication.event_stale import followed, named, stale_event_decisions
+from annotator.events_model import MentionView
 from annotator.store.gold_events import _set_mention, snapshot
 from annotator.store.gold_rows import _table
-from annotator.store.models import Annotator, Decision, EventArgument, EventMention
+from annotator.store.mention_reads import gold_of, mention_rows, view_of
+from annotator.store.models import Annotator, Decision, EventMention
 
 
 def _read(s: Session, doc_id: int, gold_id: int) -> tuple[
-        dict[str, list[Mention]], dict[TriggerKey, GoldMention]]:
+        dict[str, tuple[Mention, ...]], dict[TriggerKey, GoldMention]]:
     """Every annotator's mentions on the document (whatever their status), and gold's."""
-    em, ea, n = _table(EventMention), _table(EventArgument), _table(Annotator)
-    conn = s.connection()
-    args: dict[int, list[tuple[Any, ...]]] = {}
-    for mid, role, start, end, label, prov in conn.execute(
-        sa_select(ea.c.mention_id, ea.c.role, ea.c.start, ea.c.end, ea.c.label,
-                  ea.c.provenance).join(em, em.c.id == ea.c.mention_id)
-        .where(em.c.document_id == doc_id)
-    ):
-        args.setdefault(mid, []).append((role, start, end, label, prov or {}))
-    works: dict[str, list[Mention]] = {}
+    rows = mention_rows(s, [doc_id])
+    n = _table(Annotator)
+    names = {i: name for i, name in s.execute(sa_select(n.c.id, n.c.name).where(
+        n.c.id.in_(sorted({r.annotator_id for r in rows}))))}
+    views: dict[str, list[MentionView]] = {}
     gold: dict[TriggerKey, GoldMention] = {}
-    for mid, ann_id, name, start, end, typ, attrs, prov in conn.execute(
-        sa_select(em.c.id, em.c.annotator_id, n.c.name, em.c.start, em.c.end, em.c.type,
-                  em.c.attributes, em.c.provenance).join(n, n.c.id == em.c.annotator_id)
-        .where(em.c.document_id == doc_id)
-    ):
-        mine = sorted(args.get(mid, ()), key=lambda a: a[:4])
-        if ann_id == gold_id:
-            gold[(start, end, typ)] = GoldMention(start, end, typ, dict(attrs or {}),
-                                                  tuple(mine), prov or {})
+    for r in rows:
+        if r.annotator_id == gold_id:
+            gold[(r.start, r.end, r.type)] = gold_of(r)
         else:
-            works.setdefault(name, []).append(Mention(
-                start, end, typ, tuple(sorted((attrs or {}).items())),
-                tuple(a[:4] for a in mine)))
-    return works, gold
+            views.setdefault(names[r.annotator_id], []).append(view_of(r))
+    return works_of(views), gold
 
 
 def reconcile_mentions(s: Session, doc_id: int, gold_id: int, finishers: Sequence[str],

@@ -193,6 +193,29 @@ def test_a_disputed_argument_decided(store: Store) -> None:
     assert item.key in load_event_items(store, doc).decisions
 
 
+def gold_arg_ids(store: Store, doc: int) -> dict[tuple, int]:
+    gold = store.event_mentions(doc, "gold")
+    return {(a.role, a.start, a.end, a.label): a.id for m in gold for a in m.arguments}
+
+
+def test_deciding_one_argument_keeps_gold_other_rows(store: Store) -> None:
+    """Gold's mention changes in place, as an annotator's does: a decision on one argument
+    leaves the mention's id and its other arguments' ids alone, undo too."""
+    doc = build(store)
+    auto_merge(store, WHEN, by="carol")
+    (mention,) = store.event_mentions(doc, "gold")
+    before = gold_arg_ids(store, doc)
+    item = load_event_items(store, doc).items[0]
+    bob = next(i for i, v in enumerate(item.versions) if v.annotators == ("bob",))
+    decide_event(store, doc, "carol", choose(item, [bob]), WHEN)
+    after = gold_arg_ids(store, doc)
+    assert [m.id for m in store.event_mentions(doc, "gold")] == [mention.id]
+    assert len(after) == len(before) + 1
+    assert all(after[k] == i for k, i in before.items())
+    assert undo_decision(store, doc, "carol") is not None
+    assert gold_arg_ids(store, doc) == before
+
+
 def test_trigger_and_attribute_decisions(store: Store) -> None:
     doc = build(store)
     auto_merge(store, WHEN, by="carol")
