@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from annotator.agreement.spans import Counts as SpanCounts
 from annotator.suggest.clitics import form_of_span
 from annotator.suggest.gazetteer import Gazetteer
 from annotator.suggest.proposal import SOURCES, Proposal
@@ -34,7 +35,8 @@ Suggest = Callable[[str], list[Proposal]]
 
 @dataclass
 class Counts:
-    """True/false positives and false negatives, per label."""
+    """True/false positives and false negatives, per label; the measures are those of
+    span agreement (:class:`annotator.agreement.spans.Counts`), an undefined one as 0."""
 
     tp: Counter[str] = field(default_factory=Counter)
     fp: Counter[str] = field(default_factory=Counter)
@@ -50,23 +52,24 @@ class Counts:
         for _, _, label in g - p:
             self.fn[label] += 1
 
-    @staticmethod
-    def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(precision, 4), "recall": round(recall, 4),
-                "f1": round(f1, 4), "tp": tp, "fp": fp, "fn": fn}
-
     def report(self) -> dict:
         """``{"micro": {precision, recall, f1, tp, fp, fn}, "labels": {label: {...}}}``."""
         labels = sorted(set(self.tp) | set(self.fp) | set(self.fn))
         return {
-            "micro": self._prf(sum(self.tp.values()), sum(self.fp.values()),
-                               sum(self.fn.values())),
-            "labels": {lab: self._prf(self.tp[lab], self.fp[lab], self.fn[lab])
+            "micro": _prf(SpanCounts(sum(self.tp.values()), sum(self.fp.values()),
+                                     sum(self.fn.values()))),
+            "labels": {lab: _prf(SpanCounts(self.tp[lab], self.fp[lab], self.fn[lab]))
                        for lab in labels},
         }
+
+
+def _rounded(value: float | None) -> float:
+    return 0.0 if value is None else round(value, 4)
+
+
+def _prf(c: SpanCounts) -> dict[str, float | int]:
+    return {"precision": _rounded(c.precision), "recall": _rounded(c.recall),
+            "f1": _rounded(c.f1), "tp": c.tp, "fp": c.fp, "fn": c.fn}
 
 
 def build_source(source: str, docs: Sequence[Doc], *, gazetteer: Gazetteer | None = None
