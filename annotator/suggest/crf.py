@@ -56,16 +56,19 @@ class ModelError(ValueError):
 
 
 Doc = tuple[str, Sequence[tuple[int, int, str]]]
+Match = tuple[int, int, str]
 
 
-def _gaz_matches(gazetteer: Gazetteer | None, text: str) -> list[tuple[int, int, str]]:
+def _gaz_matches(gazetteer: Gazetteer | None, text: str) -> list[Match]:
     return gazetteer.matches(text) if gazetteer is not None and len(gazetteer) else []
 
 
 def _doc_xy(text: str, spans: Sequence[tuple[int, int, str]] | None, known: frozenset[str],
-            gazetteer: Gazetteer | None) -> tuple[list[tuple[int, int]],
-                                                  list[list[int]], list[list[list[str]]],
-                                                  list[str] | None]:
+            gazetteer: Gazetteer | None, matches: Sequence[Match] | None = None
+            ) -> tuple[list[tuple[int, int]], list[list[int]], list[list[list[str]]],
+                       list[str] | None]:
+    """Tokens, sentences, features and (``spans`` given) tags of a document;
+    ``matches``: the gazetteer's matches in ``text`` when the caller has them."""
     cuts = [p for s, e, _ in spans for p in (s, e)] if spans else ()
     tokens = model_tokens(text, known, cuts)
     cache: dict[str, str] = {}
@@ -76,7 +79,9 @@ def _doc_xy(text: str, spans: Sequence[tuple[int, int, str]] | None, known: froz
         if key is None:
             key = cache[tok] = match_key(tok)
         keys.append(key)
-    gaz = gazetteer_tags(tokens, _gaz_matches(gazetteer, text))
+    if matches is None or gazetteer is None:
+        matches = _gaz_matches(gazetteer, text)
+    gaz = gazetteer_tags(tokens, matches)
     groups = sequences(text, tokens)
     xs = [sequence_features(text, tokens, idx, keys, gaz) for idx in groups]
     tags = bio_tags(tokens, spans) if spans is not None else None
@@ -155,12 +160,16 @@ class SpanModel:
     def labels(self) -> list[str]:
         return list(self.meta.get("labels", ()))
 
-    def predict(self, text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Proposal]:
+    def predict(self, text: str, taken: Iterable[tuple[int, int]] = (), *,
+                gazetteer_matches: Sequence[Match] | None = None) -> list[Proposal]:
         """The spans the model finds in ``text``, without those equal to or crossing one
-        of ``taken``; score: the lowest marginal probability of the span's tags."""
+        of ``taken``; score: the lowest marginal probability of the span's tags.
+        ``gazetteer_matches``: ``self.gazetteer.matches(text)`` when the caller already
+        has them (ignored when the model uses no gazetteer)."""
         if not text:
             return []
-        tokens, groups, xs, _ = _doc_xy(text, None, self.known, self.gazetteer)
+        tokens, groups, xs, _ = _doc_xy(text, None, self.known, self.gazetteer,
+                                        gazetteer_matches)
         tagger = self._tagger
         out: list[Proposal] = []
         with self._lock:

@@ -155,11 +155,19 @@ class Gazetteer:
         out.sort()
         return out
 
-    def find(self, text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Proposal]:
+    def find(self, text: str, taken: Iterable[tuple[int, int]] = (), *,
+             keyed_text: tuple[str, list[int]] | None = None) -> list[Proposal]:
         """The names in ``text`` as proposals (score 1.0), without the ranges equal to
-        or crossing one of ``taken``."""
-        return drop_taken([Proposal(s, e, label, self.source)
-                           for s, e, label in self.matches(text)], taken)
+        or crossing one of ``taken``. ``keyed_text``: ``keyed(text)`` when the caller
+        already has it."""
+        return self.proposals(self.matches(text, keyed_text=keyed_text), taken)
+
+    def proposals(self, matches: Iterable[tuple[int, int, str]],
+                  taken: Iterable[tuple[int, int]] = ()) -> list[Proposal]:
+        """``matches`` (of :meth:`matches`) as this gazetteer's proposals (score 1.0),
+        without the ranges equal to or crossing one of ``taken``."""
+        return drop_taken([Proposal(s, e, label, self.source) for s, e, label in matches],
+                          taken)
 
 
 def _word(ch: str) -> bool:

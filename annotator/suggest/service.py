@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotator.suggest.clitics import Form, article_outside, form_of_span
+from annotator.suggest.document import DocumentText
 from annotator.suggest.occurrences import find_in_other, find_occurrences
 from annotator.suggest.proposal import SOURCES, Proposal
 
@@ -183,15 +184,18 @@ class Suggesters:
                 ) -> list[Proposal]:
         """Every source's proposals for one document; each range once (first source)."""
         blind = doc_id in self.gold_done
+        doc = DocumentText(text)  # the keys and the gazetteer's matches, once
         out: list[Proposal] = []
         taken = set(taken)
         for matcher in (self.own, None if blind else self.gold, self.gazetteer):
             if matcher is not None:
-                found = matcher.find(text, taken)
+                found = matcher.proposals(doc.matches(matcher), taken)
                 out += found
                 taken.update((p.start, p.end) for p in found)
         if self.model is not None and not blind:
-            out += self.model.predict(text, taken)
+            gazetteer = self.model.gazetteer
+            out += self.model.predict(text, taken, gazetteer_matches=None if gazetteer is None
+                                      else doc.matches(gazetteer))
         return out
 
 
