@@ -10,19 +10,17 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.events import Key
-from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Label, OptionList, SelectionList
+from textual.widget import Widget
+from textual.widgets import OptionList, SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from annotator.labelschema import LabelSchema, LabelType
 from annotator.tui.bindings import spec
 from annotator.tui.layout import one_line
+from annotator.tui.screens.picker import PickerScreen, cancel_binding
 
 TICKED = "[x] "
 UNTICKED = "[ ] "
@@ -51,33 +49,31 @@ class TickList(SelectionList[str]):
         return value in self._selected
 
 
-class EventPicker(ModalScreen[list[str] | None]):
-    """Dismisses with the ticked labels (Enter) or None (Escape)."""
+class EventPicker(PickerScreen[list[str]]):
+    """Dismisses with the ticked labels (Enter) or None (Escape); a hotkey ticks or unticks
+    its row."""
 
+    DEFAULT_CLASSES = "-short"
     BINDINGS = [
         Binding("enter", "save", spec("picker.save").description, priority=True,
                 id="picker.save"),
-        Binding("escape", "cancel", spec("picker.cancel").description, id="picker.cancel"),
+        cancel_binding("picker.cancel", spec("picker.cancel").description),
     ]
 
     def __init__(self, schema: LabelSchema, title: str, ticked: list[str]) -> None:
-        super().__init__()
+        super().__init__(title, "hotkey or space: tick / untick · ↑ ↓: move · Enter: save · "
+                         "Esc: close without saving",
+                         keys={t.hotkey: t.name for t in schema.events})
         self.schema = schema
-        self.title_text = title
         self.ticked = set(ticked)
-        self._by_key = {t.hotkey: t.name for t in schema.events}
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Label(self.title_text, id="picker-title")
-            yield TickList(
-                *(Selection(self._prompt(t, self._bidi), t.name, t.name in self.ticked,
-                            id=f"event-{t.name}")
-                  for t in self.schema.events),
-                id="picker-list",
-            )
-            yield Label("hotkey or space: tick / untick · ↑ ↓: move · Enter: save · "
-                        "Esc: close without saving", id="picker-help")
+    def body(self) -> Widget:
+        return TickList(
+            *(Selection(self._prompt(t, self._bidi), t.name, t.name in self.ticked,
+                        id=f"event-{t.name}")
+              for t in self.schema.events),
+            id="picker-list",
+        )
 
     @property
     def _bidi(self) -> str:
@@ -95,12 +91,8 @@ class EventPicker(ModalScreen[list[str] | None]):
         text.append(f"  {t.en}", style="dim")
         return text
 
-    def on_key(self, event: Key) -> None:
-        name = self._by_key.get(event.character or "")
-        if name is not None:
-            event.stop()
-            event.prevent_default()
-            self.query_one(SelectionList).toggle(name)
+    def key_picked(self, option_id: str) -> None:
+        self.query_one(SelectionList).toggle(option_id)
 
     @property
     def selected(self) -> list[str]:
@@ -108,8 +100,3 @@ class EventPicker(ModalScreen[list[str] | None]):
 
     def action_save(self) -> None:
         self.dismiss(self.selected)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-

@@ -1,6 +1,6 @@
 """Modal pickers of event mentions (issue 13): the event type of a new trigger, one
-attribute value of a mention, and the question asked before removing a span that is an
-event argument.
+attribute value of a mention, the earlier mention it corefers with, and the question asked
+before removing a span that is an event argument (each a `PickerScreen`, see .picker).
 
 Every row names its key; a hotkey picks at once, ↑ ↓ and Enter pick the highlighted row,
 Esc closes without a change.
@@ -12,68 +12,25 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.events import Key
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widget import Widget
+from textual.widgets import Label
 from textual.widgets.option_list import Option
 
 from annotator.events_model import ArgumentView, MentionView
 from annotator.labelschema import EventAttribute, LabelSchema
 from annotator.tui.layout import one_line
+from annotator.tui.screens.picker import PickerScreen, cancel_binding
 
 # the keys of the attribute rows, in order (an attribute value per key)
 VALUE_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
+CANCEL = cancel_binding("mention_picker.cancel", "Close without a change")
 
 
-class _Picker(ModalScreen[Any]):
-    """An option list whose option ids are the values dismissed with; `keys` maps a typed
-    character to one of them."""
-
-    DEFAULT_CSS = """
-    EventTypePicker, AttributesPicker, CorefPicker { align: center middle; }
-    #mention-options { height: auto; max-height: 20; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Close without a change",
-                        id="mention_picker.cancel")]
-
-    def __init__(self, title: str, options: list[Option], keys: Mapping[str, str],
-                 help_line: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.options = options
-        self.keys = dict(keys)
-        self.help_line = help_line
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Label(self.title_text, id="picker-title")
-            yield OptionList(*self.options, id="mention-options")
-            yield Label(self.help_line, id="picker-help")
-
-    def on_key(self, event: Key) -> None:
-        value = self.keys.get(event.character or "")
-        if value is not None:
-            event.stop()
-            event.prevent_default()
-            self.dismiss(self.chosen(value))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        assert event.option.id is not None
-        self.dismiss(self.chosen(event.option.id))
-
-    def chosen(self, option_id: str) -> Any:
-        return option_id
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class EventTypePicker(_Picker):
+class EventTypePicker(PickerScreen[str]):
     """Dismisses with the chosen event type's name, or None."""
+
+    BINDINGS = [CANCEL]
 
     def __init__(self, schema: LabelSchema, trigger: str, bidi: str = "app") -> None:
         options = []
@@ -86,14 +43,16 @@ class EventTypePicker(_Picker):
             if roles:
                 prompt.append(f"  [{roles}]", style="dim italic")
             options.append(Option(prompt, id=t.name))
-        super().__init__(f"Event type of the trigger «{one_line(trigger, 30, bidi)}»", options,
-                         {t.hotkey: t.name for t in schema.events},
-                         "hotkey: pick · ↑ ↓ Enter: pick · Esc: no trigger")
+        super().__init__(f"Event type of the trigger «{one_line(trigger, 30, bidi)}»",
+                         "hotkey: pick · ↑ ↓ Enter: pick · Esc: no trigger", options,
+                         {t.hotkey: t.name for t in schema.events})
 
 
-class AttributesPicker(_Picker):
+class AttributesPicker(PickerScreen[dict[str, str]]):
     """One row per value of each attribute of the mention's type (the current value
     marked ●); dismisses with {attribute: value} for the row picked, or None."""
+
+    BINDINGS = [CANCEL]
 
     def __init__(self, event_type: str, attributes: Sequence[EventAttribute],
                  current: Mapping[str, Any], trigger: str, bidi: str = "app") -> None:
@@ -119,18 +78,17 @@ class AttributesPicker(_Picker):
                     keys[key] = option_id
                 n += 1
         super().__init__(f"Attributes of {event_type} «{one_line(trigger, 30, bidi)}»",
-                         options, keys, "key or ↑ ↓ Enter: set that value · Esc: close")
+                         "key or ↑ ↓ Enter: set that value · Esc: close", options, keys)
 
     def chosen(self, option_id: str) -> dict[str, str]:
         name, value = self.pairs[option_id]
         return {name: value}
 
 
-class ConfirmRemoval(ModalScreen[bool]):
+class ConfirmRemoval(PickerScreen[bool]):
     """Removing a span that fills event roles: y / Enter removes it with its links, n / Esc
-    keeps it."""
+    keeps it. The frame of a picker with the links in place of the list."""
 
-    DEFAULT_CSS = "ConfirmRemoval { align: center middle; }"
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Remove the span and its argument links",
                 id="confirm.yes"),
@@ -139,19 +97,15 @@ class ConfirmRemoval(ModalScreen[bool]):
 
     def __init__(self, what: str, links: Sequence[ArgumentView],
                  triggers: Mapping[int, str]) -> None:
-        super().__init__()
+        super().__init__(f"Remove {what}? It is an event argument:",
+                         "y / Enter: remove it and these links · n / Esc: keep it")
         self.what = what
         self.links = list(links)
         self.triggers = dict(triggers)
 
-    def compose(self) -> ComposeResult:
-        lines = [f"  {a.role} of {self.triggers.get(a.id, 'an event mention')}"
-                 for a in self.links]
-        with Vertical(id="picker"):
-            yield Label(f"Remove {self.what}? It is an event argument:", id="picker-title")
-            yield Label("\n".join(lines), id="confirm-links")
-            yield Label("y / Enter: remove it and these links · n / Esc: keep it",
-                        id="picker-help")
+    def body(self) -> Widget:
+        return Label("\n".join(f"  {a.role} of {self.triggers.get(a.id, 'an event mention')}"
+                               for a in self.links), id="confirm-links")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -160,9 +114,11 @@ class ConfirmRemoval(ModalScreen[bool]):
 NO_COREF = "none"
 
 
-class CorefPicker(_Picker):
+class CorefPicker(PickerScreen[str]):
     """Event coreference: the earlier mentions of the document (text order) and `none`;
     dismisses with the chosen mention's id as a string, `NO_COREF`, or None."""
+
+    BINDINGS = [CANCEL]
 
     def __init__(self, mention: MentionView, earlier: Sequence[MentionView], text: str,
                  colors: Mapping[str, str], bidi: str = "app") -> None:
@@ -180,5 +136,5 @@ class CorefPicker(_Picker):
             if key.strip():
                 keys[key] = str(m.id)
         trigger = one_line(text[mention.start:mention.end], 30, bidi)
-        super().__init__(f"Same event as {mention.type} «{trigger}»?", options, keys,
-                         "key or ↑ ↓ Enter: corefer with it · Esc: close")
+        super().__init__(f"Same event as {mention.type} «{trigger}»?",
+                         "key or ↑ ↓ Enter: corefer with it · Esc: close", options, keys)
