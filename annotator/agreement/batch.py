@@ -4,6 +4,7 @@ in another one (the command spreads a corpus's batches over worker processes).""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,7 +72,7 @@ def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
     documents' works do not carry them (they are given theirs where needed). ``rows``:
     with the batch's `--by document` rows."""
     disagreements = DisagreementTally(annotators, limit)
-    events = {scope: event_tally(docs, annotators, scope) for scope in SCOPES}
+    events = {scope: event_tally(docs, annotators, scope, limit=limit) for scope in SCOPES}
     tallies = {}
     whole = len(annotators) <= MAX_ANNOTATORS
     doc_rows: list[list[Any]] = []
@@ -94,7 +95,7 @@ def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
         if rows:
             doc_rows = table_document_rows(
                 docs, annotators, table, grouped, counted.differing_per_doc,
-                (unit for tally in events.values() for unit in tally.disagreements))
+                sum((tally.per_doc for tally in events.values()), Counter()))
     else:
         disagreements.add(docs)
         for a, b in pairs(annotators):

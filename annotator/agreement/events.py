@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .categorical import (
@@ -46,14 +46,29 @@ class EventUnit(NamedTuple):
 
 @dataclass
 class EventTally:
+    """Unit patterns, and the units whose labels differ: the first ``limit`` listed (None:
+    all), every one counted (``per_doc``: how many in each document)."""
+
     patterns: Counter[Pattern]
     disagreements: list[dict[str, Any]]
     units: int
+    limit: int | None = None
+    per_doc: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def disagreements_total(self) -> int:
+        return sum(self.per_doc.values())
+
+    def full(self) -> bool:
+        return self.limit is not None and len(self.disagreements) >= self.limit
 
     def merge(self, other: EventTally) -> None:
         """Add a later batch's tally (its disagreements come after these)."""
         self.patterns.update(other.patterns)
         self.disagreements.extend(other.disagreements)
+        if self.limit is not None:
+            del self.disagreements[self.limit:]
+        self.per_doc.update(other.per_doc)
         self.units += other.units
 
 
@@ -69,13 +84,15 @@ def _disagreement(doc: DocumentUnit, unit: EventUnit) -> dict[str, Any]:
 
 
 def event_tally(docs: Sequence[DocumentUnit], annotators: list[str], scope: str,
-                tally: EventTally | None = None) -> EventTally:
-    """Add the event units of ``docs`` to ``tally`` (a new one when None): a corpus can be
-    tallied a batch of documents at a time. The sentences no annotator labelled are
-    counted at once (their pattern is every finished annotator's empty set)."""
+                tally: EventTally | None = None, *, limit: int | None = None) -> EventTally:
+    """Add the event units of ``docs`` to ``tally`` (a new one listing at most ``limit``
+    disagreements when None): a corpus can be tallied a batch of documents at a time. The
+    sentences no annotator labelled are counted at once (their pattern is every finished
+    annotator's empty set)."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
-    tally = EventTally(Counter(), [], 0) if tally is None else tally
+    tally = EventTally(Counter(), [], 0, limit) if tally is None else tally
+    per_doc = tally.per_doc
     patterns, empty = tally.patterns, frozenset[str]()
     for doc in docs:
         works = [doc.work.get(a) for a in annotators]
@@ -96,6 +113,9 @@ def event_tally(docs: Sequence[DocumentUnit], annotators: list[str], scope: str,
             patterns[tuple(pattern)] += 1
             given = [v for v in pattern if v is not None]
             if len(given) >= 2 and any(v != given[0] for v in given):
+                per_doc[doc.doc_id] += 1
+                if tally.full():
+                    continue
                 tally.disagreements.append(_disagreement(doc, EventUnit(
                     doc.doc_id, start, end,
                     {a: v for a, v in zip(annotators, pattern, strict=True)
@@ -183,4 +203,5 @@ def event_section_of(tally: EventTally, annotators: list[str]) -> dict[str, Any]
         "per_label": _per_label(patterns, labels),
         "percent_agreement": percent_agreement(values, weights).to_dict(),
         "disagreements": tally.disagreements,
+        "disagreements_total": tally.disagreements_total,
     }

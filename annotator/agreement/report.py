@@ -207,7 +207,7 @@ def _event_disagreements(
     out: list[dict[str, Any]] = []
     total = 0
     for scope, section in events.items():
-        total += len(section["disagreements"])
+        total += section["disagreements_total"]
         for d in section["disagreements"]:
             if limit is not None and len(out) >= limit:
                 break

@@ -14,7 +14,6 @@ Krippendorff's unitizing alpha of all of them over the document's characters.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -117,11 +116,12 @@ def document_rows(docs: Iterable[DocumentUnit], annotators: Sequence[str]) -> li
 
 def table_document_rows(
     docs: Sequence[DocumentUnit], annotators: Sequence[str], table: SpanTable,
-    grouped: Grouped, differing: np.ndarray, event_units: Iterable[dict[str, Any]],
+    grouped: Grouped, differing: np.ndarray, events: Mapping[str, int],
 ) -> list[list[Any]]:
     """`document_rows` from a batch's `SpanTable` (its documents' works need not carry
     their spans): ``differing`` spans per document (`table_counts.disagreement_counts`),
-    ``event_units`` every event unit whose labels differ (`events.EventTally`)."""
+    ``events`` the event units whose labels differ, per document
+    (`events.EventTally.per_doc`)."""
     from .views_alpha import alpha_u_per_document
 
     present = table.present
@@ -136,14 +136,13 @@ def table_document_rows(
         common = np.bincount(grouped.span_doc[twins], minlength=n_docs)
         tp += np.where(both, common, 0)
         fp_fn += np.where(both, marked[:, x] + marked[:, y] - 2 * common, 0)
-    events = Counter(unit["doc_id"] for unit in event_units)
     alphas = alpha_u_per_document(docs, annotators, table)
     rows = []
     for d in np.flatnonzero(present.sum(axis=1) >= 2).tolist():
         doc_id = docs[d].doc_id
         rows.append([doc_id, int(present[d].sum()),
                      ratio(2 * int(tp[d]), 2 * int(tp[d]) + int(fp_fn[d])), alphas[d],
-                     int(differing[d]), events[doc_id]])
+                     int(differing[d]), events.get(doc_id, 0)])
     return rows
 
 

@@ -296,3 +296,14 @@ def test_span_kinds_fast_paths_follow_the_rule(seed):
                 assert who == sorted(
                     a for s, e, lab, a in cluster if (s, e, lab) == (start, end, label)
                 )
+
+
+def test_event_label_disagreements_listed_up_to_the_limit_and_all_counted():
+    report = build_report([seed_doc()], ["alice", "bob"], max_disagreements=1)
+    assert report["events_disagreements_total"] == 2
+    assert [e["scope"] for e in report["events_disagreements"]] == ["document"]
+    for scope in ("document", "sentence"):
+        section = report["events"][scope]
+        assert section["disagreements_total"] == 1
+        assert len(section["disagreements"]) == 1
+    assert render_markdown(report).count("| sentence | seed-1 |") == 0
