@@ -4,7 +4,7 @@ by every annotator pair: token tag codes and unitizing continua come from here."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy as np
 from .model import DocumentUnit
 from .span_table import SpanTable, span_table
 from .tokens import bio_codes, token_offsets
-from .unitizing import CoderUnits, UnitizingAlpha, unitizing_alpha_arrays
+from .unitizing import CoderUnits, Continuum, UnitizingAlpha
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Columns:
     spans: dict[str, SpanColumns]
     token_doc: np.ndarray  # document index per token (documents two or more finished)
     tags: dict[str, np.ndarray]  # annotator -> IOB2 tag code per token
+    # the documents' continuum per set of documents asked for (`unitizing`)
+    continua: dict[bytes, Continuum] = field(default_factory=dict, compare=False)
 
     def label_counts(self, annotator: str) -> list[int]:
         """Number of spans per label (in ``labels`` order)."""
@@ -55,18 +57,24 @@ class Columns:
         return self.tags[a][both], self.tags[b][both]
 
     def unitizing(self, docs: np.ndarray, coders: Sequence[str]) -> UnitizingAlpha:
-        """alpha_U over the documents ``docs`` (bool per document) laid end to end."""
+        """alpha_U over the documents ``docs`` (bool per document) laid end to end; the
+        coders' units on those documents are merged once for every coder set asked."""
+        key = np.packbits(docs).tobytes()
+        continuum = self.continua.get(key)
+        if continuum is None:
+            continuum = self.continua[key] = self._continuum(docs)
+        return continuum.alpha(list(coders))
+
+    def _continuum(self, docs: np.ndarray) -> Continuum:
         lengths = np.where(docs, self.lengths, 0)
         offsets = np.cumsum(lengths) - lengths
-        units = []
-        for c in coders:
-            sp = self.spans[c]
+        units = {}
+        for c, sp in self.spans.items():
             keep = docs[sp.doc]
             shift = offsets[sp.doc[keep]]
-            units.append(
-                CoderUnits(sp.starts[keep] + shift, sp.ends[keep] + shift, sp.labels[keep])
-            )
-        return unitizing_alpha_arrays(int(lengths.sum()), units, self.labels)
+            units[c] = CoderUnits(sp.starts[keep] + shift, sp.ends[keep] + shift,
+                                  sp.labels[keep])
+        return Continuum(int(lengths.sum()), units, self.labels)
 
 
 @dataclass
@@ -148,6 +156,8 @@ class ColumnsBuilder:
 
         def codes_of(p: ColumnsPart, remap: np.ndarray, a: str) -> np.ndarray:
             codes = p.tags.pop(a)
+            if p.labels == labels:  # its label indices are the report's already
+                return codes
             marked = codes > 0
             inside = (codes[marked] - 1) % 2
             codes[marked] = 1 + 2 * remap[(codes[marked] - 1) // 2] + inside
@@ -161,7 +171,8 @@ class ColumnsBuilder:
                 cat([(x.doc + base).astype(np.int32) for x, base, _ in sp], np.int32),
                 cat([x.starts for x, _, _ in sp], np.int32),
                 cat([x.ends for x, _, _ in sp], np.int32),
-                cat([remap[x.labels] for x, _, remap in sp], np.int32))
+                cat([x.labels if p.labels == labels else remap[x.labels]
+                     for (x, _, remap), p in zip(sp, parts, strict=True)], np.int32))
             tags[a] = cat([codes_of(p, remap, a) for p, remap in zip(parts, remaps,
                                                                       strict=True)], np.int32)
         return Columns(

@@ -220,49 +220,91 @@ def _expected(unit_lengths: np.ndarray, gap_lengths: np.ndarray, m: int, length:
     return 2 * numerator3 / (3 * length * denominator)
 
 
+class Continuum:
+    """Coders' units on one continuum [begin, begin + length), each coder's merged units
+    (`_Blocks`) and each pair's disagreement made once, however many coder sets' alpha_U
+    are asked for (a report asks for every pair and for all the coders together).
+
+    ``labels`` names the label indices; every label has its own block in every coder's
+    array, whether a coder set uses it or not: a label no one in the set marked adds 0 to
+    the sums, so it is left out of that set's figures and changes nothing else."""
+
+    def __init__(self, length: int, coders: Mapping[Hashable, CoderUnits],
+                 labels: Sequence[str], begin: int = 0) -> None:
+        self.length, self.begin, self.coders = length, begin, coders
+        self.names = sorted(labels)
+        self.rank = np.array([self.names.index(x) for x in labels], dtype=np.int64)
+        self.stride = length + 1
+        self._blocks: dict[Hashable, _Blocks] = {}
+        self._pairs: dict[tuple[Hashable, Hashable], list[int]] = {}
+        self._marked: dict[Hashable, np.ndarray] = {}
+
+    def blocks(self, coder: Hashable) -> _Blocks:
+        found = self._blocks.get(coder)
+        if found is None:
+            found = self._blocks[coder] = _blocks(
+                self.coders[coder], self.rank, self.begin, self.length, self.stride)
+        return found
+
+    def marked(self, coder: Hashable) -> np.ndarray:
+        """How many units the coder gave each label (by rank), before clipping."""
+        found = self._marked.get(coder)
+        if found is None:
+            found = self._marked[coder] = np.zeros(len(self.names), dtype=np.int64)
+            found[self.rank] = np.bincount(self.coders[coder].labels, minlength=len(self.rank))
+        return found
+
+    def pair_sums(self, x: Hashable, y: Hashable) -> list[int]:
+        found = self._pairs.get((x, y))
+        if found is None:
+            found = self._pairs[x, y] = _pair_disagreement(self.blocks(x),
+                                                           self.blocks(y)).tolist()
+        return found
+
+    def alpha(self, coders: Sequence[Hashable]) -> UnitizingAlpha:
+        """alpha_U of ``coders`` (each a key of the coders given)."""
+        m, length = len(coders), self.length
+        if m < 2:
+            return UnitizingAlpha(undefined(length, "undefined: fewer than 2 coders"), {})
+        if length <= 0:
+            return UnitizingAlpha(undefined(0, "undefined: empty continuum"), {})
+        used = np.flatnonzero(sum(self.marked(c) for c in coders)).tolist()
+        blocks = [self.blocks(c) for c in coders]
+        pair_sums = [0] * len(self.names)
+        for x in range(m):
+            for y in range(x + 1, m):
+                for r, d in enumerate(self.pair_sums(coders[x], coders[y])):
+                    pair_sums[r] += d
+        observed: dict[str, float] = {}
+        expected: dict[str, float] = {}
+        per_label: dict[str, Score] = {}
+        for r in used:
+            label = self.names[r]
+            d_o = 2 * pair_sums[r] / (m * (m - 1) * length * length)
+            units = np.concatenate([c.lengths[c.bounds[r]:c.bounds[r + 1]] for c in blocks])
+            gaps = np.concatenate([_gaps(c, r, self.stride, length) for c in blocks])
+            d_e = _expected(units, gaps, m, length)
+            observed[label], expected[label] = d_o, d_e
+            if d_e <= 0:
+                per_label[label] = undefined(length, "undefined: expected disagreement is 0")
+            else:
+                per_label[label] = Score(1.0 - d_o / d_e, length)
+        total_e = sum(expected.values())
+        if not used:
+            overall = undefined(length, "undefined: no coder marked any unit")
+        elif total_e <= 0:
+            overall = undefined(length, "undefined: expected disagreement is 0")
+        else:
+            overall = Score(1.0 - sum(observed.values()) / total_e, length)
+        return UnitizingAlpha(overall, per_label, observed, expected)
+
+
 def unitizing_alpha_arrays(
     length: int, coders: Sequence[CoderUnits], labels: Sequence[str], begin: int = 0
 ) -> UnitizingAlpha:
     """:func:`unitizing_alpha` on arrays; ``labels`` names the label indices."""
-    m = len(coders)
-    if m < 2:
-        return UnitizingAlpha(undefined(length, "undefined: fewer than 2 coders"), {})
-    if length <= 0:
-        return UnitizingAlpha(undefined(0, "undefined: empty continuum"), {})
-    marked = sum(np.bincount(c.labels, minlength=len(labels)) for c in coders)
-    used = np.flatnonzero(marked).tolist()
-    names = sorted(labels[i] for i in used)
-    rank = np.zeros(max(used, default=-1) + 1, dtype=np.int64)
-    for i in used:
-        rank[i] = names.index(labels[i])
-    stride = length + 1
-    blocks = [_blocks(c, rank, begin, length, stride) for c in coders]
-    pair_sums = [0] * len(names)
-    for x in range(m):
-        for y in range(x + 1, m):
-            for r, d in enumerate(_pair_disagreement(blocks[x], blocks[y]).tolist()):
-                pair_sums[r] += d
-    observed: dict[str, float] = {}
-    expected: dict[str, float] = {}
-    per_label: dict[str, Score] = {}
-    for r, label in enumerate(names):
-        d_o = 2 * pair_sums[r] / (m * (m - 1) * length * length)
-        units = np.concatenate([c.lengths[c.bounds[r]:c.bounds[r + 1]] for c in blocks])
-        gaps = np.concatenate([_gaps(c, r, stride, length) for c in blocks])
-        d_e = _expected(units, gaps, m, length)
-        observed[label], expected[label] = d_o, d_e
-        if d_e <= 0:
-            per_label[label] = undefined(length, "undefined: expected disagreement is 0")
-        else:
-            per_label[label] = Score(1.0 - d_o / d_e, length)
-    total_e = sum(expected.values())
-    if not used:
-        overall = undefined(length, "undefined: no coder marked any unit")
-    elif total_e <= 0:
-        overall = undefined(length, "undefined: expected disagreement is 0")
-    else:
-        overall = Score(1.0 - sum(observed.values()) / total_e, length)
-    return UnitizingAlpha(overall, per_label, observed, expected)
+    continuum = Continuum(length, dict(enumerate(coders)), labels, begin)
+    return continuum.alpha(list(range(len(coders))))
 
 
 def unitizing_alpha(

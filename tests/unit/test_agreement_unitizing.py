@@ -1,6 +1,11 @@
 """Krippendorff's unitizing alpha (alpha_U)."""
 
+from itertools import combinations
+
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.agreement import unitizing
 from annotator.agreement.unitizing import unitizing_alpha
@@ -100,3 +105,30 @@ def test_exact_integer_sums_either_way(monkeypatch):
     slow = unitizing_alpha(100, coders)
     assert fast.observed == slow.observed and fast.expected == slow.expected
     assert fast.overall.value == slow.overall.value
+
+
+units_of_coder = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from("ABC")),
+    max_size=8,
+).map(lambda xs: [(s, min(s + n, 50), label) for s, n, label in xs])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(units_of_coder, min_size=2, max_size=4))
+def test_one_continuum_gives_every_coder_set_the_alpha_it_gives_alone(coders):
+    """`Continuum` merges each coder's units once for every coder set; a set's figures are
+    those the set gets on its own, labels that only others used included."""
+    labels = ["C", "A", "B"]  # unsorted on purpose: names index this list
+    arrays = {
+        i: unitizing.CoderUnits(
+            np.array([s for s, _, _ in us], dtype=np.int64),
+            np.array([e for _, e, _ in us], dtype=np.int64),
+            np.array([labels.index(x) for _, _, x in us], dtype=np.int64))
+        for i, us in enumerate(coders)
+    }
+    continuum = unitizing.Continuum(50, arrays, labels)
+    for size in range(2, len(coders) + 1):
+        for chosen in combinations(range(len(coders)), size):
+            alone = unitizing_alpha(50, {i: coders[i] for i in chosen})
+            shared = continuum.alpha(list(chosen))
+            assert shared == alone
