@@ -2,9 +2,8 @@
 document, read in batches of documents.
 
 The report reads every span of every annotator compared (a million rows on a real
-corpus), so this path reads them through the driver's own cursor (SQLAlchemy Core builds
-each statement; the rows come back as plain tuples, with no Row object per row), a batch
-of documents at a time, so the report can tally each batch and let it go.
+corpus), so this path reads them with `bulk.driver_rows` (plain tuples, no Row object per
+row), a batch of documents at a time, so the report can tally each batch and let it go.
 """
 
 from __future__ import annotations
@@ -18,30 +17,23 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import Select
 
 from annotator.agreement.model import AnnotatorWork, DocumentUnit, SpanAnn
 from annotator.agreement.span_table import SpanTable, presence, table_of
 from annotator.errors import UsageError
-from annotator.store.bulk import BATCH, annotator_ids, ordered_documents, statuses_by_document
+from annotator.store.bulk import (
+    BATCH,
+    annotator_ids,
+    driver_rows,
+    ordered_documents,
+    statuses_by_document,
+)
 from annotator.store.event_mentions import mention_views
 from annotator.store.models import GOLD, Document, EventLabel, Sentence, Span
 from annotator.store.service import Store
 from annotator.text.token_arrays import token_arrays
 
 NO_TOKENS = np.zeros((0, 2), dtype=np.int32)
-
-
-def _rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
-    """All rows of ``query`` as the driver's tuples. Its parameters (document and annotator
-    ids: integers only) are rendered into the statement."""
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()  # type: ignore[no-any-return]
-    finally:
-        cursor.close()
 
 
 def batch_units(
@@ -105,20 +97,20 @@ def _read(
     wanted annotators, by document and annotator."""
     d, se, sp, ev = (m.__table__ for m in (Document, Sentence, Span, EventLabel))  # type: ignore[attr-defined]
     ann_ids = list(wanted.values())
-    docs = {i: (ext, text) for i, ext, text in _rows(conn, select(
+    docs = {i: (ext, text) for i, ext, text in driver_rows(conn, select(
         d.c.id, d.c.external_id, d.c.text).where(d.c.id.in_(ids)))}
     sentences: dict[int, list[tuple[int, int]]] = {}
-    for doc_id, start, end in _rows(conn, select(se.c.document_id, se.c.start, se.c.end)
+    for doc_id, start, end in driver_rows(conn, select(se.c.document_id, se.c.start, se.c.end)
                                     .where(se.c.document_id.in_(ids))
                                     .order_by(se.c.document_id, se.c.index)):
         sentences.setdefault(doc_id, []).append((start, end))
-    rows = _rows(conn, select(sp.c.document_id, sp.c.annotator_id, sp.c.start, sp.c.end,
+    rows = driver_rows(conn, select(sp.c.document_id, sp.c.annotator_id, sp.c.start, sp.c.end,
                               sp.c.label)
                  .where(sp.c.document_id.in_(ids), sp.c.annotator_id.in_(ann_ids))
                  .order_by(sp.c.document_id, sp.c.annotator_id))
     doc_events: dict[tuple[int, int], set[str]] = {}
     sent_events: dict[tuple[int, int], dict[tuple[int, int], set[str]]] = {}
-    for doc_id, ann_id, label, scope, start, end in _rows(conn, select(
+    for doc_id, ann_id, label, scope, start, end in driver_rows(conn, select(
             ev.c.document_id, ev.c.annotator_id, ev.c.label, ev.c.scope, ev.c.start, ev.c.end)
             .where(ev.c.document_id.in_(ids), ev.c.annotator_id.in_(ann_ids))):
         key = (doc_id, ann_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Table, select, union
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 
 from annotator.store.engine import codepoint
 from annotator.store.models import (
@@ -34,6 +35,20 @@ BATCH = 500  # documents per round of queries (well under SQLite's bound-paramet
 SpanRow = tuple[int, int, str, dict[str, Any] | None]
 # (label, scope, start or None, end or None, provenance or None)
 EventRow = tuple[str, str, int | None, int | None, dict[str, Any] | None]
+
+
+def driver_rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """All rows of ``query`` as the driver's own tuples (SQLAlchemy Core builds the
+    statement; no Row object per row, no result processing: only for columns the driver
+    gives as they are, integers and text). Its parameters (document and annotator ids:
+    integers only) are rendered into the statement."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()  # type: ignore[no-any-return]
+    finally:
+        cursor.close()
 
 
 def _t(model: Any) -> Table:
@@ -102,16 +117,20 @@ def _annotation_rows(
     provenance: bool,
 ) -> Iterator[tuple[int, int, tuple[Any, ...]]]:
     """(document id, annotator id, (*columns, provenance or None)) of a span or event table,
-    for a batch of documents and annotators."""
+    for a batch of documents and annotators. Without provenance (a JSON column: read
+    through SQLAlchemy, which decodes it), the rows come as the driver gives them."""
     cols = [table.c.document_id, table.c.annotator_id, *columns]
     if provenance:
         cols.append(table.c.provenance)
     query = select(*cols).where(
         table.c.document_id.in_(ids), table.c.annotator_id.in_(ann_ids)
     )
-    for row in conn.execute(query):
-        values = tuple(row[2:]) if provenance else (*row[2:], None)
-        yield row[0], row[1], values
+    if provenance:
+        for row in conn.execute(query):
+            yield row[0], row[1], tuple(row[2:])
+    else:
+        for row in driver_rows(conn, query):
+            yield row[0], row[1], (*row[2:], None)
 
 
 def iter_bundles(
@@ -132,11 +151,11 @@ def iter_bundles(
         for lo in range(0, len(doc_ids), batch):
             ids = list(doc_ids[lo : lo + batch])
             bundles: dict[int, DocumentBundle] = {}
-            for i, ext, title, text in conn.execute(
-                select(d.c.id, d.c.external_id, d.c.title, d.c.text).where(d.c.id.in_(ids))
+            for i, ext, title, text in driver_rows(conn, select(
+                d.c.id, d.c.external_id, d.c.title, d.c.text).where(d.c.id.in_(ids))
             ):
                 bundles[i] = DocumentBundle(i, ext, title or "", text)
-            for doc_id, start, end in conn.execute(
+            for doc_id, start, end in driver_rows(conn,
                 select(se.c.document_id, se.c.start, se.c.end)
                 .where(se.c.document_id.in_(ids))
                 .order_by(se.c.document_id, se.c.index)
