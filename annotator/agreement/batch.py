@@ -117,5 +117,5 @@ def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
         texts.add(d.doc_id, d.text, keep=any(d.work[a].mentions for a in present))
     return BatchTally(
         disagreements, events,
-        column_part(docs, annotators, table), tallies, [d.doc_id for d in docs], finished,
-        two_or_more, mentions, texts, doc_rows)
+        column_part(docs, annotators, table, keep_tags=False), tallies,
+        [d.doc_id for d in docs], finished, two_or_more, mentions, texts, doc_rows)

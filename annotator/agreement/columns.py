@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from .model import DocumentUnit
+from .pairs import pairs
 from .span_table import SpanTable, span_table
-from .tokens import bio_codes, token_offsets
+from .tokens import TagCounts, bio_codes, code_names, tag_counts, token_offsets
 from .unitizing import CoderUnits, Continuum, UnitizingAlpha
 
 
@@ -33,7 +34,9 @@ class Columns:
     finished: dict[str, np.ndarray]  # annotator -> bool per document
     spans: dict[str, SpanColumns]
     token_doc: np.ndarray  # document index per token (documents two or more finished)
-    tags: dict[str, np.ndarray]  # annotator -> IOB2 tag code per token
+    tags: dict[str, np.ndarray]  # annotator -> IOB2 tag code per token (when kept)
+    # (a, b) -> the pair's token tag counts on the documents both finished: (all, marked)
+    kappa: dict[tuple[str, str], tuple[TagCounts, TagCounts]]
     # the documents' continuum per set of documents asked for (`unitizing`)
     continua: dict[bytes, Continuum] = field(default_factory=dict, compare=False)
 
@@ -50,11 +53,6 @@ class Columns:
         sp = self.spans[annotator]
         counts = np.bincount(sp.labels[docs[sp.doc]], minlength=len(self.labels))
         return {self.labels[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
-
-    def pair_tags(self, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
-        """Tag codes of a and b on the tokens of the documents both finished."""
-        both = (self.finished[a] & self.finished[b])[self.token_doc]
-        return self.tags[a][both], self.tags[b][both]
 
     def unitizing(self, docs: np.ndarray, coders: Sequence[str]) -> UnitizingAlpha:
         """alpha_U over the documents ``docs`` (bool per document) laid end to end; the
@@ -87,14 +85,17 @@ class ColumnsPart:
     labels: list[str]
     spans: dict[str, SpanColumns]
     token_doc: np.ndarray
-    tags: dict[str, np.ndarray]  # IOB2 codes over ``labels``
+    tags: dict[str, np.ndarray]  # IOB2 codes over ``labels`` (empty when not kept)
     lengths: np.ndarray
     finished: dict[str, np.ndarray]
+    kappa: dict[tuple[str, str], tuple[TagCounts, TagCounts]]
 
 
 def column_part(docs: Sequence[DocumentUnit], annotators: Sequence[str],
-                table: SpanTable | None = None) -> ColumnsPart:
-    """The batch's columns; ``table``: its spans as a `SpanTable` already made."""
+                table: SpanTable | None = None, *, keep_tags: bool = True) -> ColumnsPart:
+    """The batch's columns; ``table``: its spans as a `SpanTable` already made. Without
+    ``keep_tags`` only each pair's tag counts are kept (what the report needs), not a tag
+    per token (what views over subsets of the documents need)."""
     if table is None:
         table = span_table(docs, annotators)
     labels = table.labels
@@ -124,7 +125,14 @@ def column_part(docs: Sequence[DocumentUnit], annotators: Sequence[str],
             sp.labels[keep],
         ).astype(np.int32)
     finished = {a: np.array([a in d.work for d in docs], dtype=bool) for a in annotators}
-    return ColumnsPart(len(docs), labels, spans, token_doc, tags, lengths, finished)
+    names = code_names(labels)
+    kappa = {}
+    for a, b in pairs(list(annotators)):
+        both = (finished[a] & finished[b])[token_doc]
+        kappa[a, b] = tag_counts(tags[a][both], tags[b][both], names)
+    if not keep_tags:
+        tags, token_doc = {}, token_doc[:0]
+    return ColumnsPart(len(docs), labels, spans, token_doc, tags, lengths, finished, kappa)
 
 
 class ColumnsBuilder:
@@ -163,6 +171,11 @@ class ColumnsBuilder:
             codes[marked] = 1 + 2 * remap[(codes[marked] - 1) // 2] + inside
             return codes
 
+        kappa = {key: (TagCounts(), TagCounts()) for key in pairs(self.annotators)}
+        for p in parts:
+            for key, (whole, marked) in p.kappa.items():
+                kappa[key][0].merge(whole)
+                kappa[key][1].merge(marked)
         spans, tags = {}, {}
         for a in self.annotators:
             sp = [(p.spans.pop(a), base, remap)
@@ -173,15 +186,17 @@ class ColumnsBuilder:
                 cat([x.ends for x, _, _ in sp], np.int32),
                 cat([x.labels if p.labels == labels else remap[x.labels]
                      for (x, _, remap), p in zip(sp, parts, strict=True)], np.int32))
-            tags[a] = cat([codes_of(p, remap, a) for p, remap in zip(parts, remaps,
-                                                                      strict=True)], np.int32)
+            if any(p.tags for p in parts):
+                tags[a] = cat([codes_of(p, remap, a) for p, remap in zip(parts, remaps,
+                                                                          strict=True)],
+                              np.int32)
         return Columns(
             labels, cat([p.lengths for p in parts], np.int64),
             {a: cat([p.finished[a] for p in parts], bool) for a in self.annotators},
             spans,
             cat([(p.token_doc + base).astype(np.int32)
                  for p, base in zip(parts, bases, strict=False)], np.int32),
-            tags)
+            tags, kappa)
 
 
 def columns(docs: Sequence[DocumentUnit], annotators: Sequence[str]) -> Columns:

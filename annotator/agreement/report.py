@@ -59,7 +59,7 @@ from .model import DocumentUnit
 from .pairs import pair_key, pairs
 from .scores import undefined
 from .spans import Counts, PairCounts, PairTally, finish_pair_counts, span_scores
-from .tokens import code_kappa
+from .tokens import counts_kappa
 from .unitizing import UnitizingAlpha
 
 
@@ -99,7 +99,7 @@ def _pairwise(
     return {
         "n_docs": n_docs,
         **span_scores(counts),
-        "token_kappa": code_kappa(*cols.pair_tags(a, b)),
+        "token_kappa": counts_kappa(*cols.kappa[a, b]),
         "unitizing_alpha": _unitizing_dict(unitizing, n_docs),
     }, counts
 

@@ -12,7 +12,9 @@ Tags are computed as integer codes with numpy (see :func:`bio_codes`): ``0`` is 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -80,20 +82,58 @@ def bio_tags(tokens: Sequence[tuple[int, int]] | np.ndarray, spans: Iterable[Spa
     return ["O" if c == 0 else ("B-" if c % 2 else "I-") + names[(c - 1) // 2] for c in codes]
 
 
-def _kappa(a: np.ndarray, b: np.ndarray, n_codes: int) -> tuple[Score, int]:
-    """Cohen's kappa of paired codes (same arithmetic as ``cohen_kappa``) and the number of
-    agreeing pairs."""
-    n = len(a)
-    if n == 0:
-        return undefined(0, "undefined: no unit coded by both coders"), 0
-    agree = int(np.count_nonzero(a == b))
-    count_a = np.bincount(a, minlength=n_codes).tolist()
-    count_b = np.bincount(b, minlength=n_codes).tolist()
-    p_o = agree / n
-    p_e = sum(x * y for x, y in zip(count_a, count_b, strict=True)) / (n * n)
-    if p_e >= 1.0:
-        return undefined(n, NO_VARIATION.replace("alpha", "kappa")), agree
-    return Score((p_o - p_e) / (1.0 - p_e), n), agree
+@dataclass
+class TagCounts:
+    """What Cohen's kappa needs of two annotators' paired tags, and nothing more: the
+    number of pairs, how many agree, and how often each tag occurs on either side. Counts
+    add up, so a corpus's tokens need not be kept: each batch of documents is counted and
+    merged (the tag keys are names or codes, the same on both sides)."""
+
+    n: int = 0
+    agree: int = 0
+    a: Counter[Any] = field(default_factory=Counter)
+    b: Counter[Any] = field(default_factory=Counter)
+
+    def merge(self, other: TagCounts) -> None:
+        self.n += other.n
+        self.agree += other.agree
+        self.a.update(other.a)
+        self.b.update(other.b)
+
+    def kappa(self) -> tuple[Score, int]:
+        """Cohen's kappa (same arithmetic as ``cohen_kappa``) and the agreeing pairs."""
+        n = self.n
+        if n == 0:
+            return undefined(0, "undefined: no unit coded by both coders"), 0
+        p_o = self.agree / n
+        p_e = sum(x * self.b.get(tag, 0) for tag, x in self.a.items()) / (n * n)
+        if p_e >= 1.0:
+            return undefined(n, NO_VARIATION.replace("alpha", "kappa")), self.agree
+        return Score((p_o - p_e) / (1.0 - p_e), n), self.agree
+
+
+def _counts(a: np.ndarray, b: np.ndarray, names: Sequence[Any] | None) -> TagCounts:
+    n_codes = int(max(a.max(initial=0), b.max(initial=0))) + 1
+    keys = names if names is not None else range(n_codes)
+
+    def tally(codes: np.ndarray) -> Counter[Any]:
+        counts = np.bincount(codes, minlength=n_codes)
+        return Counter({keys[c]: int(counts[c]) for c in np.flatnonzero(counts).tolist()})
+
+    return TagCounts(len(a), int(np.count_nonzero(a == b)), tally(a), tally(b))
+
+
+def tag_counts(a: np.ndarray, b: np.ndarray, names: Sequence[Any] | None = None
+               ) -> tuple[TagCounts, TagCounts]:
+    """The `TagCounts` of paired tag codes on all tokens and on the marked ones (either
+    annotator tagged other than ``O``); ``names`` names the codes (default: the codes)."""
+    marked = (a != 0) | (b != 0)
+    return _counts(a, b, names), _counts(a[marked], b[marked], names)
+
+
+def code_names(labels: Sequence[str]) -> list[str]:
+    """The tag of each code over ``labels``: ``O``, ``B-x``, ``I-x``, ..."""
+    return ["O", *(f"{p}-{label}" for label in labels for p in "BI")]
 
 
 def _kappa_dict(score: Score, agree: int) -> dict[str, Any]:
@@ -105,15 +145,16 @@ def _kappa_dict(score: Score, agree: int) -> dict[str, Any]:
     }
 
 
+def counts_kappa(all_tokens: TagCounts, marked: TagCounts) -> dict[str, dict[str, Any]]:
+    """Token kappa (all tokens, marked tokens) from the pair's `TagCounts`."""
+    marked_dict = _kappa_dict(*marked.kappa()) if marked.n else \
+        _kappa_dict(undefined(0, NO_MARKS), 0)
+    return {"all_tokens": _kappa_dict(*all_tokens.kappa()), "marked_tokens": marked_dict}
+
+
 def code_kappa(a: np.ndarray, b: np.ndarray) -> dict[str, dict[str, Any]]:
     """Token kappa (all tokens, marked tokens) of two annotators' paired tag codes."""
-    n_codes = int(max(a.max(initial=0), b.max(initial=0))) + 1
-    marked = (a != 0) | (b != 0)
-    if marked.any():
-        marked_dict = _kappa_dict(*_kappa(a[marked], b[marked], n_codes))
-    else:
-        marked_dict = _kappa_dict(undefined(0, NO_MARKS), 0)
-    return {"all_tokens": _kappa_dict(*_kappa(a, b, n_codes)), "marked_tokens": marked_dict}
+    return counts_kappa(*tag_counts(a, b))
 
 
 def token_kappa(
