@@ -67,11 +67,12 @@ class BatchTally:
 
 def tally_batch(docs: Sequence[DocumentUnit], annotators: list[str],
                 limit: int | None, table: SpanTable | None = None, *,
-                rows: bool = False) -> BatchTally:
+                rows: bool = False, floor: int = 0) -> BatchTally:
     """The tally of ``docs``. ``table``: their spans (`span_table.SpanTable`), when the
     documents' works do not carry them (they are given theirs where needed). ``rows``:
-    with the batch's `--by document` rows."""
-    disagreements = DisagreementTally(annotators, limit)
+    with the batch's `--by document` rows. ``floor``: the disputed clusters a document
+    needs to enter the listing (`DisagreementTally.least_listed` of the batches before)."""
+    disagreements = DisagreementTally(annotators, limit, floor)
     events = {scope: event_tally(docs, annotators, scope, limit=limit) for scope in SCOPES}
     tallies = {}
     whole = len(annotators) <= MAX_ANNOTATORS

@@ -224,9 +224,11 @@ class DisagreementTally:
     only the documents that can still make the first ``limit`` items kept (with their
     text), so a corpus need not be in memory at once."""
 
-    def __init__(self, annotators: Sequence[str], limit: int | None = None) -> None:
+    def __init__(self, annotators: Sequence[str], limit: int | None = None,
+                 floor: int = 0) -> None:
         self.annotators = list(annotators)
         self.limit = limit
+        self.floor = floor  # a document with fewer disputed clusters cannot be listed
         self.found: list[DocDisagreements] = []
         self.kinds: Counter[str] = Counter()
         self.span_kinds: Counter[str] = Counter()
@@ -241,7 +243,8 @@ class DisagreementTally:
     def listed(self, docs: Sequence[DocumentUnit], per_doc: Sequence[int]) -> list[int]:
         """The documents (indices into ``docs``) whose disputed clusters (``per_doc``, as
         counted) can make the first ``limit`` items, most disputed first."""
-        ranked = sorted((i for i, n in enumerate(per_doc) if n),
+        least = max(1, self.floor)
+        ranked = sorted((i for i, n in enumerate(per_doc) if n >= least),
                         key=lambda i: (-per_doc[i], docs[i].doc_id))
         if self.limit is not None:
             kept, clusters = 0, 0
@@ -259,6 +262,14 @@ class DisagreementTally:
         self.kinds.update(kinds)
         self.span_kinds.update(span_kinds)
         self._keep([_classify(doc, self.annotators) for doc in listed])
+
+    def least_listed(self) -> int:
+        """The disputed clusters a document needs, at the least, to enter the listing now
+        (0 while it is not full): the kept documents are the most disputed ones, so a
+        later batch need not classify documents with fewer (ties may still enter)."""
+        if self.limit is None or sum(len(f.clusters) for f in self.found) < self.limit:
+            return 0
+        return len(self.found[-1].clusters) if self.found else 0
 
     def merge(self, other: DisagreementTally) -> None:
         """Add another tally's documents (a batch tallied elsewhere)."""

@@ -30,7 +30,7 @@ _STORES: dict[str, Store] = {}
 
 
 def _tally(url: str, names: list[str], limit: int | None, wanted: dict[str, int],
-           ids: list[int], done: dict[int, list[str]], rows: bool) -> BatchTally:
+           ids: list[int], done: dict[int, list[str]], rows: bool, floor: int) -> BatchTally:
     """Read, tokenize and tally one batch (in a worker process)."""
     store = _STORES.get(url)
     if store is None:
@@ -38,7 +38,7 @@ def _tally(url: str, names: list[str], limit: int | None, wanted: dict[str, int]
     with store.engine.connect() as conn:
         units, table = batch_table(conn, ids, done, wanted, names)
     tokenize(units)
-    return tally_batch(units, names, limit, table, rows=rows)
+    return tally_batch(units, names, limit, table, rows=rows, floor=floor)
 
 
 def tally_in_workers(store: Store, plan: LoadPlan, builder: ReportBuilder, *,
@@ -62,7 +62,8 @@ def tally_in_workers(store: Store, plan: LoadPlan, builder: ReportBuilder, *,
                 ids = plan.order[lo:lo + batch]
                 flying.append(pool.submit(
                     _tally, url, builder.annotators, builder.max_disagreements,
-                    plan.wanted, ids, {i: plan.done[i] for i in ids}, rows is not None))
+                    plan.wanted, ids, {i: plan.done[i] for i in ids}, rows is not None,
+                    builder.disagreements.least_listed()))
                 while len(flying) > IN_FLIGHT:
                     merge_oldest()
             while flying:

@@ -117,3 +117,27 @@ def test_document_rows_from_the_table_equal_the_unit_by_unit_ones(drawn, events)
                   Counter())
     got = table_document_rows(docs, NAMES, table, grouped, counted.differing_per_doc, per_doc)
     assert got == document_rows(docs, NAMES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(corpus, min_size=1, max_size=4), st.sampled_from([1, 2, 4]))
+def test_batches_skipping_documents_below_the_listing_floor_list_the_same(batches, limit):
+    """A batch told the least disputed clusters the listing so far takes
+    (`least_listed`) classifies fewer documents and lists exactly the same."""
+    reference = DisagreementTally(NAMES, limit)
+    merged = DisagreementTally(NAMES, limit)
+    base = 0
+    for drawn in batches:
+        docs = _docs(drawn)
+        for i, d in enumerate(docs):  # ids unique and ordered across batches
+            d.doc_id = f"d{base + i:03d}"
+        base += len(docs)
+        reference.add(docs)
+        table = span_table(docs, NAMES)
+        counted = disagreement_counts(table, group(table))
+        per_doc = counted.per_doc.tolist()
+        batch = DisagreementTally(NAMES, limit, merged.least_listed())
+        batch.add_counted([docs[i] for i in batch.listed(docs, per_doc)], counted.clusters,
+                          counted.spans)
+        merged.merge(batch)
+    assert merged.result() == reference.result()
