@@ -114,6 +114,7 @@ def test_pilot_argument_and_attribute_then_undo(store: Store, schema: LabelSchem
             # opening the document took the agreed trigger and Agent into gold
             g = gold_mention(store, doc)
             assert g.key == (*TRIGGER, "VISIT") and g.provenance["rule"] == "unanimous"
+            assert s.article is not None and s.article.triggers == [g.key]  # drawn as such
             assert [a[:4] for a in g.arguments] == [("Agent", *SANCHEZ)]
             # the panel shows each version as text; the trigger is selected
             assert isinstance(s.item, EventItem) and s.item.kind == KIND_ARGUMENT
@@ -221,9 +222,11 @@ def test_trigger_item_reject_then_edit_type(store: Store, schema: LabelSchema) -
             assert [i.kind for i in s.state.all_items] == [KIND_TRIGGER]  # type: ignore[union-attr]
             assert "VISIT  «وزيارة» Agent=PERS «بيدرو سانشيز» Place=GPE «الرباط» " \
                    "polarity=negative" in panel_text(s)
+            assert s.article is not None and s.article.triggers == []  # no gold trigger yet
             await pilot.press("r")
             await settle(pilot)
             assert load_event_items(store, doc).gold == {}
+            assert s.article.triggers == []
             assert decisions(store, doc)[KIND_TRIGGER][0] == "rejected"
             # e: edit mode on the first version's trigger; ⇧← widens nothing here, Enter:
             # the type picker; v: VISIT, with alice's arguments (gold spans)
@@ -239,6 +242,7 @@ def test_trigger_item_reject_then_edit_type(store: Store, schema: LabelSchema) -
             await settle(pilot)
             g = gold_mention(store, doc)
             assert g.key == (*TRIGGER, "VISIT") and g.provenance["rule"] == "edited"
+            assert s.article.triggers == [(*TRIGGER, "VISIT")]  # gold's trigger, drawn
             assert {a[:4] for a in g.arguments} == {("Agent", *SANCHEZ), ("Origin", *RABAT)}
             assert decisions(store, doc)[KIND_TRIGGER][0] == "edited"
 

@@ -422,6 +422,7 @@ class AdjudicateScreen(EventItemsMixin, GuardedScreen):
         article = self.article
         if article is not None:
             article.set_spans(self._gold_recs(state))
+            article.set_triggers(sorted(state.gold_mentions))  # gold's triggers, marked
         if item is None:
             panel.show_empty("No disagreement in this document: gold is what all "
                              "annotators agree on.")
