@@ -80,7 +80,6 @@ class _Blocks:
 
     padded: tuple[np.ndarray, np.ndarray]
     lengths: np.ndarray
-    squares: np.ndarray  # lengths squared
     bounds: np.ndarray
 
     @property
@@ -127,7 +126,7 @@ def _blocks(c: CoderUnits, rank: np.ndarray, begin: int, length: int, stride: in
     bounds = np.searchsorted(key, np.arange(n_labels + 1, dtype=np.int64) * stride)
     lengths = e - key
     padded = (np.append(-1, key), np.append(-1, e))
-    return _Blocks(padded, lengths, lengths * lengths, bounds)
+    return _Blocks(padded, lengths, bounds)
 
 
 def _per_label(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -160,8 +159,8 @@ def _pair_disagreement(a: _Blocks, b: _Blocks) -> np.ndarray:
     d_a = np.square(a.starts - b.padded[0][ib]) + np.square(a.ends - b.padded[1][ib])
     d_b = np.square(b.starts - a.padded[0][ia]) + np.square(b.ends - a.padded[1][ia])
     # each overlapping pair once (where the later unit starts), a lone unit its square
-    side_a = np.where(in_b, d_a, np.where(seen_a[1:], 0, a.squares))
-    side_b = np.where(in_a, d_b, np.where(seen_b[1:], 0, b.squares))
+    side_a = np.where(in_b, d_a, np.where(seen_a[1:], 0, np.square(a.lengths)))
+    side_b = np.where(in_a, d_b, np.where(seen_b[1:], 0, np.square(b.lengths)))
     return _per_label(side_a, a.bounds) + _per_label(side_b, b.bounds)
 
 
@@ -231,7 +230,8 @@ class Continuum:
 
     def __init__(self, length: int, coders: Mapping[Hashable, CoderUnits],
                  labels: Sequence[str], begin: int = 0) -> None:
-        self.length, self.begin, self.coders = length, begin, coders
+        self.length, self.begin = length, begin
+        self._units = dict(coders)  # each coder's, until their blocks are made
         self.names = sorted(labels)
         self.rank = np.array([self.names.index(x) for x in labels], dtype=np.int64)
         self.stride = length + 1
@@ -242,17 +242,17 @@ class Continuum:
     def blocks(self, coder: Hashable) -> _Blocks:
         found = self._blocks.get(coder)
         if found is None:
+            units = self._units.pop(coder)  # the blocks hold all that is needed of them
+            marked = self._marked[coder] = np.zeros(len(self.names), dtype=np.int64)
+            marked[self.rank] = np.bincount(units.labels, minlength=len(self.rank))
             found = self._blocks[coder] = _blocks(
-                self.coders[coder], self.rank, self.begin, self.length, self.stride)
+                units, self.rank, self.begin, self.length, self.stride)
         return found
 
     def marked(self, coder: Hashable) -> np.ndarray:
         """How many units the coder gave each label (by rank), before clipping."""
-        found = self._marked.get(coder)
-        if found is None:
-            found = self._marked[coder] = np.zeros(len(self.names), dtype=np.int64)
-            found[self.rank] = np.bincount(self.coders[coder].labels, minlength=len(self.rank))
-        return found
+        self.blocks(coder)
+        return self._marked[coder]
 
     def pair_sums(self, x: Hashable, y: Hashable) -> list[int]:
         found = self._pairs.get((x, y))
