@@ -91,12 +91,14 @@ def main_options(
 @app.command("import")
 def import_cmd(
     paths: Annotated[list[Path], typer.Argument(
-        help="Files (.txt, .jsonl, .json, .csv, .tsv, each optionally .gz) or folders.")],
+        help="Files (.txt, .jsonl, .json, .csv, .tsv, each optionally .gz; a .txt with a "
+        ".ann beside it is a brat document) or folders.")],
     annotator: Annotated[
         str | None,
         typer.Option(
             "--annotator",
-            help="Store the records' spans and events as this annotator's finished work.",
+            help="Store the records' spans and events (and brat .ann annotations) as this "
+            "annotator's finished work.",
         ),
     ] = None,
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Keep the text as it is.")] = False,

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from annotator.commands.import_prepare import check_sentence_events, prepare, where
 from annotator.errors import InputError
 from annotator.io.article_input import (
+    BratOptions,
     ByteProgress,
     FieldMap,
     InputNotice,
@@ -169,7 +170,8 @@ def produce(job: ReadJob, reads: Reads) -> Iterator[Msg]:
     hashes = reads.stored_hashes(KNOWN_LIMIT) if job.annotator is None else None
     for item in iter_inputs(job.files, max_chars=job.max_chars, fields=job.fields,
                             progress=progress,
-                            known=known_text(hashes) if hashes else None):
+                            known=known_text(hashes) if hashes else None,
+                            brat=BratOptions(job.schema, job.annotator)):
         if isinstance(item, KnownRecord):
             records += 1
             pending.append(NewDocument(

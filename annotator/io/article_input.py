@@ -2,9 +2,10 @@
 
 `scan_paths` (or `collect_files`) finds the files; `iter_inputs` reads them one after the
 other and yields each article, each rejected item (`InputError`, naming the file and the
-line) and each note (`InputNotice`). Formats: `.txt` (one article), `.jsonl`, `.json`,
-`.csv`, `.tsv`, each optionally gzip-compressed; the content decides where the name lies
-(a JSON array in a `.jsonl`, one object a line in a `.json`). No database here, and no file
+line) and each note (`InputNotice`). Formats: `.txt` (one article; with a sibling `.ann`,
+a brat document), `.jsonl`, `.json`, `.csv`, `.tsv`, each optionally gzip-compressed;
+the content decides where the name lies (a JSON array in a `.jsonl`, one object a line in
+a `.json`). No database here, and no file
 is read whole except a `.txt` (at most `4 * max_chars` bytes).
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
+from annotator.io.input_brat import BratOptions, ann_of, not_stored, read_brat
 from annotator.io.input_csv import read_csv_stream
 from annotator.io.input_files import (
     ByteProgress,
@@ -49,8 +51,8 @@ from annotator.io.record_fields import (
 
 __all__ = [
     "MAX_CHARS", "SUPPORTED_SUFFIXES", "ArticleInput", "ByteProgress", "FieldMap", "FileScan",
-    "InputNotice", "ParsedEvent", "ParsedSpan", "collect_files", "decode_utf8", "iter_inputs",
-    "one_line", "parse_record", "parse_row", "read_jsonl", "read_txt", "scan_paths",
+    "BratOptions", "InputNotice", "ParsedEvent", "ParsedSpan", "collect_files", "decode_utf8",
+    "iter_inputs", "one_line", "parse_record", "parse_row", "read_jsonl", "read_txt", "scan_paths",
 ]
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".json", ".csv", ".tsv")  # each also with .gz
@@ -107,9 +109,16 @@ def read_jsonl(path: Path, max_chars: int = MAX_CHARS) -> Iterator[ArticleInput 
 
 
 def _read_file(path: Path, max_chars: int, fields: FieldMap,
-               progress: ByteProgress | None, parse: Parse) -> Iterator[Item]:
+               progress: ByteProgress | None, parse: Parse,
+               brat: BratOptions | None = None) -> Iterator[Item]:
     kind = kind_of(path)
+    ann = ann_of(path) if kind == "txt" else None
+    if ann is not None and brat is not None and brat.annotator is not None:
+        yield from read_brat(path, ann, brat.schema, max_chars)
+        return
     if kind == "txt":
+        if ann is not None:
+            yield not_stored(path, ann)
         try:
             yield (read_txt_gz(path, max_chars, progress) if is_gzip_name(path)
                    else read_txt(path, max_chars))
@@ -137,17 +146,19 @@ def _read_file(path: Path, max_chars: int, fields: FieldMap,
 def iter_inputs(
     files: list[Path], *, max_chars: int = MAX_CHARS, fields: FieldMap = DEFAULT_FIELDS,
     progress: ByteProgress | None = None, known: KnownText | None = None,
+    brat: BratOptions | None = None,
 ) -> Iterator[Item | KnownRecord]:
     """Every article, rejected item and note of `files`, in order. A file that cannot be
     read, or a bug reading it, is one error and the next file is read. `progress.done`
     grows by each file's size on disk as it is read. With `known`, a JSON record whose text
     it knows comes as a `KnownRecord` (re-importing a file costs little more than reading
-    it)."""
+    it). A `.txt` with a sibling `.ann` is a brat document: read with its annotations when
+    `brat` names an annotator (`annotator.io.input_brat`), else as a plain `.txt` and a note."""
     parse = _parse if known is None else _known_or_parse(known)
     for path in files:
         before = progress.done if progress is not None else 0
         try:
-            yield from _read_file(path, max_chars, fields, progress, parse)
+            yield from _read_file(path, max_chars, fields, progress, parse, brat)
         except (OSError, EOFError, zlib.error) as exc:
             yield InputError(str(path), cannot_read(exc))
         except Exception as exc:  # a bug reading one file must not stop the next ones

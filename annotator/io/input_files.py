@@ -22,6 +22,7 @@ from annotator.text.storable import unstorable
 
 FORMATS = {".txt": "txt", ".jsonl": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv"}
 SUPPORTED_NOTE = "not a supported format (.txt, .jsonl, .json, .csv, .tsv, optionally .gz)"
+BRAT_CONFS = ("annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf")
 CHUNK = 1 << 16  # bytes read from disk at a time
 
 
@@ -88,24 +89,56 @@ def _walk(root: Path) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
+def _brat_txt(ann: Path) -> Path | None:
+    """The `.txt` a brat `.ann` belongs to (same stem), if there is one."""
+    if not ann.name.endswith(".ann"):
+        return None
+    txt = ann.with_name(ann.name[:-4] + ".txt")
+    return txt if txt.is_file() else None
+
+
+def _brat_skip(f: Path) -> str | None:
+    """Why a brat file of a folder is not read on its own: None for a `.ann` read with
+    its `.txt`, a reason for a configuration file or a `.ann` without its `.txt`."""
+    if f.name in BRAT_CONFS:
+        return "brat configuration, not read (the labels are the database's schema)"
+    if f.name.endswith(".ann"):
+        return None if _brat_txt(f) else "brat annotations without a .txt of the same name"
+    return SUPPORTED_NOTE
+
+
 def scan_paths(paths: list[Path]) -> FileScan:
-    """Expand folders into supported files; report unusable paths and skipped files."""
+    """Expand folders into supported files; report unusable paths and skipped files. A
+    brat `.ann` goes with the `.txt` of the same stem (a `.ann` named on its own brings
+    that `.txt`)."""
     scan = FileScan()
     found: list[Path] = []
+    brought: set[Path] = set()  # .txt files a named .ann brought
     for p in paths:
         if p.is_dir():
             for f in _walk(p):
                 if f.name.startswith(".") or _hidden(f, p):
                     continue
                 if kind_of(f) is None:
-                    scan.skipped.append(f"{f}: skipped: {SUPPORTED_NOTE}")
+                    why = _brat_skip(f)
+                    if why is not None:
+                        scan.skipped.append(f"{f}: skipped: {why}")
                 elif not f.is_file():
                     scan.skipped.append(f"{f}: skipped: not a regular file")
                 else:
                     found.append(f)
         elif p.is_file():
             if kind_of(p) is not None:
-                found.append(p)
+                if p not in brought:
+                    found.append(p)
+            elif p.name.endswith(".ann"):
+                txt = _brat_txt(p)
+                if txt is None:
+                    scan.errors.append(InputError(str(p), "brat annotations without a .txt of "
+                                                  "the same name"))
+                elif txt not in found:  # (named with its .txt: read once)
+                    found.append(txt)
+                    brought.add(txt)
             else:
                 scan.errors.append(InputError(str(p), SUPPORTED_NOTE))
         else:
