@@ -218,6 +218,12 @@ PERS = _at("ناصر بوريطة")
     (_replace(GOOD, 1, f"T1\tPERS {PERS[0]} {PERS[0] + 4};{PERS[0] + 5} {PERS[1]}\tناصر "
               "بوريطة"), 1, "T1: discontinuous annotations are not supported"),
     ([*GOOD, "R1\tCoref Arg1:E1 Arg2:E1"], 6, "R1: Coref links an event to an earlier one"),
+    ([*GOOD, f"T4\tDOCUMENT 0 {len(BAD)}\t{BAD}", "A2\tWEDDING T4"], 7,
+     "A2: event label 'WEDDING' is not in the schema"),
+    ([*GOOD, f"T4\tSENTENCE 0 5\t{BAD[:5]}", "A2\tMEET T4"], 6,
+     "T4: SENTENCE [0, 5) is not a sentence of the document"),
+    ([*GOOD, "T4\tMEET 0 5\tالتقى", "E2\tMEET:T4 Entity:E1"], 7,
+     "E2: argument E1 is an event: events as arguments are not supported"),
 ])
 def test_bad_ann_rejects_the_document(db: str, tmp_path: Path, lines: list[str], where: int,
                                       message: str) -> None:
@@ -263,4 +269,13 @@ def test_an_edge_inside_what_nfc_merges_is_an_error(db: str, tmp_path: Path) -> 
     result = _import(db, str(tmp_path / "in"), "--annotator", "bob")
     assert result.exit_code == 1
     assert "nfc.ann:6: T4: [" in result.output
+    assert _ids(db) == set()
+
+
+def test_an_ann_that_is_not_utf8_is_one_error(db: str, tmp_path: Path) -> None:
+    ann = _brat(tmp_path / "in", "doc", TEXT, GOOD)
+    ann.write_bytes(ann.read_bytes() + b"T9\tPERS 0 5\t\xff\n")
+    result = _import(db, str(tmp_path / "in"), "--annotator", "bob")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{ann}:6: not UTF-8 (byte 0xff)" in result.output
     assert _ids(db) == set()
