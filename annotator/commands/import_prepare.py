@@ -147,7 +147,7 @@ def prepare(item: ArticleInput, schema: LabelSchema, *, annotator: str | None,
     sentences: list[Range] | None = None
     if item.is_record:
         text, spans, events, sentences, changed = _normalised_record(item)
-        if changed or getattr(item, "normalised", False):  # (a brat document: NFC already)
+        if changed or item.nfc_changed:
             meta["normalised"] = "NFC"
         if item.meta:
             meta["record_meta"] = item.meta

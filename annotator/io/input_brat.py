@@ -33,7 +33,13 @@ from annotator.errors import InputError
 from annotator.io.brat import COREF, DOCUMENT, SENTENCE, fragments
 from annotator.io.input_files import InputNotice, cannot_read
 from annotator.io.input_txt import decode_utf8, read_txt
-from annotator.io.record_fields import MAX_CHARS, ArticleInput, ParsedEvent, ParsedSpan
+from annotator.io.record_fields import (
+    MAX_CHARS,
+    ArticleInput,
+    ParsedEvent,
+    ParsedSpan,
+    base_stem,
+)
 from annotator.io.record_mentions import ParsedArgument, ParsedMention
 from annotator.text.span_edges import edge_problem
 
@@ -51,14 +57,6 @@ class BratOptions:
 
     schema: Any
     annotator: str | None = None
-
-
-@dataclass
-class BratInput(ArticleInput):
-    """A brat document: `text` is NFC already, offsets refer to it."""
-
-    ann_path: Path | None = None
-    normalised: bool = False  # NFC changed the text as read
 
 
 def ann_of(txt: Path) -> Path | None:
@@ -316,7 +314,7 @@ def _trimmed(text: str, start: int, end: int) -> Range | None:
     return (frags[0][0], frags[-1][1]) if frags else None
 
 
-def _build(p: _Parser, txt: Path) -> BratInput:
+def _build(p: _Parser, txt: Path) -> ArticleInput:
     spans, _ = p.textbound_kinds()
     text = p.text
     normalised = not unicodedata.is_normalized("NFC", text)
@@ -359,12 +357,10 @@ def _build(p: _Parser, txt: Path) -> BratInput:
         args = [ParsedArgument(role, *on_nfc(a), a.label) for role, a in m.arguments]
         mentions.append(ParsedMention(*on_nfc(m.trigger), m.type, dict(m.attributes),
                                       args, m.coref_of))
-    from annotator.io.record_fields import base_stem
-
-    return BratInput(
+    return ArticleInput(
         path=txt, line=None, external_id=base_stem(txt), text=text, sentences=sentences,
         spans=[ParsedSpan(*on_nfc(t), t.label) for t in spans], events=events,
-        is_record=True, event_mentions=mentions, ann_path=p.ann, normalised=normalised)
+        is_record=True, event_mentions=mentions, nfc_changed=normalised)
 
 
 def read_brat(txt: Path, ann: Path, schema: Any,

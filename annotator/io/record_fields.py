@@ -60,6 +60,8 @@ class ArticleInput:
     extra: dict[str, str | int | float | bool] = field(default_factory=dict)
     # structured event mentions (annotator.io.record_mentions.ParsedMention)
     event_mentions: list[Any] = field(default_factory=list)
+    # the reader put `text` in NFC itself (offsets mapped), and that changed it (brat)
+    nfc_changed: bool = False
 
     @property
     def has_annotations(self) -> bool:
